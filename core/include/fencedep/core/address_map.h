@@ -1,0 +1,51 @@
+// A lock-free-readable open-addressing map from a non-zero 64-bit key to a
+// 64-bit value, with fixed capacity reserved at init. Lookups never lock;
+// inserts and erases take a spin lock. When full, inserts fail and are
+// counted (the caller degrades), they never abort the host.
+#pragma once
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "fencedep/core/raw_memory.h"
+
+namespace fencedep {
+
+class AddressMap {
+public:
+  bool init(size_t capacity_pow2);
+  bool ready() const { return slots_ != nullptr; }
+
+  // Returns true and sets *value when present.
+  bool find(uint64_t key, uint64_t *value) const;
+  // Inserts or overwrites. False when the table is full.
+  bool put(uint64_t key, uint64_t value);
+  // Inserts only if absent; returns the value now stored (existing or new),
+  // or `value` with *inserted=false,*full=true when out of room.
+  uint64_t put_if_absent(uint64_t key, uint64_t value, bool *inserted);
+  void erase(uint64_t key);
+  void clear();
+
+  size_t size() const { return size_.load(std::memory_order_relaxed); }
+  size_t capacity() const { return mask_ + 1; }
+  uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+  void reset_lock() { lock_.reset(); }
+
+private:
+  struct Slot {
+    std::atomic<uint64_t> key;
+    std::atomic<uint64_t> value;
+  };
+  static constexpr uint64_t kEmpty = 0;
+  static constexpr uint64_t kTombstone = ~0ull;
+  size_t probe_insert_locked(uint64_t key);
+
+  Slot *slots_ = nullptr;
+  size_t mask_ = 0;
+  std::atomic<size_t> size_{0};
+  std::atomic<size_t> used_{0}; // live + tombstones
+  std::atomic<uint64_t> dropped_{0};
+  SpinLock lock_;
+};
+
+} // namespace fencedep

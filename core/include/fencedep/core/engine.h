@@ -1,0 +1,179 @@
+// The engine turns events (acquire, release, wait, signal, sections, MM
+// contexts, awaits, LR uses) into class-graph edges, runs the cycle search
+// on new edges, checks long-running fence rules and the instance await DAG,
+// and queues reports. The runtime feeds it from interposed calls; offline
+// analysis replays traces into it. Reports are drained and printed by the
+// caller, outside its hook path.
+#pragma once
+#include <atomic>
+#include <cstdint>
+
+#include "fencedep/core/address_map.h"
+#include "fencedep/core/class_registry.h"
+#include "fencedep/core/dep_graph.h"
+#include "fencedep/core/stack_depot.h"
+#include "fencedep/core/thread_state.h"
+
+namespace fencedep {
+
+// Captures the current stack; called only when a new edge is recorded.
+class StackSource {
+public:
+  virtual ~StackSource() = default;
+  virtual StackId capture() = 0;
+};
+
+class NoStack final : public StackSource {
+public:
+  StackId capture() override { return kNoStack; }
+};
+
+inline constexpr unsigned kReportHeld = 16;
+
+struct PendingReport {
+  ReportKind kind;
+  uint32_t pid;
+  uint32_t tid;
+  ClassId subject;
+  EdgeKind subject_kind;
+  bool subject_read;
+  Cycle cycle; // edges[0] is the new edge
+  ClassId gate;
+  LrUse lr_use;
+  ClassId lr_context;
+  uint64_t instance_a; // same-class inversions
+  uint64_t instance_b;
+  StackId stack;       // where the reporting context is now
+  StackId other_stack; // same-class inversions: the earlier, opposite nesting
+  // Await cycles: the fence instances and their classes, in await order.
+  uint32_t await_len;
+  uint64_t await_inst[kMaxCycle];
+  ClassId await_class[kMaxCycle];
+  uint32_t nheld;
+  HeldEntry held[kReportHeld];
+};
+
+struct EngineOptions {
+  uint32_t pid = 0;
+  bool report_gated = false; // show cycles hidden by a common gate lock
+  uint32_t max_classes = ClassRegistry::kDefaultCapacity;
+  uint32_t max_edges = DepGraph::kDefaultEdges;
+};
+
+struct EngineStats {
+  uint64_t edges_dropped;
+  uint64_t classes_overflowed;
+  uint64_t reports_dropped;
+  uint64_t held_overflows;
+  uint64_t gated_hidden;
+  uint64_t duplicates;
+};
+
+class Engine {
+public:
+  bool init(const EngineOptions &opts);
+  void set_pid(uint32_t pid) { opts_.pid = pid; }
+  const EngineOptions &options() const { return opts_; }
+
+  ClassRegistry &classes() { return classes_; }
+  StackDepot &stacks() { return stacks_; }
+  DepGraph &graph() { return graph_; }
+  ClassId reclaim_class() const { return reclaim_; }
+
+  // --- events ---------------------------------------------------------
+  // A lock was taken (after the real call succeeded). `is_try`: a successful
+  // trylock/timedlock, which joins the held set without incoming edges.
+  void acquire(ThreadState &t, ClassId c, uint64_t inst, bool read, bool is_try,
+               uint64_t pc, StackSource &st);
+  void release(ThreadState &t, uint64_t inst);
+  // A wait starts. `released_inst` is the mutex a condvar wait gives up.
+  void wait_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t released_inst,
+                  uint64_t pc, StackSource &st);
+  // A blocking wait completed. One-shot objects (fences, thread exits) stay
+  // in the new window: a later signal from here depends on them; counting
+  // objects (condvars, semaphores) do not, or every bounded queue would be a
+  // cycle.
+  void wait_end(ThreadState &t, ClassId c, uint64_t inst, bool one_shot, uint64_t pc);
+  void signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t pc, StackSource &st);
+  // Returns a cookie for section_end (0 when the section was already open).
+  int section_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t pc);
+  void section_end(ThreadState &t, int cookie);
+  void mm_begin(ThreadState &t, const char *label, uint64_t pc, StackSource &st);
+  void mm_end(ThreadState &t);
+  void might_reclaim(ThreadState &t, uint64_t pc, StackSource &st);
+  void await(ThreadState &t, ClassId f, uint64_t fi, ClassId g, uint64_t gi,
+             uint64_t pc, StackSource &st);
+  void fence_reset(uint64_t inst); // (re)initialised: drop its DAG edges
+  void resv_attach(ThreadState &t, ClassId f, uint64_t fi, uint64_t pc, StackSource &st);
+  void fence_export(ThreadState &t, ClassId f, uint64_t fi, uint64_t pc, StackSource &st);
+
+  // --- reports --------------------------------------------------------
+  bool has_pending() const { return pending_count_.load(std::memory_order_acquire) != 0; }
+  // Pops one pending report; false when none.
+  bool pop_report(PendingReport *out);
+  uint64_t reports_queued() const { return reports_total_.load(std::memory_order_relaxed); }
+  EngineStats stats() const;
+
+  void reset_locks_after_fork();
+
+private:
+  // Returns true when the new edge closed a reported (or hidden) cycle.
+  bool add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, bool src_read,
+                bool dst_read, uint64_t from_pc, StackSource &st, bool report = true);
+  // Edges into `to` from the held set, lockdep style: from the top entry,
+  // continuing down past entries that have no incoming edge of their own
+  // (trylocks, signalling sections).
+  void add_edges_from_held(ThreadState &t, ClassId to, EdgeKind kind, bool read,
+                           uint64_t skip_inst, uint64_t inst, StackSource &st);
+  void same_class_nesting(ThreadState &t, const HeldEntry &h, ClassId c, uint64_t inst,
+                          StackSource &st);
+  void window_push(ThreadState &t, ClassId c, bool read, uint64_t pc);
+  void queue_cycle(ThreadState &t, const Cycle &cyc, ClassId subject, EdgeKind kind,
+                   bool read, StackSource &st);
+  void queue_lr(ThreadState &t, LrUse use, ClassId fence, ClassId ctx, StackSource &st);
+  void queue(PendingReport &r, uint64_t dedup_key);
+  void snapshot_held(const ThreadState &t, PendingReport &r);
+  uint32_t await_node(uint64_t inst, ClassId cls, bool create);
+  bool await_find_path(uint32_t from, uint32_t target, PendingReport &r);
+
+  EngineOptions opts_;
+  ClassRegistry classes_;
+  StackDepot stacks_;
+  DepGraph graph_;
+  ClassId reclaim_ = kNoClass;
+
+  // Same-class instance pairs seen nested (key: hash of the ordered pair).
+  AddressMap instance_pairs_;
+  // Await DAG over fence instances: node id per instance, arena of dep links.
+  AddressMap await_nodes_;
+  struct AwaitLink {
+    uint64_t target;
+    uint32_t next;
+  };
+  RawArray<AwaitLink> await_links_;
+  RawArray<uint32_t> await_head_;   // per node: first link
+  RawArray<uint64_t> await_inst_;   // per node
+  RawArray<ClassId> await_class_;   // per node
+  RawArray<uint32_t> await_visit_;  // per node: BFS epoch
+  RawArray<uint32_t> await_parent_; // per node: BFS parent
+  RawArray<uint32_t> await_queue_;
+  uint32_t await_epoch_ = 0;
+  uint32_t await_next_link_ = 1;
+  uint32_t await_next_node_ = 1;
+  static constexpr uint32_t kAwaitCapacity = 1u << 20;
+  SpinLock await_lock_;
+
+  AddressMap reported_;
+  static constexpr unsigned kMaxPending = 256;
+  PendingReport pending_[kMaxPending];
+  uint32_t pending_head_ = 0;
+  std::atomic<uint32_t> pending_count_{0};
+  SpinLock pending_lock_;
+  std::atomic<uint64_t> reports_total_{0};
+  std::atomic<uint64_t> reports_dropped_{0};
+  std::atomic<uint64_t> gated_hidden_{0};
+  std::atomic<uint64_t> duplicates_{0};
+  std::atomic<uint64_t> held_overflows_{0};
+};
+
+} // namespace fencedep

@@ -1,0 +1,73 @@
+// A report as the printers see it: plain views with no ownership, so that the
+// runtime can fill one from static scratch (no malloc) and the CLI from JSON.
+#pragma once
+#include <cstdint>
+
+#include "fencedep/core/types.h"
+
+namespace fencedep {
+
+struct FrameView {
+  uint64_t pc = 0;
+  const char *module = nullptr;
+  uint64_t offset = 0;
+  const char *function = nullptr;
+  const char *file = nullptr;
+  uint32_t line = 0;
+  uint32_t column = 0;
+};
+
+struct ClassView {
+  uint64_t key = 0;
+  ClassKind kind = ClassKind::Mutex;
+  uint32_t flags = 0;
+  const char *name = nullptr; // explicit name; else derived from kind + site
+  FrameView site;
+};
+
+struct EdgeView {
+  ClassView from;
+  ClassView to;
+  EdgeKind kind = EdgeKind::Acquire;
+  bool src_read = false;
+  bool dst_read = false;
+  uint32_t pid = 0;
+  uint32_t tid = 0;
+  const char *trace = nullptr; // source trace (offline analysis)
+  const FrameView *stack = nullptr;
+  uint32_t nstack = 0;
+};
+
+struct HeldView {
+  ClassView cls;
+  bool read = false;
+  const char *label = nullptr; // context name
+  FrameView at;
+};
+
+struct ReportView {
+  ReportKind kind = ReportKind::LockOrder;
+  uint32_t pid = 0;
+  uint32_t tid = 0;
+  const char *program = nullptr;
+  // What the reporting context was doing when the problem was found.
+  ClassView subject;
+  EdgeKind subject_kind = EdgeKind::Acquire;
+  bool subject_read = false;
+  // Cycle reports: chain[0] is the new edge (held -> subject), then the
+  // existing path back, so that chain forms subject -> ... -> held -> subject.
+  const EdgeView *chain = nullptr;
+  uint32_t nchain = 0;
+  const HeldView *held = nullptr;
+  uint32_t nheld = 0;
+  const FrameView *stack = nullptr;
+  uint32_t nstack = 0;
+  bool gated = false;
+  ClassView gate;
+  LrUse lr_use = LrUse::ResvAttach;
+  ClassView lr_context; // the MM lock / context for wait violations
+  const char *detail = nullptr;
+  bool suppressed = false;
+};
+
+} // namespace fencedep

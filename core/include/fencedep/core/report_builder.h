@@ -1,0 +1,30 @@
+// Turns a pending report (ids into the engine's tables) into a ReportView
+// (names, symbolized frames) using static scratch: no allocation, so the
+// runtime can build and print a report wherever it is.
+#pragma once
+#include "fencedep/core/engine.h"
+#include "fencedep/core/report.h"
+
+namespace fencedep {
+
+class Symbolizer {
+public:
+  virtual ~Symbolizer() = default;
+  // Fills module/offset/function/file/line for a code address; `is_return`
+  // is set for return addresses from a stack walk (symbolize pc - 1).
+  virtual void symbolize(uint64_t pc, bool is_return, FrameView *out) = 0;
+};
+
+struct ReportScratch {
+  EdgeView edges[kMaxCycle];
+  FrameView edge_frames[kMaxCycle][kMaxFrames];
+  HeldView held[kReportHeld];
+  FrameView stack[kMaxFrames];
+  char detail[256];
+};
+
+void build_class_view(Engine &e, ClassId id, Symbolizer &sym, ClassView *out);
+void build_report_view(Engine &e, const PendingReport &p, Symbolizer &sym,
+                       ReportScratch &scratch, ReportView *out);
+
+} // namespace fencedep

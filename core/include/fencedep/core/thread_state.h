@@ -1,0 +1,58 @@
+// Per-thread (per-task, offline) state the engine turns events into edges
+// with: the held set and the signal window.
+#pragma once
+#include <cstdint>
+
+#include "fencedep/core/types.h"
+
+namespace fencedep {
+
+inline constexpr unsigned kMaxHeld = 64;
+inline constexpr unsigned kWindowSize = 64;
+
+enum class HeldRole : uint8_t {
+  Lock,    // a real lock (or a lockdep map held as a lock)
+  Section, // signalling section of a fence class: entered like a trylock
+  Context, // memory-reclaim / MM-callback context
+};
+
+struct HeldEntry {
+  ClassId cls;
+  uint64_t instance;
+  uint64_t pc;        // where it was taken
+  const char *label;  // context name, when a context
+  uint32_t depth;     // recursion count of the same instance
+  HeldRole role;
+  bool read;
+  bool is_try;        // taken by a successful trylock: no incoming edge recorded
+};
+
+struct WindowEntry {
+  ClassId cls;
+  uint64_t pc;
+  bool read;
+};
+
+struct ThreadState {
+  uint32_t tid = 0;
+  uint32_t nheld = 0;
+  // Acquisitions beyond kMaxHeld are not tracked, only counted; their
+  // releases are recognised and ignored.
+  uint32_t untracked_depth = 0;
+  uint64_t held_overflows = 0;
+  HeldEntry held[kMaxHeld];
+  // Ring of what this thread took or waited on since its last completed
+  // blocking wait (or its start): what a signal from here depends on.
+  WindowEntry window[kWindowSize];
+  uint32_t window_pos = 0;
+  uint32_t window_len = 0;
+
+  void reset(uint32_t new_tid) {
+    tid = new_tid;
+    nheld = 0;
+    untracked_depth = 0;
+    window_pos = window_len = 0;
+  }
+};
+
+} // namespace fencedep

@@ -1,0 +1,130 @@
+#include "fencedep/core/address_map.h"
+
+namespace fencedep {
+
+bool AddressMap::init(size_t capacity_pow2) {
+  size_t cap = 16;
+  while (cap < capacity_pow2)
+    cap <<= 1;
+  slots_ = static_cast<Slot *>(raw_map(cap * sizeof(Slot)));
+  if (!slots_)
+    return false;
+  mask_ = cap - 1;
+  return true;
+}
+
+static uint64_t normalize(uint64_t key) {
+  // 0 and ~0 are reserved markers; remap them.
+  if (key == 0)
+    return 0x9e3779b97f4a7c15ULL;
+  if (key == ~0ull)
+    return 0x7f4a7c159e3779b9ULL;
+  return key;
+}
+
+bool AddressMap::find(uint64_t key, uint64_t *value) const {
+  if (!slots_)
+    return false;
+  key = normalize(key);
+  size_t i = mix64(key) & mask_;
+  for (size_t n = 0; n <= mask_; ++n, i = (i + 1) & mask_) {
+    uint64_t k = slots_[i].key.load(std::memory_order_acquire);
+    if (k == key) {
+      *value = slots_[i].value.load(std::memory_order_acquire);
+      return true;
+    }
+    if (k == kEmpty)
+      return false;
+  }
+  return false;
+}
+
+size_t AddressMap::probe_insert_locked(uint64_t key) {
+  size_t i = mix64(key) & mask_;
+  size_t first_tomb = ~size_t(0);
+  for (size_t n = 0; n <= mask_; ++n, i = (i + 1) & mask_) {
+    uint64_t k = slots_[i].key.load(std::memory_order_relaxed);
+    if (k == key)
+      return i;
+    if (k == kTombstone && first_tomb == ~size_t(0))
+      first_tomb = i;
+    if (k == kEmpty)
+      return first_tomb != ~size_t(0) ? first_tomb : i;
+  }
+  return first_tomb;
+}
+
+uint64_t AddressMap::put_if_absent(uint64_t key, uint64_t value, bool *inserted) {
+  *inserted = false;
+  if (!slots_)
+    return value;
+  key = normalize(key);
+  SpinGuard g(lock_);
+  size_t i = probe_insert_locked(key);
+  if (i == ~size_t(0)) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+    return value;
+  }
+  uint64_t k = slots_[i].key.load(std::memory_order_relaxed);
+  if (k == key)
+    return slots_[i].value.load(std::memory_order_relaxed);
+  // Keep the load factor under 3/4 so probes stay short and reads terminate.
+  if (k == kEmpty && (used_.load(std::memory_order_relaxed) + 1) * 4 > (mask_ + 1) * 3) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+    return value;
+  }
+  if (k == kEmpty)
+    used_.fetch_add(1, std::memory_order_relaxed);
+  slots_[i].value.store(value, std::memory_order_relaxed);
+  slots_[i].key.store(key, std::memory_order_release);
+  size_.fetch_add(1, std::memory_order_relaxed);
+  *inserted = true;
+  return value;
+}
+
+bool AddressMap::put(uint64_t key, uint64_t value) {
+  if (!slots_)
+    return false;
+  uint64_t nkey = normalize(key);
+  {
+    SpinGuard g(lock_);
+    size_t i = probe_insert_locked(nkey);
+    if (i != ~size_t(0) && slots_[i].key.load(std::memory_order_relaxed) == nkey) {
+      slots_[i].value.store(value, std::memory_order_release);
+      return true;
+    }
+  }
+  bool inserted;
+  put_if_absent(key, value, &inserted);
+  return inserted;
+}
+
+void AddressMap::erase(uint64_t key) {
+  if (!slots_)
+    return;
+  key = normalize(key);
+  SpinGuard g(lock_);
+  size_t i = mix64(key) & mask_;
+  for (size_t n = 0; n <= mask_; ++n, i = (i + 1) & mask_) {
+    uint64_t k = slots_[i].key.load(std::memory_order_relaxed);
+    if (k == key) {
+      slots_[i].key.store(kTombstone, std::memory_order_release);
+      size_.fetch_sub(1, std::memory_order_relaxed);
+      return;
+    }
+    if (k == kEmpty)
+      return;
+  }
+}
+
+void AddressMap::clear() {
+  if (!slots_)
+    return;
+  SpinGuard g(lock_);
+  for (size_t i = 0; i <= mask_; ++i)
+    slots_[i].key.store(kEmpty, std::memory_order_relaxed);
+  size_.store(0);
+  used_.store(0);
+}
+
+} // namespace fencedep

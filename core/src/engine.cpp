@@ -1,0 +1,506 @@
+#include "fencedep/core/engine.h"
+
+#include <cstring>
+
+namespace fencedep {
+
+bool Engine::init(const EngineOptions &opts) {
+  opts_ = opts;
+  if (!classes_.init(opts.max_classes) || !stacks_.init() ||
+      !graph_.init(opts.max_classes, opts.max_edges) || !instance_pairs_.init(1u << 20) ||
+      !await_nodes_.init(size_t(kAwaitCapacity) * 2) || !await_links_.init(kAwaitCapacity) ||
+      !await_head_.init(kAwaitCapacity) || !await_inst_.init(kAwaitCapacity) ||
+      !await_class_.init(kAwaitCapacity) || !await_visit_.init(kAwaitCapacity) ||
+      !await_parent_.init(kAwaitCapacity) || !await_queue_.init(kAwaitCapacity) ||
+      !reported_.init(1u << 16))
+    return false;
+  SiteRef none;
+  reclaim_ = classes_.get_or_create(class_key_for_name(ClassKind::Reclaim, "reclaim"),
+                                    ClassKind::Reclaim, "reclaim", none);
+  return true;
+}
+
+void Engine::reset_locks_after_fork() {
+  classes_.reset_locks_after_fork();
+  stacks_.reset_locks_after_fork();
+  graph_.reset_locks_after_fork();
+  instance_pairs_.reset_lock();
+  await_nodes_.reset_lock();
+  reported_.reset_lock();
+  await_lock_.reset();
+  pending_lock_.reset();
+}
+
+EngineStats Engine::stats() const {
+  return EngineStats{graph_.dropped(),
+                     classes_.overflowed(),
+                     reports_dropped_.load(std::memory_order_relaxed),
+                     held_overflows_.load(std::memory_order_relaxed),
+                     gated_hidden_.load(std::memory_order_relaxed),
+                     duplicates_.load(std::memory_order_relaxed)};
+}
+
+// --- held set and window ------------------------------------------------
+
+void Engine::window_push(ThreadState &t, ClassId c, bool read, uint64_t pc) {
+  if (t.window_len) {
+    const WindowEntry &last = t.window[(t.window_pos + kWindowSize - 1) % kWindowSize];
+    if (last.cls == c && last.read == read)
+      return;
+  }
+  t.window[t.window_pos] = WindowEntry{c, pc, read};
+  t.window_pos = (t.window_pos + 1) % kWindowSize;
+  if (t.window_len < kWindowSize)
+    ++t.window_len;
+}
+
+static bool push_held(ThreadState &t, const HeldEntry &e) {
+  if (t.nheld >= kMaxHeld || t.untracked_depth) {
+    ++t.untracked_depth;
+    ++t.held_overflows;
+    return false;
+  }
+  t.held[t.nheld++] = e;
+  return true;
+}
+
+static void remove_held(ThreadState &t, uint32_t i) {
+  for (uint32_t k = i + 1; k < t.nheld; ++k)
+    t.held[k - 1] = t.held[k];
+  --t.nheld;
+}
+
+bool Engine::add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, bool src_read,
+                      bool dst_read, uint64_t from_pc, StackSource &st, bool report) {
+  ClassId gates[kMaxHeld];
+  uint32_t ng = 0;
+  if (kind == EdgeKind::Acquire) {
+    // Only exclusive holds of real locks keep two contexts apart.
+    for (uint32_t i = 0; i < t.nheld; ++i) {
+      const HeldEntry &h = t.held[i];
+      if (h.role == HeldRole::Lock && !h.read && h.cls != from && h.cls != to)
+        gates[ng++] = h.cls;
+    }
+  }
+  EdgeOccurrence occ{from, to, kind, src_read, dst_read, gates, ng, nullptr, 0,
+                     t.tid, opts_.pid, from_pc, 0};
+  EdgeId e;
+  DepGraph::AddResult r = graph_.add(occ, &e);
+  if (r == DepGraph::AddResult::Known || r == DepGraph::AddResult::Full)
+    return false;
+  if (r == DepGraph::AddResult::New)
+    graph_.set_stack(e, st.capture());
+  Cycle cyc;
+  if (!graph_.find_cycle(e, &cyc))
+    return false;
+  if (!report)
+    return true;
+  if (ClassId gate = graph_.common_gate(cyc); gate != kNoClass && !opts_.report_gated) {
+    gated_hidden_.fetch_add(1, std::memory_order_relaxed);
+    return true;
+  }
+  queue_cycle(t, cyc, to, kind, dst_read, st);
+  return true;
+}
+
+void Engine::add_edges_from_held(ThreadState &t, ClassId to, EdgeKind kind, bool read,
+                                 uint64_t skip_inst, uint64_t inst, StackSource &st) {
+  for (uint32_t i = t.nheld; i > 0; --i) {
+    const HeldEntry &h = t.held[i - 1];
+    if (skip_inst && h.instance == skip_inst && h.role == HeldRole::Lock)
+      continue;
+    if (h.cls == to) {
+      if (h.role == HeldRole::Lock && inst && h.instance != inst)
+        same_class_nesting(t, h, to, inst, st);
+    } else {
+      EdgeKind k = h.role == HeldRole::Section ? EdgeKind::Section : kind;
+      add_edge(t, h.cls, to, k, h.read, read, h.pc, st);
+    }
+    if (!h.is_try && h.role != HeldRole::Section)
+      break;
+  }
+}
+
+void Engine::same_class_nesting(ThreadState &t, const HeldEntry &h, ClassId c, uint64_t inst,
+                                StackSource &st) {
+  uint64_t fwd = mix64(h.instance * 31 + mix64(inst));
+  uint64_t rev = mix64(inst * 31 + mix64(h.instance));
+  uint64_t earlier;
+  if (!instance_pairs_.find(rev, &earlier)) {
+    uint64_t dummy;
+    if (!instance_pairs_.find(fwd, &dummy))
+      instance_pairs_.put(fwd, st.capture());
+    return;
+  }
+  // Both nestings of the same two instances were seen: an ABBA inversion
+  // inside one class (lockdep would call this recursive locking).
+  uint64_t key = mix64(fwd ^ rev ^ 0xabba);
+  uint64_t seen;
+  if (reported_.find(key, &seen)) {
+    duplicates_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  PendingReport r{};
+  r.kind = ReportKind::LockOrder;
+  r.subject = c;
+  r.subject_kind = EdgeKind::Acquire;
+  r.instance_a = h.instance;
+  r.instance_b = inst;
+  r.stack = st.capture();
+  r.other_stack = StackId(earlier);
+  // Record the class self-edge too, so the graph export shows it.
+  EdgeOccurrence occ{c, c, EdgeKind::Acquire, h.read, false, nullptr, 0, nullptr, 0,
+                     t.tid, opts_.pid, h.pc, 0};
+  EdgeId e;
+  if (graph_.add(occ, &e) == DepGraph::AddResult::New)
+    graph_.set_stack(e, r.stack);
+  r.cycle.size = 1;
+  r.cycle.edges[0] = e;
+  r.tid = t.tid;
+  snapshot_held(t, r);
+  queue(r, key);
+}
+
+// --- events ---------------------------------------------------------------
+
+void Engine::acquire(ThreadState &t, ClassId c, uint64_t inst, bool read, bool is_try,
+                     uint64_t pc, StackSource &st) {
+  for (uint32_t i = t.nheld; i > 0; --i) {
+    HeldEntry &h = t.held[i - 1];
+    if (h.instance == inst && h.role == HeldRole::Lock) {
+      ++h.depth; // recursive mutex or a reader re-entering
+      return;
+    }
+  }
+  if (!is_try)
+    add_edges_from_held(t, c, EdgeKind::Acquire, read, 0, inst, st);
+  HeldEntry e{c, inst, pc, nullptr, 0, HeldRole::Lock, read, is_try};
+  if (!push_held(t, e))
+    held_overflows_.fetch_add(1, std::memory_order_relaxed);
+  window_push(t, c, read, pc);
+}
+
+void Engine::release(ThreadState &t, uint64_t inst) {
+  for (uint32_t i = t.nheld; i > 0; --i) {
+    HeldEntry &h = t.held[i - 1];
+    if (h.instance != inst || h.role != HeldRole::Lock)
+      continue;
+    if (h.depth) {
+      --h.depth;
+      return;
+    }
+    remove_held(t, i - 1);
+    return;
+  }
+  if (t.untracked_depth)
+    --t.untracked_depth;
+}
+
+void Engine::wait_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t released_inst,
+                        uint64_t pc, StackSource &st) {
+  if (classes_.info(c).flags.load(std::memory_order_relaxed) & kClassLongRunning) {
+    for (uint32_t i = 0; i < t.nheld; ++i) {
+      const HeldEntry &h = t.held[i];
+      if (h.role == HeldRole::Context) {
+        queue_lr(t, LrUse::WaitInReclaim, c, h.cls, st);
+        break;
+      }
+      if (h.role == HeldRole::Lock &&
+          (classes_.info(h.cls).flags.load(std::memory_order_relaxed) & kClassMm)) {
+        queue_lr(t, LrUse::WaitUnderMmLock, c, h.cls, st);
+        break;
+      }
+    }
+  }
+  add_edges_from_held(t, c, EdgeKind::Wait, false, released_inst, 0, st);
+  window_push(t, c, false, pc);
+}
+
+void Engine::wait_end(ThreadState &t, ClassId c, uint64_t, bool one_shot, uint64_t pc) {
+  t.window_len = 0;
+  t.window_pos = 0;
+  if (one_shot)
+    window_push(t, c, false, pc);
+}
+
+void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSource &st) {
+  bool in_section = false;
+  for (uint32_t i = 0; i < t.nheld; ++i) {
+    const HeldEntry &h = t.held[i];
+    if (h.role == HeldRole::Section) {
+      in_section |= h.cls == c;
+      continue;
+    }
+    if (h.cls != c)
+      add_edge(t, c, h.cls, EdgeKind::Signal, false, h.read, 0, st);
+  }
+  // Inside an explicit signalling section for this class the section's own
+  // edges already say what the signal depends on.
+  if (!in_section) {
+    for (uint32_t k = 0; k < t.window_len; ++k) {
+      const WindowEntry &w = t.window[(t.window_pos + kWindowSize - 1 - k) % kWindowSize];
+      if (w.cls != c)
+        add_edge(t, c, w.cls, EdgeKind::Signal, false, w.read, w.pc, st);
+    }
+  }
+  ClassKind kind = classes_.info(c).kind;
+  if (kind == ClassKind::Fence || kind == ClassKind::Syncobj || kind == ClassKind::SyncFile)
+    fence_reset(inst);
+}
+
+int Engine::section_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t pc) {
+  for (uint32_t i = 0; i < t.nheld; ++i)
+    if (t.held[i].role == HeldRole::Section && t.held[i].cls == c)
+      return 0; // nested: the outer section covers it
+  HeldEntry e{c, inst, pc, nullptr, 0, HeldRole::Section, false, true};
+  if (!push_held(t, e))
+    return -1;
+  return int(t.nheld);
+}
+
+void Engine::section_end(ThreadState &t, int cookie) {
+  if (cookie == 0)
+    return;
+  if (cookie < 0) {
+    if (t.untracked_depth)
+      --t.untracked_depth;
+    return;
+  }
+  uint32_t i = uint32_t(cookie) - 1;
+  if (i < t.nheld && t.held[i].role == HeldRole::Section) {
+    remove_held(t, i);
+    return;
+  }
+  for (uint32_t k = t.nheld; k > 0; --k) {
+    if (t.held[k - 1].role == HeldRole::Section) {
+      remove_held(t, k - 1);
+      return;
+    }
+  }
+}
+
+void Engine::mm_begin(ThreadState &t, const char *label, uint64_t pc, StackSource &st) {
+  add_edges_from_held(t, reclaim_, EdgeKind::Acquire, false, 0, 0, st);
+  HeldEntry e{reclaim_, 0, pc, label, 0, HeldRole::Context, false, false};
+  if (!push_held(t, e))
+    held_overflows_.fetch_add(1, std::memory_order_relaxed);
+  window_push(t, reclaim_, false, pc);
+}
+
+void Engine::mm_end(ThreadState &t) {
+  for (uint32_t i = t.nheld; i > 0; --i) {
+    if (t.held[i - 1].role == HeldRole::Context) {
+      remove_held(t, i - 1);
+      return;
+    }
+  }
+  if (t.untracked_depth)
+    --t.untracked_depth;
+}
+
+void Engine::might_reclaim(ThreadState &t, uint64_t pc, StackSource &st) {
+  for (uint32_t i = 0; i < t.nheld; ++i)
+    if (t.held[i].role == HeldRole::Context)
+      return; // already reclaiming: reclaim does not recurse into itself
+  add_edges_from_held(t, reclaim_, EdgeKind::Reclaim, false, 0, 0, st);
+  window_push(t, reclaim_, false, pc);
+}
+
+// --- fences: await DAG and LR rules ---------------------------------------
+
+uint32_t Engine::await_node(uint64_t inst, ClassId cls, bool create) {
+  uint64_t v;
+  if (await_nodes_.find(inst, &v))
+    return uint32_t(v);
+  if (!create || await_next_node_ >= kAwaitCapacity)
+    return 0;
+  uint32_t n = await_next_node_++;
+  await_head_[n] = 0;
+  await_inst_[n] = inst;
+  await_class_[n] = cls;
+  await_nodes_.put(inst, n);
+  return n;
+}
+
+void Engine::fence_reset(uint64_t inst) {
+  SpinGuard g(await_lock_);
+  if (uint32_t n = await_node(inst, kNoClass, false))
+    await_head_[n] = 0;
+}
+
+bool Engine::await_find_path(uint32_t from, uint32_t target, PendingReport &r) {
+  if (++await_epoch_ == 0) {
+    for (uint32_t i = 0; i < kAwaitCapacity; ++i)
+      await_visit_[i] = 0;
+    await_epoch_ = 1;
+  }
+  uint32_t head = 0, tail = 0;
+  await_queue_[tail++] = from;
+  await_visit_[from] = await_epoch_;
+  await_parent_[from] = 0;
+  while (head < tail) {
+    uint32_t n = await_queue_[head++];
+    if (n == target) {
+      uint32_t path[kMaxCycle];
+      uint32_t len = 0;
+      for (uint32_t k = n; k && len < kMaxCycle; k = await_parent_[k])
+        path[len++] = k;
+      r.await_len = 0;
+      for (uint32_t i = len; i > 0; --i) {
+        r.await_inst[r.await_len] = await_inst_[path[i - 1]];
+        r.await_class[r.await_len++] = await_class_[path[i - 1]];
+      }
+      return true;
+    }
+    for (uint32_t l = await_head_[n]; l; l = await_links_[l].next) {
+      uint32_t m = await_node(await_links_[l].target, kNoClass, false);
+      if (!m || await_visit_[m] == await_epoch_ || tail >= kAwaitCapacity)
+        continue;
+      await_visit_[m] = await_epoch_;
+      await_parent_[m] = n;
+      await_queue_[tail++] = m;
+    }
+  }
+  return false;
+}
+
+void Engine::await(ThreadState &t, ClassId f, uint64_t fi, ClassId g, uint64_t gi,
+                   uint64_t, StackSource &st) {
+  bool definite = false;
+  PendingReport r{};
+  {
+    SpinGuard guard(await_lock_);
+    uint32_t nf = await_node(fi, f, true);
+    uint32_t ng = await_node(gi, g, true);
+    if (nf && ng && await_next_link_ < kAwaitCapacity) {
+      uint32_t l = await_next_link_++;
+      await_links_[l] = AwaitLink{gi, await_head_[nf]};
+      await_head_[nf] = l;
+      // f now waits for g: a path g ->* f closes a cycle of instances.
+      definite = await_find_path(ng, nf, r);
+    }
+  }
+  // The class edge keeps the class-level picture; when the instances already
+  // form a cycle the definite report says everything.
+  add_edge(t, f, g, EdgeKind::Await, false, false, 0, st, !definite);
+  if (!definite)
+    return;
+  // Cycle as f -> g -> ... -> f.
+  for (uint32_t i = r.await_len; i > 0; --i) {
+    r.await_inst[i] = r.await_inst[i - 1];
+    r.await_class[i] = r.await_class[i - 1];
+  }
+  r.await_inst[0] = fi;
+  r.await_class[0] = f;
+  if (r.await_len < kMaxCycle - 1)
+    ++r.await_len;
+  uint64_t key = 0xa11a;
+  for (uint32_t i = 0; i < r.await_len; ++i)
+    key += mix64(r.await_inst[i]);
+  r.kind = ReportKind::AwaitCycle;
+  r.subject = g;
+  r.subject_kind = EdgeKind::Await;
+  r.tid = t.tid;
+  r.stack = st.capture();
+  snapshot_held(t, r);
+  queue(r, mix64(key));
+}
+
+void Engine::resv_attach(ThreadState &t, ClassId f, uint64_t, uint64_t, StackSource &st) {
+  if (classes_.info(f).flags.load(std::memory_order_relaxed) & kClassLongRunning)
+    queue_lr(t, LrUse::ResvAttach, f, kNoClass, st);
+}
+
+void Engine::fence_export(ThreadState &t, ClassId f, uint64_t, uint64_t, StackSource &st) {
+  if (classes_.info(f).flags.load(std::memory_order_relaxed) & kClassLongRunning)
+    queue_lr(t, LrUse::Export, f, kNoClass, st);
+}
+
+// --- reports ----------------------------------------------------------------
+
+void Engine::snapshot_held(const ThreadState &t, PendingReport &r) {
+  r.nheld = t.nheld < kReportHeld ? t.nheld : kReportHeld;
+  for (uint32_t i = 0; i < r.nheld; ++i)
+    r.held[i] = t.held[i];
+}
+
+void Engine::queue_cycle(ThreadState &t, const Cycle &cyc, ClassId subject, EdgeKind kind,
+                         bool read, StackSource &st) {
+  // Dedup on the set of classes: the same cycle found from another edge or
+  // thread is the same report.
+  ClassId ids[kMaxCycle];
+  bool all_locks = true;
+  for (uint32_t i = 0; i < cyc.size; ++i) {
+    const EdgeInfo &e = graph_.edge(cyc.edges[i]);
+    ids[i] = e.from;
+    all_locks &= e.kind == EdgeKind::Acquire && is_lock_kind(classes_.info(e.from).kind) &&
+                 is_lock_kind(classes_.info(e.to).kind);
+  }
+  for (uint32_t i = 1; i < cyc.size; ++i)
+    for (uint32_t j = i; j > 0 && ids[j - 1] > ids[j]; --j) {
+      ClassId tmp = ids[j];
+      ids[j] = ids[j - 1];
+      ids[j - 1] = tmp;
+    }
+  uint64_t key = hash_bytes(ids, cyc.size * sizeof(ClassId), 0xc1c1e);
+  PendingReport r{};
+  r.kind = all_locks ? ReportKind::LockOrder : ReportKind::WaitCycle;
+  r.tid = t.tid;
+  r.subject = subject;
+  r.subject_kind = kind;
+  r.subject_read = read;
+  r.cycle = cyc;
+  r.gate = graph_.common_gate(cyc);
+  r.stack = st.capture();
+  snapshot_held(t, r);
+  queue(r, key);
+}
+
+void Engine::queue_lr(ThreadState &t, LrUse use, ClassId fence, ClassId ctx, StackSource &st) {
+  uint64_t key = mix64((uint64_t(fence) << 8) ^ uint64_t(use) ^ (uint64_t(ctx) << 40) ^ 0x1f);
+  PendingReport r{};
+  r.kind = ReportKind::LrViolation;
+  r.tid = t.tid;
+  r.subject = fence;
+  r.subject_kind = use == LrUse::ResvAttach || use == LrUse::Export ? EdgeKind::Signal
+                                                                     : EdgeKind::Wait;
+  r.lr_use = use;
+  r.lr_context = ctx;
+  r.stack = st.capture();
+  snapshot_held(t, r);
+  queue(r, key);
+}
+
+void Engine::queue(PendingReport &r, uint64_t dedup_key) {
+  bool inserted;
+  reported_.put_if_absent(dedup_key ^ (uint64_t(r.kind) << 60), 1, &inserted);
+  if (!inserted) {
+    duplicates_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  r.pid = opts_.pid;
+  SpinGuard g(pending_lock_);
+  uint32_t count = pending_count_.load(std::memory_order_relaxed);
+  if (count >= kMaxPending) {
+    reports_dropped_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  pending_[(pending_head_ + count) % kMaxPending] = r;
+  pending_count_.store(count + 1, std::memory_order_release);
+  reports_total_.fetch_add(1, std::memory_order_relaxed);
+}
+
+bool Engine::pop_report(PendingReport *out) {
+  if (!has_pending())
+    return false;
+  SpinGuard g(pending_lock_);
+  uint32_t count = pending_count_.load(std::memory_order_relaxed);
+  if (!count)
+    return false;
+  *out = pending_[pending_head_];
+  pending_head_ = (pending_head_ + 1) % kMaxPending;
+  pending_count_.store(count - 1, std::memory_order_release);
+  return true;
+}
+
+} // namespace fencedep

@@ -1,0 +1,128 @@
+#include "fencedep/core/report_builder.h"
+
+#include "fencedep/core/writer.h"
+
+namespace fencedep {
+
+void build_class_view(Engine &e, ClassId id, Symbolizer &sym, ClassView *out) {
+  *out = ClassView{};
+  if (id == kNoClass)
+    return;
+  const ClassInfo &c = e.classes().info(id);
+  out->key = c.key;
+  out->kind = c.kind;
+  out->flags = c.flags.load(std::memory_order_relaxed);
+  out->name = c.name;
+  if (c.site.pc) {
+    sym.symbolize(c.site.pc, !(out->flags & kClassStatic), &out->site);
+  } else {
+    out->site.module = c.site.module;
+    out->site.offset = c.site.offset;
+  }
+}
+
+static uint32_t fill_stack(Engine &e, StackId id, Symbolizer &sym, FrameView *out) {
+  StackView v = e.stacks().get(id);
+  for (uint32_t i = 0; i < v.size; ++i) {
+    out[i] = FrameView{};
+    sym.symbolize(v.pcs[i], true, &out[i]);
+  }
+  return v.size;
+}
+
+void build_report_view(Engine &e, const PendingReport &p, Symbolizer &sym, ReportScratch &s,
+                       ReportView *out) {
+  *out = ReportView{};
+  out->kind = p.kind;
+  out->pid = p.pid;
+  out->tid = p.tid;
+  build_class_view(e, p.subject, sym, &out->subject);
+  out->subject_kind = p.subject_kind;
+  out->subject_read = p.subject_read;
+  out->lr_use = p.lr_use;
+  build_class_view(e, p.lr_context, sym, &out->lr_context);
+  out->nstack = fill_stack(e, p.stack, sym, s.stack);
+  out->stack = s.stack;
+
+  uint32_t n = 0;
+  if (p.kind == ReportKind::AwaitCycle) {
+    for (uint32_t i = 0; i < p.await_len && n < kMaxCycle; ++i, ++n) {
+      EdgeView &ev = s.edges[n];
+      ev = EdgeView{};
+      build_class_view(e, p.await_class[i], sym, &ev.from);
+      build_class_view(e, p.await_class[(i + 1) % p.await_len], sym, &ev.to);
+      ev.kind = EdgeKind::Await;
+      ev.pid = p.pid;
+      ev.tid = p.tid;
+      ev.stack = s.edge_frames[n];
+      // The closing await is the current one; earlier links were recorded
+      // by whoever made them.
+      ev.nstack = i == 0 ? fill_stack(e, p.stack, sym, s.edge_frames[n]) : 0;
+    }
+    BufferWriter d(s.detail, sizeof s.detail);
+    d.str("fence instances ");
+    for (uint32_t i = 0; i < p.await_len; ++i)
+      d.hex(p.await_inst[i]).str(" -> ");
+    if (p.await_len)
+      d.hex(p.await_inst[0]);
+    d.str(" await each other");
+    out->detail = s.detail;
+  } else if (p.instance_a || p.instance_b) {
+    // Two nestings of the same pair of instances, in opposite orders.
+    const EdgeInfo &ei = e.graph().edge(p.cycle.edges[0]);
+    for (int k = 0; k < 2; ++k, ++n) {
+      EdgeView &ev = s.edges[n];
+      ev = EdgeView{};
+      build_class_view(e, ei.from, sym, &ev.from);
+      ev.to = ev.from;
+      ev.kind = EdgeKind::Acquire;
+      ev.pid = p.pid;
+      ev.tid = k == 0 ? p.tid : ei.tid;
+      ev.stack = s.edge_frames[n];
+      ev.nstack = fill_stack(e, k == 0 ? p.stack : p.other_stack, sym, s.edge_frames[n]);
+    }
+    BufferWriter d(s.detail, sizeof s.detail);
+    d.str("instances ").hex(p.instance_a).str(" and ").hex(p.instance_b);
+    d.str(" of one class were nested in both orders");
+    out->detail = s.detail;
+  } else {
+    for (uint32_t i = 0; i < p.cycle.size && n < kMaxCycle; ++i, ++n) {
+      const EdgeInfo &ei = e.graph().edge(p.cycle.edges[i]);
+      EdgeView &ev = s.edges[n];
+      ev = EdgeView{};
+      build_class_view(e, ei.from, sym, &ev.from);
+      build_class_view(e, ei.to, sym, &ev.to);
+      ev.kind = ei.kind;
+      uint8_t t = ei.types.load(std::memory_order_relaxed);
+      ev.src_read = !(t & (kDepNN | kDepNR));
+      ev.dst_read = !(t & (kDepNN | kDepRN));
+      ev.pid = ei.pid;
+      ev.tid = ei.tid;
+      ev.stack = s.edge_frames[n];
+      ev.nstack = fill_stack(e, ei.stack, sym, s.edge_frames[n]);
+    }
+  }
+  out->chain = s.edges;
+  out->nchain = n;
+  if (p.kind == ReportKind::LrViolation)
+    out->nchain = 0;
+
+  for (uint32_t i = 0; i < p.nheld; ++i) {
+    const HeldEntry &h = p.held[i];
+    HeldView &hv = s.held[i];
+    hv = HeldView{};
+    build_class_view(e, h.cls, sym, &hv.cls);
+    hv.read = h.read;
+    hv.label = h.label;
+    if (h.pc)
+      sym.symbolize(h.pc, true, &hv.at);
+  }
+  out->held = s.held;
+  out->nheld = p.nheld;
+  if (p.gate != kNoClass) {
+    out->gated = true;
+    build_class_view(e, p.gate, sym, &out->gate);
+  }
+}
+
+} // namespace fencedep

@@ -1,0 +1,390 @@
+#include "fencedep/core/report_printer.h"
+
+#include <cstring>
+
+namespace fencedep {
+
+static const char *base_name(const char *path) {
+  if (!path)
+    return nullptr;
+  const char *s = std::strrchr(path, '/');
+  return s ? s + 1 : path;
+}
+
+// Where a frame points, most precise first: file:line, function+off, module+off.
+static void write_location(const FrameView &f, Writer &w) {
+  if (f.file && f.line) {
+    w.str(base_name(f.file)).ch(':').dec(f.line);
+    return;
+  }
+  if (f.function) {
+    w.str(f.function);
+    return;
+  }
+  if (f.module) {
+    w.str(base_name(f.module)).ch('+').hex(f.offset);
+    return;
+  }
+  w.hex(f.pc);
+}
+
+const char *class_display_name(const ClassView &c, char *buf, size_t cap) {
+  BufferWriter w(buf, cap);
+  if (c.name) {
+    w.str(c.name);
+    return buf;
+  }
+  w.str(class_kind_name(c.kind));
+  if (c.site.pc || c.site.module || c.site.function) {
+    w.ch('@');
+    // A static object is named by its symbol; a site by its source line.
+    if ((c.flags & kClassStatic) && c.site.function)
+      w.str(c.site.function);
+    else
+      write_location(c.site, w);
+  } else if (c.key) {
+    w.ch('#').hex(c.key & 0xffffffff, false);
+  }
+  return buf;
+}
+
+static void name(const ClassView &c, Writer &w) {
+  char buf[512];
+  w.str(class_display_name(c, buf, sizeof buf));
+}
+
+// The verb for entering `to` along an edge, as in lockdep's scenario table.
+static void action(EdgeKind kind, const ClassView &to, bool read, Writer &w) {
+  const char *verb = "lock";
+  switch (to.kind) {
+  case ClassKind::CondVar:
+    verb = "cond_wait";
+    break;
+  case ClassKind::Semaphore:
+    verb = "sem_wait";
+    break;
+  case ClassKind::ThreadExit:
+    verb = "join";
+    break;
+  case ClassKind::Barrier:
+    verb = "barrier_wait";
+    break;
+  case ClassKind::EventFd:
+    verb = "eventfd_read";
+    break;
+  case ClassKind::Reclaim:
+    verb = kind == EdgeKind::Reclaim ? "alloc_may_reclaim" : "enter_reclaim";
+    break;
+  case ClassKind::Fence:
+  case ClassKind::Syncobj:
+  case ClassKind::SyncFile:
+    verb = "wait";
+    break;
+  default:
+    verb = read ? "read_lock" : "lock";
+  }
+  if (kind == EdgeKind::Await)
+    verb = "await";
+  w.str(verb).ch('(');
+  if (to.kind != ClassKind::Reclaim)
+    name(to, w);
+  w.str(");");
+}
+
+static void write_frames(const FrameView *frames, uint32_t n, Writer &w, unsigned indent) {
+  if (n == 0) {
+    w.spaces(indent).str("(no stack recorded)\n");
+    return;
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    const FrameView &f = frames[i];
+    w.spaces(indent).ch('#').dec(i).ch(' ').hex(f.pc).str(" in ");
+    w.str(f.function ? f.function : "??");
+    if (f.file) {
+      w.ch(' ').str(f.file);
+      if (f.line)
+        w.ch(':').dec(f.line);
+      if (f.column)
+        w.ch(':').dec(f.column);
+    }
+    if (f.module)
+      w.str(" (").str(base_name(f.module)).str("+").hex(f.offset).ch(')');
+    w.ch('\n');
+  }
+}
+
+static const char *headline(const ReportView &r) {
+  switch (r.kind) {
+  case ReportKind::LockOrder:
+    return r.nchain == 1 && r.detail ? "possible ABBA deadlock between two locks of one class"
+                                     : "possible circular locking dependency detected";
+  case ReportKind::WaitCycle:
+    return "possible circular wait dependency detected";
+  case ReportKind::AwaitCycle:
+    return "fence await cycle detected: these fences can never signal";
+  case ReportKind::LrViolation:
+    return "long-running fence misuse detected";
+  case ReportKind::LiveHang:
+    return "threads blocked: live wait-for graph";
+  default:
+    return "?";
+  }
+}
+
+void print_report_summary(const ReportView &r, Writer &w) {
+  w.str("SUMMARY: fencedep: ").str(report_kind_name(r.kind)).ch(' ');
+  if (r.kind == ReportKind::LrViolation) {
+    w.str("long-running fence ");
+    name(r.subject, w);
+    w.ch(' ').str(lr_use_name(r.lr_use));
+    if (r.lr_context.key || r.lr_context.name) {
+      w.str(" (");
+      name(r.lr_context, w);
+      w.ch(')');
+    }
+  } else if (r.nchain) {
+    for (uint32_t i = 0; i < r.nchain; ++i) {
+      name(r.chain[i].from, w);
+      w.str(" -> ");
+    }
+    name(r.chain[r.nchain - 1].to, w);
+  } else {
+    name(r.subject, w);
+  }
+  if (r.gated) {
+    w.str(" [gated by ");
+    name(r.gate, w);
+    w.ch(']');
+  }
+  w.str(" (pid ").dec(r.pid).ch(')');
+}
+
+static void scenario(const ReportView &r, Writer &w) {
+  uint32_t n = r.nchain;
+  if (n < 2 || n > 4)
+    return;
+  const unsigned col = 32;
+  w.str("\n Possible unsafe scenario:\n\n");
+  w.spaces(7);
+  for (uint32_t i = 0; i < n; ++i) {
+    w.str("T").dec(i);
+    w.spaces(col - (i < 10 ? 2 : 3));
+  }
+  w.ch('\n').spaces(7);
+  for (uint32_t i = 0; i < n; ++i)
+    w.str("----").spaces(col - 4);
+  w.ch('\n');
+  // Context i holds (or is inside) chain[i].from and then enters
+  // chain[i].to, which context i+1 holds.
+  char cell[512];
+  auto row = [&](uint32_t i, bool second) {
+    const EdgeView &e = r.chain[i];
+    BufferWriter c(cell, sizeof cell);
+    if (!second) {
+      if (e.kind == EdgeKind::Signal) {
+        c.str("/* will signal ");
+        name(e.from, c);
+        c.str(" */");
+      } else if (e.kind == EdgeKind::Section) {
+        c.str("begin_signalling(");
+        name(e.from, c);
+        c.str(");");
+      } else if (e.kind == EdgeKind::Await) {
+        c.str("/* fence ");
+        name(e.from, c);
+        c.str(" */");
+      } else {
+        action(EdgeKind::Acquire, e.from, e.src_read, c);
+      }
+    } else {
+      action(e.kind, e.to, e.dst_read, c);
+    }
+    w.spaces(2 + col * i).str(cell).ch('\n');
+  };
+  for (uint32_t i = 0; i < n; ++i)
+    row(i, false);
+  for (uint32_t i = n; i > 0; --i)
+    row(i - 1, true);
+  w.str("\n *** DEADLOCK ***\n");
+}
+
+void print_report_text(const ReportView &r, Writer &w) {
+  w.str("======================================================\n");
+  w.str("WARNING: ").str(headline(r)).ch('\n');
+  w.str("fencedep: ").str(report_kind_name(r.kind)).str(" in pid ").dec(r.pid);
+  w.str(", thread ").dec(r.tid);
+  if (r.program)
+    w.str(" (").str(r.program).ch(')');
+  w.ch('\n');
+  w.str("------------------------------------------------------\n");
+  if (r.kind == ReportKind::LrViolation) {
+    w.str("long-running fence ");
+    name(r.subject, w);
+    w.str(" was ").str(lr_use_name(r.lr_use)).str(":\n");
+    write_frames(r.stack, r.nstack, w, 2);
+    w.str("\nA long-running fence completes only when userspace lets it; ");
+    switch (r.lr_use) {
+    case LrUse::ResvAttach:
+      w.str("in a reservation object every memory-management wait on the object\n"
+            "inherits that unbounded wait.\n");
+      break;
+    case LrUse::Export:
+      w.str("an exported fence (sync_file, syncobj) is waited\n"
+            "on by others as if it completed in bounded time.\n");
+      break;
+    default:
+      w.str("waiting on it from reclaim or under a\n"
+            "memory-management lock can stall memory reclaim indefinitely.\n");
+      break;
+    }
+  } else {
+    if (r.detail)
+      w.str(r.detail).ch('\n');
+    w.str("thread ").dec(r.tid).str(" is trying to ");
+    action(r.subject_kind, r.subject, r.subject_read, w);
+    w.ch('\n');
+    if (r.nchain) {
+      w.str("\nwhich closes the dependency cycle:\n\n");
+      for (uint32_t i = 0; i < r.nchain; ++i) {
+        const EdgeView &e = r.chain[i];
+        w.str("-> #").dec(i).str(" (");
+        name(e.from, w);
+        w.str(") -> (");
+        name(e.to, w);
+        w.str("): ").str(edge_kind_name(e.kind));
+        if (e.src_read || e.dst_read)
+          w.str(e.src_read ? " R" : " W").str(e.dst_read ? "R" : "W");
+        w.str(", first seen in pid ").dec(e.pid).str(" thread ").dec(e.tid);
+        if (e.trace)
+          w.str(" of ").str(e.trace);
+        w.str(":\n");
+        write_frames(e.stack, e.nstack, w, 7);
+        w.ch('\n');
+      }
+    }
+    scenario(r, w);
+    if (r.gated) {
+      w.str("\nNote: every edge of this cycle was taken under ");
+      name(r.gate, w);
+      w.str(", so it cannot deadlock.\n");
+    }
+  }
+  w.ch('\n').dec(r.nheld).str(r.nheld == 1 ? " lock" : " locks").str(" held by thread ");
+  w.dec(r.tid).str(r.nheld ? ":\n" : ".\n");
+  for (uint32_t i = 0; i < r.nheld; ++i) {
+    const HeldView &h = r.held[i];
+    w.str(" #").dec(i).str(": (");
+    name(h.cls, w);
+    w.ch(')');
+    if (h.read)
+      w.str(" read");
+    if (h.label)
+      w.str(" [").str(h.label).ch(']');
+    if (h.at.pc || h.at.function) {
+      w.str(", at: ");
+      write_location(h.at, w);
+    }
+    w.ch('\n');
+  }
+  if (r.kind != ReportKind::LrViolation && r.nstack) {
+    w.str("\nstack of thread ").dec(r.tid).str(":\n");
+    write_frames(r.stack, r.nstack, w, 2);
+  }
+  w.ch('\n');
+  print_report_summary(r, w);
+  w.str("\n======================================================\n");
+}
+
+// --- JSON -------------------------------------------------------------------
+
+static void json_frame(const FrameView &f, Writer &w) {
+  w.str("{\"pc\":\"").hex(f.pc).str("\",\"module\":").json_str(f.module);
+  w.str(",\"offset\":\"").hex(f.offset).str("\",\"function\":").json_str(f.function);
+  w.str(",\"file\":").json_str(f.file).str(",\"line\":").dec(f.line);
+  w.str(",\"column\":").dec(f.column).ch('}');
+}
+
+static void json_frames(const FrameView *f, uint32_t n, Writer &w) {
+  w.ch('[');
+  for (uint32_t i = 0; i < n; ++i) {
+    if (i)
+      w.ch(',');
+    json_frame(f[i], w);
+  }
+  w.ch(']');
+}
+
+static void json_class(const ClassView &c, Writer &w) {
+  char buf[512];
+  w.str("{\"key\":\"").hex(c.key).str("\",\"kind\":").json_str(class_kind_name(c.kind));
+  w.str(",\"flags\":").dec(c.flags).str(",\"name\":").json_str(c.name);
+  w.str(",\"display\":").json_str(class_display_name(c, buf, sizeof buf));
+  w.str(",\"site\":");
+  json_frame(c.site, w);
+  w.ch('}');
+}
+
+void print_report_json(const ReportView &r, Writer &w) {
+  w.str("{\"fencedep_report\":1,\"kind\":").json_str(report_kind_name(r.kind));
+  w.str(",\"pid\":").dec(r.pid).str(",\"tid\":").dec(r.tid);
+  w.str(",\"program\":").json_str(r.program);
+  char summary[2048];
+  BufferWriter sw(summary, sizeof summary);
+  print_report_summary(r, sw);
+  w.str(",\"summary\":").json_str(summary);
+  w.str(",\"subject\":");
+  json_class(r.subject, w);
+  w.str(",\"subject_kind\":").json_str(edge_kind_name(r.subject_kind));
+  w.str(",\"subject_read\":").str(r.subject_read ? "true" : "false");
+  w.str(",\"chain\":[");
+  for (uint32_t i = 0; i < r.nchain; ++i) {
+    const EdgeView &e = r.chain[i];
+    if (i)
+      w.ch(',');
+    w.str("{\"from\":");
+    json_class(e.from, w);
+    w.str(",\"to\":");
+    json_class(e.to, w);
+    w.str(",\"kind\":").json_str(edge_kind_name(e.kind));
+    w.str(",\"src_read\":").str(e.src_read ? "true" : "false");
+    w.str(",\"dst_read\":").str(e.dst_read ? "true" : "false");
+    w.str(",\"pid\":").dec(e.pid).str(",\"tid\":").dec(e.tid);
+    w.str(",\"trace\":").json_str(e.trace).str(",\"stack\":");
+    json_frames(e.stack, e.nstack, w);
+    w.ch('}');
+  }
+  w.str("],\"held\":[");
+  for (uint32_t i = 0; i < r.nheld; ++i) {
+    const HeldView &h = r.held[i];
+    if (i)
+      w.ch(',');
+    w.str("{\"class\":");
+    json_class(h.cls, w);
+    w.str(",\"read\":").str(h.read ? "true" : "false");
+    w.str(",\"label\":").json_str(h.label).str(",\"at\":");
+    json_frame(h.at, w);
+    w.ch('}');
+  }
+  w.str("],\"stack\":");
+  json_frames(r.stack, r.nstack, w);
+  w.str(",\"gated\":").str(r.gated ? "true" : "false");
+  w.str(",\"gate\":");
+  if (r.gated)
+    json_class(r.gate, w);
+  else
+    w.str("null");
+  w.str(",\"lr_use\":");
+  if (r.kind == ReportKind::LrViolation)
+    w.json_str(lr_use_id(r.lr_use));
+  else
+    w.str("null");
+  w.str(",\"lr_context\":");
+  if (r.kind == ReportKind::LrViolation && (r.lr_context.key || r.lr_context.name))
+    json_class(r.lr_context, w);
+  else
+    w.str("null");
+  w.str(",\"detail\":").json_str(r.detail);
+  w.ch('}');
+}
+
+} // namespace fencedep
