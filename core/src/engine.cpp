@@ -163,17 +163,28 @@ void Engine::same_class_nesting(ThreadState &t, const HeldEntry &h, ClassId c, u
 
 // --- events ---------------------------------------------------------------
 
-void Engine::acquire(ThreadState &t, ClassId c, uint64_t inst, bool read, bool is_try,
-                     uint64_t pc, StackSource &st) {
+static HeldEntry *find_held_lock(ThreadState &t, uint64_t inst) {
   for (uint32_t i = t.nheld; i > 0; --i) {
     HeldEntry &h = t.held[i - 1];
-    if (h.instance == inst && h.role == HeldRole::Lock) {
-      ++h.depth; // recursive mutex or a reader re-entering
-      return;
-    }
+    if (h.instance == inst && h.role == HeldRole::Lock)
+      return &h;
   }
-  if (!is_try)
-    add_edges_from_held(t, c, EdgeKind::Acquire, read, 0, inst, st);
+  return nullptr;
+}
+
+void Engine::acquire_begin(ThreadState &t, ClassId c, uint64_t inst, bool read,
+                           StackSource &st) {
+  if (find_held_lock(t, inst))
+    return; // recursive mutex or a reader re-entering: no new ordering
+  add_edges_from_held(t, c, EdgeKind::Acquire, read, 0, inst, st);
+}
+
+void Engine::acquire_end(ThreadState &t, ClassId c, uint64_t inst, bool read, bool is_try,
+                         uint64_t pc) {
+  if (HeldEntry *h = find_held_lock(t, inst)) {
+    ++h->depth;
+    return;
+  }
   HeldEntry e{c, inst, pc, nullptr, 0, HeldRole::Lock, read, is_try};
   if (!push_held(t, e))
     held_overflows_.fetch_add(1, std::memory_order_relaxed);

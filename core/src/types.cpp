@@ -69,3 +69,16 @@ static const char *const kLrUseIds[] = {"resv-attach", "export", "wait-in-reclai
 const char *lr_use_id(LrUse u) { return unsigned(u) < 4 ? kLrUseIds[unsigned(u)] : "?"; }
 bool parse_lr_use(const char *s, LrUse *out) { return parse_name(kLrUseIds, s, out); }
 } // namespace fencedep
+
+#include "fencedep/core/trace_format.h"
+namespace fencedep {
+const char *trace_op_name(TraceOp op) {
+  static const char *const names[] = {
+      "?",           "acquire",     "acquire-read",  "try-acquire", "try-acquire-read",
+      "release",     "wait-begin",  "wait-end",      "signal",      "section-begin",
+      "section-end", "mm-begin",    "mm-end",        "might-reclaim", "await",
+      "fence-init",  "resv-attach", "export",        "thread-start", "thread-exit"};
+  static_assert(sizeof(names) / sizeof(*names) == unsigned(TraceOp::Count_));
+  return unsigned(op) < unsigned(TraceOp::Count_) ? names[unsigned(op)] : "?";
+}
+} // namespace fencedep

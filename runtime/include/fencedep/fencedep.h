@@ -27,7 +27,11 @@ extern "C" {
 /* fencedep_set_class_flags flags. */
 #define FENCEDEP_CLASS_MM 0x2u /* lock class taken on memory-management paths */
 
+#ifdef FENCEDEP_BUILDING_RUNTIME
+#define FENCEDEP_WEAK_ __attribute__((visibility("default")))
+#else
 #define FENCEDEP_WEAK_ __attribute__((weak, visibility("default")))
+#endif
 
 void __fencedep_fence_init(const void *fence, const char *class_name, unsigned flags) FENCEDEP_WEAK_;
 void __fencedep_fence_wait_begin(const void *fence) FENCEDEP_WEAK_;
@@ -48,6 +52,7 @@ void __fencedep_lock_acquire(const void *lock, int read, int trylock) FENCEDEP_W
 void __fencedep_lock_release(const void *lock) FENCEDEP_WEAK_;
 int __fencedep_report_count(void) FENCEDEP_WEAK_;
 
+#ifndef FENCEDEP_BUILDING_RUNTIME
 /* Declares `fence` (any object) a fence of class `class_name`. */
 static inline void fencedep_fence_init(const void *fence, const char *class_name, unsigned flags) {
   if (__fencedep_fence_init) __fencedep_fence_init(fence, class_name, flags);
@@ -116,6 +121,8 @@ static inline void fencedep_lock_release(const void *lock) {
 static inline int fencedep_report_count(void) {
   return __fencedep_report_count ? __fencedep_report_count() : -1;
 }
+
+#endif /* FENCEDEP_BUILDING_RUNTIME */
 
 #undef FENCEDEP_WEAK_
 

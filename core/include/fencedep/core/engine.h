@@ -84,7 +84,17 @@ public:
   // A lock was taken (after the real call succeeded). `is_try`: a successful
   // trylock/timedlock, which joins the held set without incoming edges.
   void acquire(ThreadState &t, ClassId c, uint64_t inst, bool read, bool is_try,
-               uint64_t pc, StackSource &st);
+               uint64_t pc, StackSource &st) {
+    if (!is_try)
+      acquire_begin(t, c, inst, read, st);
+    acquire_end(t, c, inst, read, is_try, pc);
+  }
+  // The two halves of a blocking acquire: edges are recorded before the
+  // real call may block (so a real deadlock is still reported), the lock
+  // joins the held set once the call succeeded.
+  void acquire_begin(ThreadState &t, ClassId c, uint64_t inst, bool read, StackSource &st);
+  void acquire_end(ThreadState &t, ClassId c, uint64_t inst, bool read, bool is_try,
+                   uint64_t pc);
   void release(ThreadState &t, uint64_t inst);
   // A wait starts. `released_inst` is the mutex a condvar wait gives up.
   void wait_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t released_inst,

@@ -33,19 +33,20 @@ struct WindowEntry {
   bool read;
 };
 
+// Plain data: zero-initialised storage is an empty state (it lives in TLS).
 struct ThreadState {
-  uint32_t tid = 0;
-  uint32_t nheld = 0;
+  uint32_t tid;
+  uint32_t nheld;
   // Acquisitions beyond kMaxHeld are not tracked, only counted; their
   // releases are recognised and ignored.
-  uint32_t untracked_depth = 0;
-  uint64_t held_overflows = 0;
+  uint32_t untracked_depth;
+  uint64_t held_overflows;
   HeldEntry held[kMaxHeld];
   // Ring of what this thread took or waited on since its last completed
   // blocking wait (or its start): what a signal from here depends on.
   WindowEntry window[kWindowSize];
-  uint32_t window_pos = 0;
-  uint32_t window_len = 0;
+  uint32_t window_pos;
+  uint32_t window_len;
 
   void reset(uint32_t new_tid) {
     tid = new_tid;

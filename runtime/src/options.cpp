@@ -1,0 +1,88 @@
+#include "options.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "fencedep/core/writer.h"
+
+namespace fencedep::runtime {
+
+static bool parse_int(const char *s, int *out) {
+  char *end;
+  long v = strtol(s, &end, 10);
+  if (!*s || *end)
+    return false;
+  *out = int(v);
+  return true;
+}
+
+static bool parse_bool(const char *s, bool *out) {
+  if (!strcmp(s, "1") || !strcmp(s, "true") || !strcmp(s, "yes")) {
+    *out = true;
+    return true;
+  }
+  if (!strcmp(s, "0") || !strcmp(s, "false") || !strcmp(s, "no")) {
+    *out = false;
+    return true;
+  }
+  return false;
+}
+
+static void complain(const char *what, const char *key, const char *value) {
+  FdWriter err(2);
+  err.str("fencedep: FENCEDEP_OPTIONS: ").str(what).str(" '").str(key);
+  if (value)
+    err.ch('=').str(value);
+  err.str("' (ignored)\n");
+}
+
+void parse_options(const char *text, Options *o) {
+  if (!text)
+    return;
+  static char buf[8192];
+  strncpy(buf, text, sizeof buf - 1);
+  char *save = nullptr;
+  for (char *tok = strtok_r(buf, ":", &save); tok; tok = strtok_r(nullptr, ":", &save)) {
+    char *eq = strchr(tok, '=');
+    if (!eq) {
+      complain("expected key=value, got", tok, nullptr);
+      continue;
+    }
+    *eq = 0;
+    const char *key = tok, *val = eq + 1;
+    bool ok = true;
+    if (!strcmp(key, "exitcode"))
+      ok = parse_int(val, &o->exitcode);
+    else if (!strcmp(key, "json"))
+      o->json_path = val;
+    else if (!strcmp(key, "log_path"))
+      o->log_path = val;
+    else if (!strcmp(key, "trace"))
+      o->trace_path = val;
+    else if (!strcmp(key, "suppressions"))
+      o->suppressions_path = val;
+    else if (!strcmp(key, "class")) {
+      if (!strcmp(val, "instance"))
+        o->class_per_instance = true;
+      else if (!strcmp(val, "site"))
+        o->class_per_instance = false;
+      else
+        ok = false;
+    } else if (!strcmp(key, "verbosity"))
+      ok = parse_int(val, &o->verbosity);
+    else if (!strcmp(key, "report_gated"))
+      ok = parse_bool(val, &o->report_gated);
+    else if (!strcmp(key, "print_stats"))
+      ok = parse_bool(val, &o->print_stats);
+    else {
+      complain("unknown option", key, val);
+      continue;
+    }
+    if (!ok)
+      complain("bad value for", key, val);
+  }
+}
+
+} // namespace fencedep::runtime

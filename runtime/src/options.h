@@ -1,0 +1,23 @@
+// FENCEDEP_OPTIONS, sanitizer style: key=value pairs separated by ':'.
+#pragma once
+#include <cstdint>
+
+namespace fencedep::runtime {
+
+struct Options {
+  int exitcode = 66;
+  const char *json_path = nullptr;
+  const char *log_path = nullptr;
+  const char *trace_path = nullptr;
+  const char *suppressions_path = nullptr;
+  bool class_per_instance = false; // class=instance
+  int verbosity = 0;
+  bool report_gated = false;
+  bool print_stats = false;
+};
+
+// Parses `text` into `out`; complaints go to stderr naming the option.
+// Storage for strings lives in a static buffer (no malloc).
+void parse_options(const char *text, Options *out);
+
+} // namespace fencedep::runtime

@@ -1,0 +1,84 @@
+// Process-wide runtime state and the per-thread context every hook uses.
+#pragma once
+#include <atomic>
+#include <cstdint>
+
+#include "class_resolver.h"
+#include "fencedep/core/engine.h"
+#include "fencedep/core/suppressions.h"
+#include "options.h"
+
+namespace fencedep::runtime {
+
+struct ThreadCtx {
+  ThreadState state;
+  bool initialized;
+  bool in_hook;       // re-entry guard: nested calls go straight to the real function
+  bool exit_signalled;
+  ClassId exit_class; // "exit of threads started at site S", for threads we started
+};
+
+// Initial-exec TLS: no allocation, no lazy TLS resolution on the hook path.
+extern __thread ThreadCtx tls_ctx __attribute__((tls_model("initial-exec")));
+
+struct Runtime {
+  std::atomic<bool> ready{false};
+  Options options;
+  Engine engine;
+  ClassResolver resolver;
+  Suppressions suppressions;
+  uint32_t pid = 0;
+  int log_fd = 2;
+  int json_fd = -1;
+  const char *program = nullptr;
+  std::atomic<uint64_t> reports_printed{0};
+  std::atomic<uint64_t> reports_suppressed{0};
+};
+
+extern Runtime rt;
+
+// Initialises the runtime once (constructor, or the first hook).
+void ensure_initialized();
+ThreadCtx &thread_ctx();
+// Prints pending reports; called at safe points (end of a hook, before a
+// blocking call, at exit). Never called with engine locks held.
+void flush_reports();
+void on_fork_child();
+void finish_process(); // flush reports and statistics at exit
+
+// The shape of every hook: `HookScope h; if (!h.active) return REAL(f)(...);`
+// Inactive when the runtime is not ready or the thread is already inside a
+// hook (re-entry from malloc, a signal handler, our own I/O).
+class HookScope {
+public:
+  HookScope() : t_(thread_ctx()) {
+    active_ = rt.ready.load(std::memory_order_acquire) && !t_.in_hook;
+    if (active_)
+      t_.in_hook = true;
+  }
+  ~HookScope() {
+    if (!active_)
+      return;
+    if (rt.engine.has_pending())
+      flush_reports();
+    t_.in_hook = false;
+  }
+  bool active() const { return active_; }
+  ThreadState &state() { return t_.state; }
+  ThreadCtx &ctx() { return t_; }
+  // Before a call that may block: print what is known now, so that a real
+  // deadlock still leaves its report behind.
+  void before_block() {
+    if (rt.engine.has_pending())
+      flush_reports();
+  }
+
+private:
+  ThreadCtx &t_;
+  bool active_;
+};
+
+#define FENCEDEP_CALLER_PC() \
+  (reinterpret_cast<uint64_t>(__builtin_extract_return_addr(__builtin_return_address(0))))
+
+} // namespace fencedep::runtime

@@ -1,0 +1,16 @@
+// Native binary trace (docs/trace-format.md): every event the engine sees,
+// chunked per thread, so offline analysis can replay and merge runs.
+#pragma once
+#include <cstdint>
+
+#include "fencedep/core/trace_format.h"
+
+namespace fencedep::runtime {
+
+bool trace_open(const char *path);
+void trace_close();
+void trace_after_fork();
+bool trace_enabled();
+void trace_event(const TraceEvent &e);
+
+} // namespace fencedep::runtime
