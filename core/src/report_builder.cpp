@@ -31,7 +31,7 @@ static uint32_t fill_stack(Engine &e, StackId id, Symbolizer &sym, FrameView *ou
 }
 
 void build_report_view(Engine &e, const PendingReport &p, Symbolizer &sym, ReportScratch &s,
-                       ReportView *out) {
+                       ReportView *out, const char *const *trace_names, uint32_t ntraces) {
   *out = ReportView{};
   out->kind = p.kind;
   out->pid = p.pid;
@@ -98,6 +98,8 @@ void build_report_view(Engine &e, const PendingReport &p, Symbolizer &sym, Repor
       ev.dst_read = !(t & (kDepNN | kDepRN));
       ev.pid = ei.pid;
       ev.tid = ei.tid;
+      if (ei.trace && ei.trace <= ntraces)
+        ev.trace = trace_names[ei.trace - 1];
       ev.stack = s.edge_frames[n];
       ev.nstack = fill_stack(e, ei.stack, sym, s.edge_frames[n]);
     }

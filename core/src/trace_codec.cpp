@@ -109,6 +109,29 @@ bool encode_class(uint8_t *out, size_t cap, size_t *pos, const TraceClass &c) {
   return true;
 }
 
+bool encode_module(uint8_t *out, size_t cap, size_t *pos, const TraceModule &m) {
+  size_t need = varint_size(m.base) + varint_size(m.size) + varint_size(m.path_len) + m.path_len;
+  if (*pos + need > cap)
+    return false;
+  put_varint(out, pos, m.base);
+  put_varint(out, pos, m.size);
+  put_varint(out, pos, m.path_len);
+  memcpy(out + *pos, m.path, m.path_len);
+  *pos += m.path_len;
+  return true;
+}
+
+bool TraceDecoder::read_module(const uint8_t *p, size_t n, size_t *pos, TraceModule *m) {
+  uint64_t len;
+  if (!get_varint(p, n, pos, &m->base) || !get_varint(p, n, pos, &m->size) ||
+      !get_varint(p, n, pos, &len) || len > n - *pos)
+    return false;
+  m->path = reinterpret_cast<const char *>(p + *pos);
+  m->path_len = uint32_t(len);
+  *pos += len;
+  return true;
+}
+
 bool TraceDecoder::read_event(const uint8_t *p, size_t n, size_t *pos, TraceEvent *e,
                               uint64_t *dt) {
   if (*pos >= n)

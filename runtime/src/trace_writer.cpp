@@ -1,6 +1,7 @@
 #include "trace_writer.h"
 
 #include <fcntl.h>
+#include <link.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include "fencedep/core/writer.h"
 #include "real_functions.h"
 #include "runtime.h"
+#include "stack_capture.h"
 
 namespace fencedep::runtime {
 
@@ -42,6 +44,11 @@ size_t class_used;
 uint32_t class_count;
 uint64_t start_ns;
 std::atomic<uint64_t> chunks_lost{0};
+struct ModuleBuf {
+  uint8_t data[kBufSize];
+  size_t used;
+  uint32_t count;
+};
 __thread ThreadBuf *my_buf __attribute__((tls_model("initial-exec")));
 
 uint64_t now_ns() {
@@ -149,6 +156,35 @@ ThreadBuf *buffer_for(uint32_t tid) {
   return b;
 }
 
+// The module map lets offline analysis turn pcs into module + offset.
+int add_module(struct dl_phdr_info *info, size_t, void *arg) {
+  auto *buf = static_cast<ModuleBuf *>(arg);
+  uint64_t lo = ~0ull, hi = 0;
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr) &ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_LOAD)
+      continue;
+    uint64_t a = info->dlpi_addr + ph.p_vaddr;
+    lo = a < lo ? a : lo;
+    hi = a + ph.p_memsz > hi ? a + ph.p_memsz : hi;
+  }
+  const char *path = info->dlpi_name && info->dlpi_name[0] ? info->dlpi_name : exe_path();
+  if (!path || lo >= hi)
+    return 0;
+  TraceModule m{lo, hi - lo, path, uint32_t(strlen(path))};
+  if (encode_module(buf->data, sizeof buf->data, &buf->used, m))
+    ++buf->count;
+  return 0;
+}
+
+void write_modules() {
+  static ModuleBuf buf;
+  buf.used = 0;
+  buf.count = 0;
+  dl_iterate_phdr(add_module, &buf);
+  write_chunk(ChunkType::Modules, 0, buf.data, buf.used, buf.count);
+}
+
 } // namespace
 
 bool trace_enabled() { return trace_fd >= 0; }
@@ -182,6 +218,7 @@ bool trace_open(const char *path) {
   encode_file_header(hdr, FileHeader{kTraceVersion, rt.pid, start_ns});
   trace_fd = fd;
   write_all(hdr, sizeof hdr);
+  write_modules();
   return true;
 }
 

@@ -73,6 +73,8 @@ class Engine {
 public:
   bool init(const EngineOptions &opts);
   void set_pid(uint32_t pid) { opts_.pid = pid; }
+  // Offline analysis: new edges remember which input they came from (1-based).
+  void set_trace(uint32_t index) { trace_ = index; }
   const EngineOptions &options() const { return opts_; }
 
   ClassRegistry &classes() { return classes_; }
@@ -151,6 +153,7 @@ private:
   StackDepot stacks_;
   DepGraph graph_;
   ClassId reclaim_ = kNoClass;
+  uint32_t trace_ = 0;
 
   // Same-class instance pairs seen nested (key: hash of the ordered pair).
   AddressMap instance_pairs_;

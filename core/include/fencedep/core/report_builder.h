@@ -24,7 +24,9 @@ struct ReportScratch {
 };
 
 void build_class_view(Engine &e, ClassId id, Symbolizer &sym, ClassView *out);
+// `trace_names[i - 1]` names trace i for edges recorded offline.
 void build_report_view(Engine &e, const PendingReport &p, Symbolizer &sym,
-                       ReportScratch &scratch, ReportView *out);
+                       ReportScratch &scratch, ReportView *out,
+                       const char *const *trace_names = nullptr, uint32_t ntraces = 0);
 
 } // namespace fencedep

@@ -15,7 +15,7 @@ inline constexpr uint32_t kChunkMagic = 0x4b4e4843; // "CHNK"
 inline constexpr size_t kFileHeaderSize = 32;
 inline constexpr size_t kChunkHeaderSize = 28;
 
-enum class ChunkType : uint16_t { Events = 1, Classes = 2 };
+enum class ChunkType : uint16_t { Events = 1, Classes = 2, Modules = 3 };
 
 struct FileHeader {
   uint32_t version;
@@ -44,12 +44,21 @@ struct TraceClass {
   uint64_t offset;
 };
 
+// A loaded module of the traced process, to symbolize pcs later.
+struct TraceModule {
+  uint64_t base;
+  uint64_t size;
+  const char *path;
+  uint32_t path_len;
+};
+
 uint32_t trace_checksum(const uint8_t *p, size_t n);
 void encode_file_header(uint8_t *out, const FileHeader &h);
 void encode_chunk_header(uint8_t *out, const ChunkHeader &h);
 // Appends one record at out[*pos]; false (nothing written) when it does not fit.
 bool encode_event(uint8_t *out, size_t cap, size_t *pos, const TraceEvent &e, uint64_t dt_ns);
 bool encode_class(uint8_t *out, size_t cap, size_t *pos, const TraceClass &c);
+bool encode_module(uint8_t *out, size_t cap, size_t *pos, const TraceModule &m);
 
 // Pull decoder over an in-memory trace.
 class TraceDecoder {
@@ -70,6 +79,7 @@ public:
   // Record decoders over a chunk payload.
   static bool read_event(const uint8_t *p, size_t n, size_t *pos, TraceEvent *e, uint64_t *dt);
   static bool read_class(const uint8_t *p, size_t n, size_t *pos, TraceClass *c);
+  static bool read_module(const uint8_t *p, size_t n, size_t *pos, TraceModule *m);
 
 private:
   const uint8_t *data_;

@@ -1,0 +1,57 @@
+// Replays native traces into an Engine: the offline door runs the very model
+// the runtime ran. Several traces (and several processes in one trace) merge
+// into one class graph through the classes' stable keys.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "fencedep/core/engine.h"
+#include "fencedep/core/trace_codec.h"
+
+namespace fencedep {
+
+struct ReplayModule {
+  uint64_t base, size;
+  std::string path;
+};
+
+struct ReplayStats {
+  uint64_t events = 0;
+  uint64_t chunks = 0;
+  uint64_t skipped_chunks = 0; // unknown chunk types
+  uint64_t bytes_unread = 0;   // after a truncation or corruption
+  bool partial = false;
+  std::string error;           // first problem, with its byte offset
+};
+
+class TraceReplayer {
+public:
+  explicit TraceReplayer(Engine &engine) : engine_(engine) {}
+
+  // Replays one trace held in memory. `trace_index` (1-based) is recorded
+  // on every new edge so that reports can name the trace of each edge.
+  ReplayStats replay(const uint8_t *data, size_t size, uint32_t trace_index);
+
+  // Module containing `pc` in process `pid`, for symbolization.
+  const ReplayModule *module_for(uint32_t pid, uint64_t pc) const;
+
+private:
+  struct Run {
+    uint32_t pid;
+    std::unordered_map<ClassId, ClassId> classes; // trace id -> engine id
+  };
+  void replay_events(Run &run, uint32_t tid, const uint8_t *p, size_t n, ReplayStats &st);
+  ThreadState &thread(uint32_t pid, uint32_t tid);
+
+  Engine &engine_;
+  std::unordered_map<uint64_t, ThreadState> threads_;
+  std::unordered_map<uint64_t, int> cookies_;
+  std::map<uint32_t, std::vector<ReplayModule>> modules_;
+  std::vector<std::string> names_; // keeps class names alive
+};
+
+} // namespace fencedep

@@ -1,0 +1,187 @@
+#include "fencedep/core/trace_replay.h"
+
+#include <string>
+
+namespace fencedep {
+
+namespace {
+// Each replayed edge keeps the pc of the event as its one-frame stack.
+class PcStack final : public StackSource {
+public:
+  PcStack(StackDepot &d, uint64_t pc) : depot_(d), pc_(pc) {}
+  StackId capture() override { return pc_ ? depot_.put(&pc_, 1) : kNoStack; }
+
+private:
+  StackDepot &depot_;
+  uint64_t pc_;
+};
+} // namespace
+
+ThreadState &TraceReplayer::thread(uint32_t pid, uint32_t tid) {
+  auto [it, inserted] = threads_.try_emplace((uint64_t(pid) << 32) | tid);
+  if (inserted)
+    it->second.reset(tid);
+  return it->second;
+}
+
+const ReplayModule *TraceReplayer::module_for(uint32_t pid, uint64_t pc) const {
+  auto it = modules_.find(pid);
+  if (it == modules_.end())
+    return nullptr;
+  for (const ReplayModule &m : it->second)
+    if (pc >= m.base && pc < m.base + m.size)
+      return &m;
+  return nullptr;
+}
+
+ReplayStats TraceReplayer::replay(const uint8_t *data, size_t size, uint32_t trace_index) {
+  ReplayStats st;
+  engine_.set_trace(trace_index);
+  TraceDecoder dec(data, size);
+  Run run{0, {}};
+  for (;;) {
+    TraceDecoder::Item item = dec.next();
+    if (item == TraceDecoder::Item::End)
+      break;
+    if (item == TraceDecoder::Item::Truncated || item == TraceDecoder::Item::Corrupt) {
+      st.partial = true;
+      st.bytes_unread = size - dec.offset();
+      st.error = std::string(dec.error()) + " at byte " + std::to_string(dec.offset());
+      break;
+    }
+    if (item == TraceDecoder::Item::FileHeader) {
+      run = Run{dec.file_header().pid, {}};
+      continue;
+    }
+    const ChunkHeader &ch = dec.chunk();
+    ++st.chunks;
+    if (ch.pid != run.pid)
+      run.pid = ch.pid;
+    engine_.set_pid(ch.pid);
+    const uint8_t *p = dec.payload();
+    size_t n = ch.payload_size, pos = 0;
+    switch (ch.type) {
+    case ChunkType::Classes: {
+      TraceClass tc;
+      while (pos < n && TraceDecoder::read_class(p, n, &pos, &tc)) {
+        const char *name = nullptr;
+        if (tc.name) {
+          names_.emplace_back(tc.name, tc.name_len);
+          name = names_.back().c_str();
+        }
+        SiteRef site;
+        if (tc.module) {
+          names_.emplace_back(tc.module, tc.module_len);
+          site.module = engine_.classes().intern(names_.back().c_str());
+        }
+        site.offset = tc.offset;
+        ClassId id = engine_.classes().get_or_create(tc.key, tc.kind, name, site, tc.flags);
+        engine_.classes().info(id).flags.fetch_or(tc.flags, std::memory_order_relaxed);
+        run.classes[tc.id] = id;
+      }
+      break;
+    }
+    case ChunkType::Modules: {
+      TraceModule m;
+      auto &mods = modules_[ch.pid];
+      while (pos < n && TraceDecoder::read_module(p, n, &pos, &m))
+        mods.push_back(ReplayModule{m.base, m.size, std::string(m.path, m.path_len)});
+      break;
+    }
+    case ChunkType::Events:
+      replay_events(run, ch.tid, p, n, st);
+      break;
+    default:
+      ++st.skipped_chunks;
+    }
+  }
+  return st;
+}
+
+void TraceReplayer::replay_events(Run &run, uint32_t tid, const uint8_t *p, size_t n,
+                                  ReplayStats &st) {
+  ThreadState &t = thread(run.pid, tid);
+  // Objects are addresses in their process: keep processes apart.
+  uint64_t salt = mix64(run.pid) & 0xffff000000000000ull;
+  auto cls = [&](ClassId id) {
+    auto it = run.classes.find(id);
+    return it == run.classes.end() ? kNoClass : it->second;
+  };
+  size_t pos = 0;
+  TraceEvent e;
+  uint64_t dt;
+  while (pos < n && TraceDecoder::read_event(p, n, &pos, &e, &dt)) {
+    ++st.events;
+    ClassId c = cls(e.cls);
+    uint64_t obj = e.object ^ salt;
+    PcStack stack(engine_.stacks(), e.pc);
+    switch (e.op) {
+    case TraceOp::Acquire:
+    case TraceOp::AcquireRead:
+    case TraceOp::TryAcquire:
+    case TraceOp::TryAcquireRead:
+      if (c != kNoClass)
+        engine_.acquire(t, c, obj, e.op == TraceOp::AcquireRead || e.op == TraceOp::TryAcquireRead,
+                        e.op == TraceOp::TryAcquire || e.op == TraceOp::TryAcquireRead, e.pc,
+                        stack);
+      break;
+    case TraceOp::Release:
+      engine_.release(t, obj);
+      break;
+    case TraceOp::WaitBegin:
+      if (c != kNoClass)
+        engine_.wait_begin(t, c, obj, e.arg ? e.arg ^ salt : 0, e.pc, stack);
+      break;
+    case TraceOp::WaitEnd:
+      engine_.wait_end(t, c, obj, e.arg != 0, e.pc);
+      break;
+    case TraceOp::Signal:
+      if (c != kNoClass)
+        engine_.signal(t, c, obj, e.pc, stack);
+      break;
+    case TraceOp::SectionBegin:
+      if (c != kNoClass)
+        cookies_[(uint64_t(run.pid) << 32 | tid) ^ mix64(e.arg)] =
+            engine_.section_begin(t, c, obj, e.pc);
+      break;
+    case TraceOp::SectionEnd: {
+      auto it = cookies_.find((uint64_t(run.pid) << 32 | tid) ^ mix64(e.arg));
+      if (it != cookies_.end()) {
+        engine_.section_end(t, it->second);
+        cookies_.erase(it);
+      }
+      break;
+    }
+    case TraceOp::MmBegin:
+      engine_.mm_begin(t, "mm", e.pc, stack);
+      break;
+    case TraceOp::MmEnd:
+      engine_.mm_end(t);
+      break;
+    case TraceOp::MightReclaim:
+      engine_.might_reclaim(t, e.pc, stack);
+      break;
+    case TraceOp::Await:
+      if (c != kNoClass && cls(e.cls2) != kNoClass)
+        engine_.await(t, c, obj, cls(e.cls2), e.arg ^ salt, e.pc, stack);
+      break;
+    case TraceOp::FenceInit:
+      engine_.fence_reset(obj);
+      break;
+    case TraceOp::ResvAttach:
+      if (c != kNoClass)
+        engine_.resv_attach(t, c, obj, e.pc, stack);
+      break;
+    case TraceOp::Export:
+      if (c != kNoClass)
+        engine_.fence_export(t, c, obj, e.pc, stack);
+      break;
+    case TraceOp::ThreadStart:
+    case TraceOp::ThreadExit:
+    case TraceOp::Count_:
+      break; // exits are replayed through their signal events
+    }
+  }
+}
+
+} // namespace fencedep
