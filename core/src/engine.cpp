@@ -47,6 +47,13 @@ void Engine::window_push(ThreadState &t, ClassId c, bool read, uint64_t pc) {
     const WindowEntry &last = t.window[(t.window_pos + kWindowSize - 1) % kWindowSize];
     if (last.cls == c && last.read == read)
       return;
+    // A class already in the recent window adds nothing a signal would not
+    // already depend on; checking the last few keeps loops from flushing it.
+    for (uint32_t k = 2; k <= 4 && k <= t.window_len; ++k) {
+      const WindowEntry &w = t.window[(t.window_pos + kWindowSize - k) % kWindowSize];
+      if (w.cls == c && w.read == read)
+        return;
+    }
   }
   t.window[t.window_pos] = WindowEntry{c, pc, read};
   t.window_pos = (t.window_pos + 1) % kWindowSize;
@@ -72,13 +79,20 @@ static void remove_held(ThreadState &t, uint32_t i) {
 
 bool Engine::add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, bool src_read,
                       bool dst_read, uint64_t from_pc, StackSource &st, bool report) {
-  // Fast path: a known edge of a known type with no gate to narrow costs one
-  // lock-free probe and nothing else.
+  // Fast path: a known edge of a known type with no gate to narrow costs a
+  // per-thread cache hit, or one lock-free probe.
+  uint8_t type = dep_type(src_read, dst_read);
+  uint64_t ckey = (((uint64_t(from) << 30) | to) << 4) | type;
+  uint64_t &slot = t.edge_cache[(ckey ^ (ckey >> 19) ^ (ckey >> 37)) & (ThreadState::kEdgeCacheSize - 1)];
+  if (slot == ckey)
+    return false;
   if (EdgeId known = graph_.find_edge(from, to)) {
     const EdgeInfo &ke = graph_.edge(known);
-    if ((ke.types.load(std::memory_order_relaxed) & dep_type(src_read, dst_read)) &&
-        ke.ngates.load(std::memory_order_relaxed) == 0)
+    if ((ke.types.load(std::memory_order_relaxed) & type) &&
+        ke.ngates.load(std::memory_order_relaxed) == 0) {
+      slot = ckey;
       return false;
+    }
   }
   ClassId gates[kMaxHeld];
   uint32_t ng = 0;
@@ -189,17 +203,37 @@ void Engine::acquire_begin(ThreadState &t, ClassId c, uint64_t inst, bool read,
 
 void Engine::acquire_end(ThreadState &t, ClassId c, uint64_t inst, bool read, bool is_try,
                          uint64_t pc) {
-  if (HeldEntry *h = find_held_lock(t, inst)) {
-    ++h->depth;
-    return;
+  if (t.nheld) {
+    if (HeldEntry *h = find_held_lock(t, inst)) {
+      ++h->depth;
+      return;
+    }
   }
-  HeldEntry e{c, inst, pc, nullptr, 0, HeldRole::Lock, read, is_try};
-  if (!push_held(t, e))
+  if (__builtin_expect(t.nheld >= kMaxHeld || t.untracked_depth, 0)) {
+    ++t.untracked_depth;
+    ++t.held_overflows;
     held_overflows_.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    HeldEntry &e = t.held[t.nheld++];
+    e.cls = c;
+    e.instance = inst;
+    e.pc = pc;
+    e.label = nullptr;
+    e.depth = 0;
+    e.role = HeldRole::Lock;
+    e.read = read;
+    e.is_try = is_try;
+  }
   window_push(t, c, read, pc);
 }
 
 void Engine::release(ThreadState &t, uint64_t inst) {
+  // Locks are usually released in reverse order.
+  if (t.nheld && t.held[t.nheld - 1].instance == inst &&
+      t.held[t.nheld - 1].role == HeldRole::Lock && !t.held[t.nheld - 1].depth) {
+    --t.nheld;
+    return;
+  }
   for (uint32_t i = t.nheld; i > 0; --i) {
     HeldEntry &h = t.held[i - 1];
     if (h.instance != inst || h.role != HeldRole::Lock)

@@ -123,6 +123,9 @@ ClassId ClassResolver::object_class(const void *obj, ClassKind kind, uint64_t pc
 
 ClassId ClassResolver::bind_at_init(const void *obj, ClassKind kind, uint64_t pc) {
   uint64_t addr = reinterpret_cast<uint64_t>(obj);
+  uint64_t old;
+  if (instances_.find(addr, &old))
+    bump_generation(); // re-initialised in place: caches may hold the old class
   uint64_t v;
   if (names_.find(addr, &v) || per_instance_) {
     instances_.erase(addr);
@@ -135,6 +138,7 @@ ClassId ClassResolver::bind_at_init(const void *obj, ClassKind kind, uint64_t pc
 
 void ClassResolver::forget(const void *obj) {
   uint64_t addr = reinterpret_cast<uint64_t>(obj);
+  bump_generation();
   instances_.erase(addr);
   names_.erase(addr);
   flags_.erase(addr);
@@ -144,6 +148,7 @@ void ClassResolver::set_name(const void *obj, const char *name, uint32_t flags) 
   if (!obj || !name)
     return;
   uint64_t addr = reinterpret_cast<uint64_t>(obj);
+  bump_generation();
   const char *n = intern(name);
   names_.put(addr, reinterpret_cast<uint64_t>(n));
   if (flags)

@@ -4,6 +4,7 @@
 // zero-initialised heap objects; an annotation's name overrides all three.
 // Keys are module file name + offset, so classes are stable across runs.
 #pragma once
+#include <atomic>
 #include <cstdint>
 
 #include "fencedep/core/address_map.h"
@@ -28,6 +29,11 @@ public:
   ClassId named_class(ClassKind kind, const char *name, uint64_t pc, uint32_t flags);
   const char *intern(const char *s);
 
+  // Changes whenever an existing binding may have changed (per-thread class
+  // caches compare it).
+  uint32_t generation() const { return generation_.load(std::memory_order_acquire); }
+  void bump_generation() { generation_.fetch_add(1, std::memory_order_acq_rel); }
+
   // Descriptor-based objects (eventfd): class by fd, 0 when not tracked.
   static constexpr int kMaxFds = 1 << 16;
   void bind_fd(int fd, ClassId c, bool nonblocking);
@@ -49,6 +55,7 @@ private:
   Arena strings_;
   RawArray<uint32_t> fds_; // fd -> class id | nonblocking bit 31
   const char *exe_path_ = nullptr;
+  std::atomic<uint32_t> generation_{1};
 };
 
 } // namespace fencedep::runtime

@@ -13,7 +13,7 @@ static int hooked_lock(const void *m, ClassKind kind, bool read, uint64_t pc, Fn
   HookScope h;
   if (!h.active())
     return real_call();
-  ClassId c = rt.resolver.object_class(m, kind, pc);
+  ClassId c = cached_object_class(h.ctx(), m, kind, pc);
   lock_before(h, c, m, read, pc);
   int r = real_call();
   if (r == 0)
@@ -29,7 +29,7 @@ static int hooked_trylock(const void *m, ClassKind kind, bool read, uint64_t pc,
     return real_call();
   int r = real_call();
   if (r == 0)
-    lock_after(h, rt.resolver.object_class(m, kind, pc), m, read, true, pc);
+    lock_after(h, cached_object_class(h.ctx(), m, kind, pc), m, read, true, pc);
   return r;
 }
 

@@ -14,8 +14,8 @@ static int hooked_cond_wait(pthread_cond_t *c, pthread_mutex_t *m, uint64_t pc,
   HookScope h;
   if (!h.active())
     return real_call();
-  ClassId cc = rt.resolver.object_class(c, ClassKind::CondVar, pc);
-  ClassId mc = rt.resolver.object_class(m, ClassKind::Mutex, pc);
+  ClassId cc = cached_object_class(h.ctx(), c, ClassKind::CondVar, pc);
+  ClassId mc = cached_object_class(h.ctx(), m, ClassKind::Mutex, pc);
   unlock(h, m);
   wait_before(h, cc, c, m, pc);
   int r = real_call();
@@ -30,7 +30,7 @@ template <typename Fn>
 static int hooked_signal(const void *obj, ClassKind kind, uint64_t pc, Fn &&real_call) {
   HookScope h;
   if (h.active())
-    signal(h, rt.resolver.object_class(obj, kind, pc), obj, pc);
+    signal(h, cached_object_class(h.ctx(), obj, kind, pc), obj, pc);
   return real_call();
 }
 
@@ -39,7 +39,7 @@ static int hooked_wait(const void *obj, ClassKind kind, uint64_t pc, Fn &&real_c
   HookScope h;
   if (!h.active())
     return real_call();
-  ClassId c = rt.resolver.object_class(obj, kind, pc);
+  ClassId c = cached_object_class(h.ctx(), obj, kind, pc);
   wait_before(h, c, obj, nullptr, pc);
   int r = real_call();
   wait_after(h, c, obj, false, pc);
@@ -107,7 +107,7 @@ int pthread_barrier_wait(pthread_barrier_t *b) {
   HookScope h;
   if (!h.active())
     return REAL(pthread_barrier_wait)(b);
-  ClassId c = rt.resolver.object_class(b, ClassKind::Barrier, pc);
+  ClassId c = cached_object_class(h.ctx(), b, ClassKind::Barrier, pc);
   signal(h, c, b, pc);
   wait_before(h, c, b, nullptr, pc);
   int r = REAL(pthread_barrier_wait)(b);

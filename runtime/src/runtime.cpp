@@ -26,13 +26,9 @@ const char *exe_path() { return exe_path_buf[0] ? exe_path_buf : nullptr; }
 
 static uint32_t current_tid() { return uint32_t(syscall(SYS_gettid)); }
 
-ThreadCtx &thread_ctx() {
-  ThreadCtx &t = tls_ctx;
-  if (__builtin_expect(!t.initialized, 0)) {
-    t.state.reset(current_tid());
-    t.initialized = true;
-  }
-  return t;
+void init_thread_ctx(ThreadCtx &t) {
+  t.state.reset(current_tid());
+  t.initialized = true;
 }
 
 static int open_output(const char *path, bool append) {
@@ -164,6 +160,7 @@ void on_fork_child() {
   rt.reports_suppressed.store(0);
   ThreadCtx &t = thread_ctx();
   t.state.tid = current_tid();
+  rt.resolver.bump_generation();
   trace_after_fork();
 }
 

@@ -10,8 +10,18 @@
 
 namespace fencedep::runtime {
 
+// A per-thread direct-mapped cache of object -> class, valid while the
+// resolver's generation is unchanged (it changes when any binding does).
+struct ClassCacheEntry {
+  uint64_t object;
+  ClassId cls;
+  uint32_t generation;
+};
+inline constexpr unsigned kClassCacheSize = 16;
+
 struct ThreadCtx {
   ThreadState state;
+  ClassCacheEntry class_cache[kClassCacheSize];
   bool initialized;
   bool in_hook;       // re-entry guard: nested calls go straight to the real function
   bool exit_signalled;
@@ -37,9 +47,27 @@ struct Runtime {
 
 extern Runtime rt;
 
+// The class of `obj`, through the thread's cache.
+inline ClassId cached_object_class(ThreadCtx &t, const void *obj, ClassKind kind, uint64_t pc) {
+  uint64_t addr = reinterpret_cast<uint64_t>(obj);
+  ClassCacheEntry &e = t.class_cache[(addr >> 4) & (kClassCacheSize - 1)];
+  uint32_t gen = rt.resolver.generation();
+  if (e.object == addr && e.generation == gen && e.cls != kNoClass)
+    return e.cls;
+  ClassId c = rt.resolver.object_class(obj, kind, pc);
+  e = ClassCacheEntry{addr, c, gen};
+  return c;
+}
+
 // Initialises the runtime once (constructor, or the first hook).
 void ensure_initialized();
-ThreadCtx &thread_ctx();
+void init_thread_ctx(ThreadCtx &t);
+inline ThreadCtx &thread_ctx() {
+  ThreadCtx &t = tls_ctx;
+  if (__builtin_expect(!t.initialized, 0))
+    init_thread_ctx(t);
+  return t;
+}
 // Prints pending reports; called at safe points (end of a hook, before a
 // blocking call, at exit). Never called with engine locks held.
 void flush_reports();

@@ -187,7 +187,7 @@ void write_modules() {
 
 } // namespace
 
-bool trace_enabled() { return trace_fd >= 0; }
+int trace_fd_for_hooks = -1;
 
 bool trace_open(const char *path) {
   // "%p" in the path becomes the pid, so that each process of a run can
@@ -219,6 +219,7 @@ bool trace_open(const char *path) {
   trace_fd = fd;
   write_all(hdr, sizeof hdr);
   write_modules();
+  trace_fd_for_hooks = fd;
   return true;
 }
 

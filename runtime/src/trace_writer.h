@@ -10,7 +10,8 @@ namespace fencedep::runtime {
 bool trace_open(const char *path);
 void trace_close();
 void trace_after_fork();
-bool trace_enabled();
+extern int trace_fd_for_hooks;
+inline bool trace_enabled() { return trace_fd_for_hooks >= 0; }
 void trace_event(const TraceEvent &e);
 
 } // namespace fencedep::runtime

@@ -47,6 +47,10 @@ struct ThreadState {
   WindowEntry window[kWindowSize];
   uint32_t window_pos;
   uint32_t window_len;
+  // Edges this thread already knows to be recorded (and gate-free): the
+  // common case of re-taking a known nesting costs no shared-table probe.
+  static constexpr unsigned kEdgeCacheSize = 32;
+  uint64_t edge_cache[kEdgeCacheSize];
 
   void reset(uint32_t new_tid) {
     tid = new_tid;
