@@ -1,5 +1,7 @@
 #include "fencedep/core/address_map.h"
 
+#include <sched.h>
+
 namespace fencedep {
 
 bool AddressMap::init(size_t capacity_pow2) {
@@ -26,17 +28,63 @@ bool AddressMap::find(uint64_t key, uint64_t *value) const {
   if (!slots_)
     return false;
   key = normalize(key);
-  size_t i = mix64(key) & mask_;
-  for (size_t n = 0; n <= mask_; ++n, i = (i + 1) & mask_) {
-    uint64_t k = slots_[i].key.load(std::memory_order_acquire);
-    if (k == key) {
-      *value = slots_[i].value.load(std::memory_order_acquire);
-      return true;
+  for (;;) {
+    uint32_t s1 = seq_.load(std::memory_order_acquire);
+    if (s1 & 1) {
+      sched_yield();
+      continue;
     }
-    if (k == kEmpty)
-      return false;
+    bool found = false;
+    uint64_t v = 0;
+    size_t i = mix64(key) & mask_;
+    for (size_t n = 0; n <= mask_; ++n, i = (i + 1) & mask_) {
+      uint64_t k = slots_[i].key.load(std::memory_order_acquire);
+      if (k == key) {
+        v = slots_[i].value.load(std::memory_order_acquire);
+        found = true;
+        break;
+      }
+      if (k == kEmpty)
+        break;
+    }
+    if (seq_.load(std::memory_order_acquire) != s1)
+      continue; // a purge moved slots under us
+    if (found)
+      *value = v;
+    return found;
   }
-  return false;
+}
+
+void AddressMap::purge_tombstones_locked() {
+  size_t cap = mask_ + 1;
+  size_t live = size_.load(std::memory_order_relaxed);
+  Slot *tmp = static_cast<Slot *>(raw_map(live * sizeof(Slot) + sizeof(Slot)));
+  if (!tmp)
+    return;
+  size_t n = 0;
+  for (size_t i = 0; i < cap; ++i) {
+    uint64_t k = slots_[i].key.load(std::memory_order_relaxed);
+    if (k != kEmpty && k != kTombstone && n < live) {
+      tmp[n].key.store(k, std::memory_order_relaxed);
+      tmp[n].value.store(slots_[i].value.load(std::memory_order_relaxed),
+                         std::memory_order_relaxed);
+      ++n;
+    }
+  }
+  seq_.fetch_add(1, std::memory_order_acq_rel);
+  for (size_t i = 0; i < cap; ++i)
+    slots_[i].key.store(kEmpty, std::memory_order_relaxed);
+  for (size_t j = 0; j < n; ++j) {
+    uint64_t k = tmp[j].key.load(std::memory_order_relaxed);
+    size_t i = mix64(k) & mask_;
+    while (slots_[i].key.load(std::memory_order_relaxed) != kEmpty)
+      i = (i + 1) & mask_;
+    slots_[i].value.store(tmp[j].value.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    slots_[i].key.store(k, std::memory_order_relaxed);
+  }
+  used_.store(n, std::memory_order_relaxed);
+  seq_.fetch_add(1, std::memory_order_acq_rel);
+  raw_unmap(tmp, live * sizeof(Slot) + sizeof(Slot));
 }
 
 size_t AddressMap::probe_insert_locked(uint64_t key) {
@@ -70,8 +118,17 @@ uint64_t AddressMap::put_if_absent(uint64_t key, uint64_t value, bool *inserted)
     return slots_[i].value.load(std::memory_order_relaxed);
   // Keep the load factor under 3/4 so probes stay short and reads terminate.
   if (k == kEmpty && (used_.load(std::memory_order_relaxed) + 1) * 4 > (mask_ + 1) * 3) {
-    dropped_.fetch_add(1, std::memory_order_relaxed);
-    return value;
+    // Mostly tombstones: reclaim them and probe again.
+    if (size_.load(std::memory_order_relaxed) * 2 < used_.load(std::memory_order_relaxed)) {
+      purge_tombstones_locked();
+      i = probe_insert_locked(key);
+      k = i == ~size_t(0) ? kTombstone : slots_[i].key.load(std::memory_order_relaxed);
+    }
+    if (i == ~size_t(0) || (k == kEmpty && (used_.load(std::memory_order_relaxed) + 1) * 4 >
+                                               (mask_ + 1) * 3)) {
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      return value;
+    }
   }
   if (k == kEmpty)
     used_.fetch_add(1, std::memory_order_relaxed);

@@ -21,10 +21,11 @@ EdgeId DepGraph::find_edge(ClassId from, ClassId to) const {
 }
 
 // Drops gates that are not held any more: a gate must cover every occurrence.
-static void intersect_gates(EdgeInfo &e, const EdgeOccurrence &occ) {
+// Returns true when the set shrank.
+static bool intersect_gates(EdgeInfo &e, const EdgeOccurrence &occ) {
   uint8_t n = e.ngates.load(std::memory_order_acquire);
   if (n == 0)
-    return;
+    return false;
   ClassId keep[kMaxGates];
   uint8_t k = 0;
   for (uint8_t i = 0; i < n; ++i) {
@@ -36,10 +37,11 @@ static void intersect_gates(EdgeInfo &e, const EdgeOccurrence &occ) {
     }
   }
   if (k == n)
-    return;
+    return false;
   for (uint8_t i = 0; i < k; ++i)
     e.gates[i] = keep[i];
   e.ngates.store(k, std::memory_order_release);
+  return true;
 }
 
 DepGraph::AddResult DepGraph::add(const EdgeOccurrence &occ, EdgeId *out) {
@@ -48,11 +50,15 @@ DepGraph::AddResult DepGraph::add(const EdgeOccurrence &occ, EdgeId *out) {
   if (id != kNoEdge) {
     EdgeInfo &e = edges_[id];
     *out = id;
-    if (e.ngates.load(std::memory_order_relaxed))
-      intersect_gates(e, occ);
+    // A cycle hidden behind a gate this occurrence did not hold is real now.
+    bool narrowed = false;
+    if (e.ngates.load(std::memory_order_relaxed)) {
+      SpinGuard g(lock_);
+      narrowed = intersect_gates(e, occ);
+    }
     uint8_t old = e.types.load(std::memory_order_relaxed);
     if (old & type)
-      return AddResult::Known;
+      return narrowed ? AddResult::GatesNarrowed : AddResult::Known;
     old = e.types.fetch_or(type, std::memory_order_acq_rel);
     return (old & type) ? AddResult::Known : AddResult::NewType;
   }
@@ -154,16 +160,26 @@ bool DepGraph::bfs(EdgeId start, uint8_t type, Cycle *out) {
           // the new edge leaving it from a read hold.
           if (dr && start_src_read)
             continue;
-          // Walk parents back to the start state, then emit in order.
-          EdgeId path[kMaxCycle];
-          uint32_t n = 0;
-          for (uint32_t st = cur; st != s0 && n < kMaxCycle - 2; st = parent_state_[st])
-            path[n++] = parent_edge_[st];
-          out->size = 0;
-          out->edges[out->size++] = start;
-          for (uint32_t i = n; i > 0; --i)
-            out->edges[out->size++] = path[i - 1];
-          out->edges[out->size++] = id;
+          // Walk parents back to the start state, then emit in order. A
+          // path longer than a report holds keeps its beginning, so the
+          // chain stays contiguous, and is marked truncated.
+          uint32_t len = 0;
+          for (uint32_t st = cur; st != s0; st = parent_state_[st])
+            ++len;
+          uint32_t pos = len;
+          for (uint32_t st = cur; st != s0; st = parent_state_[st]) {
+            --pos;
+            if (1 + pos < kMaxCycle)
+              out->edges[1 + pos] = parent_edge_[st];
+          }
+          out->edges[0] = start;
+          out->truncated = len + 2 > kMaxCycle;
+          if (!out->truncated) {
+            out->edges[1 + len] = id;
+            out->size = len + 2;
+          } else {
+            out->size = kMaxCycle;
+          }
           return true;
         }
         uint32_t ns = state(e.to, dr);

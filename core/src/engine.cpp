@@ -151,7 +151,7 @@ void Engine::same_class_nesting(ThreadState &t, const HeldEntry &h, ClassId c, u
   if (!instance_pairs_.find(rev, &earlier)) {
     uint64_t dummy;
     if (!instance_pairs_.find(fwd, &dummy))
-      instance_pairs_.put(fwd, st.capture());
+      instance_pairs_.put(fwd, (uint64_t(t.tid) << 32) | st.capture());
     return;
   }
   // Both nestings of the same two instances were seen: an ABBA inversion
@@ -169,7 +169,8 @@ void Engine::same_class_nesting(ThreadState &t, const HeldEntry &h, ClassId c, u
   r.instance_a = h.instance;
   r.instance_b = inst;
   r.stack = st.capture();
-  r.other_stack = StackId(earlier);
+  r.other_stack = StackId(earlier & 0xffffffffu);
+  r.other_tid = uint32_t(earlier >> 32);
   // Record the class self-edge too, so the graph export shows it.
   EdgeOccurrence occ{c, c, EdgeKind::Acquire, h.read, false, nullptr, 0, nullptr, 0,
                      t.tid, opts_.pid, h.pc, 0};
@@ -438,15 +439,18 @@ void Engine::await(ThreadState &t, ClassId f, uint64_t fi, ClassId g, uint64_t g
   add_edge(t, f, g, EdgeKind::Await, false, false, 0, st, !definite);
   if (!definite)
     return;
-  // Cycle as f -> g -> ... -> f.
-  for (uint32_t i = r.await_len; i > 0; --i) {
-    r.await_inst[i] = r.await_inst[i - 1];
-    r.await_class[i] = r.await_class[i - 1];
+  // The path runs g -> ... -> f; rotate it so the cycle reads f -> g -> ...
+  // (the report closes it back to f).
+  if (r.await_len > 1) {
+    uint64_t last_inst = r.await_inst[r.await_len - 1];
+    ClassId last_class = r.await_class[r.await_len - 1];
+    for (uint32_t i = r.await_len - 1; i > 0; --i) {
+      r.await_inst[i] = r.await_inst[i - 1];
+      r.await_class[i] = r.await_class[i - 1];
+    }
+    r.await_inst[0] = last_inst;
+    r.await_class[0] = last_class;
   }
-  r.await_inst[0] = fi;
-  r.await_class[0] = f;
-  if (r.await_len < kMaxCycle - 1)
-    ++r.await_len;
   uint64_t key = 0xa11a;
   for (uint32_t i = 0; i < r.await_len; ++i)
     key += mix64(r.await_inst[i]);

@@ -77,7 +77,7 @@ void build_report_view(Engine &e, const PendingReport &p, Symbolizer &sym, Repor
       ev.to = ev.from;
       ev.kind = EdgeKind::Acquire;
       ev.pid = p.pid;
-      ev.tid = k == 0 ? p.tid : ei.tid;
+      ev.tid = k == 0 ? p.tid : p.other_tid;
       ev.stack = s.edge_frames[n];
       ev.nstack = fill_stack(e, k == 0 ? p.stack : p.other_stack, sym, s.edge_frames[n]);
     }

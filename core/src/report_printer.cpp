@@ -116,8 +116,9 @@ static void write_frames(const FrameView *frames, uint32_t n, Writer &w, unsigne
 static const char *headline(const ReportView &r) {
   switch (r.kind) {
   case ReportKind::LockOrder:
-    return r.nchain == 1 && r.detail ? "possible ABBA deadlock between two locks of one class"
-                                     : "possible circular locking dependency detected";
+    return r.detail && r.nchain && r.chain[0].from.key == r.chain[0].to.key
+               ? "possible ABBA deadlock between two locks of one class"
+               : "possible circular locking dependency detected";
   case ReportKind::WaitCycle:
     return "possible circular wait dependency detected";
   case ReportKind::AwaitCycle:
@@ -167,12 +168,16 @@ static void scenario(const ReportView &r, Writer &w) {
   w.str("\n Possible unsafe scenario:\n\n");
   w.spaces(7);
   for (uint32_t i = 0; i < n; ++i) {
+    if (i)
+      w.spaces(col - (i - 1 < 10 ? 2 : 3));
     w.str("T").dec(i);
-    w.spaces(col - (i < 10 ? 2 : 3));
   }
   w.ch('\n').spaces(7);
-  for (uint32_t i = 0; i < n; ++i)
-    w.str("----").spaces(col - 4);
+  for (uint32_t i = 0; i < n; ++i) {
+    if (i)
+      w.spaces(col - 4);
+    w.str("----");
+  }
   w.ch('\n');
   // Context i holds (or is inside) chain[i].from and then enters
   // chain[i].to, which context i+1 holds.

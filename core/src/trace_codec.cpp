@@ -201,14 +201,14 @@ TraceDecoder::Item TraceDecoder::next() {
     pos_ += hsize;
     return Item::FileHeader;
   }
+  const uint8_t *p = data_ + pos_;
+  if (size_ - pos_ >= 4 && get_u32(p) != kChunkMagic) {
+    error_ = "expected a chunk or file header";
+    return Item::Corrupt;
+  }
   if (size_ - pos_ < kChunkHeaderSize) {
     error_ = "chunk header cut short";
     return Item::Truncated;
-  }
-  const uint8_t *p = data_ + pos_;
-  if (get_u32(p) != kChunkMagic) {
-    error_ = "expected a chunk or file header";
-    return Item::Corrupt;
   }
   ch_.type = ChunkType(get_u16(p + 4));
   ch_.pid = get_u32(p + 8);

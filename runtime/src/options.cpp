@@ -74,6 +74,10 @@ void parse_options(const char *text, Options *o) {
       ok = parse_int(val, &o->verbosity);
     else if (!strcmp(key, "report_gated"))
       ok = parse_bool(val, &o->report_gated);
+    else if (!strcmp(key, "symbolize"))
+      ok = parse_bool(val, &o->symbolize);
+    else if (!strcmp(key, "external_symbolizer_path"))
+      o->symbolizer_path = val;
     else if (!strcmp(key, "print_stats"))
       ok = parse_bool(val, &o->print_stats);
     else {

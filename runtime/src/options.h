@@ -14,6 +14,8 @@ struct Options {
   int verbosity = 0;
   bool report_gated = false;
   bool print_stats = false;
+  bool symbolize = true;             // file:line via llvm-symbolizer
+  const char *symbolizer_path = nullptr;
 };
 
 // Parses `text` into `out`; complaints go to stderr naming the option.

@@ -34,14 +34,21 @@ static void *lookup(const char *name, const char *version) {
 
 bool resolve_real_functions() {
   static bool done = false;
+  static __thread bool resolving;
   if (done)
     return true;
+  // dlsym may re-enter a hook (through an allocator that locks); the nested
+  // call must not start another resolution.
+  if (resolving)
+    return false;
+  resolving = true;
 #define FENCEDEP_RESOLVE(name, ret, params, version)                                        \
   if (!real.name)                                                                            \
     real.name = reinterpret_cast<ret(*) params>(lookup(#name, version));
   FENCEDEP_REAL_FUNCTIONS(FENCEDEP_RESOLVE)
 #undef FENCEDEP_RESOLVE
   done = real.pthread_mutex_lock && real.pthread_create && real.read;
+  resolving = false;
   return done;
 }
 

@@ -11,6 +11,7 @@
 #include "fencedep/core/report_builder.h"
 #include "fencedep/core/report_printer.h"
 #include "fencedep/core/writer.h"
+#include "external_symbolizer.h"
 #include "real_functions.h"
 #include "stack_capture.h"
 #include "trace_writer.h"
@@ -90,6 +91,8 @@ void ensure_initialized() {
     return;
   }
   init_stack_capture();
+  if (rt.options.symbolize)
+    external_symbolizer_init(rt.options.symbolizer_path);
   if (rt.options.log_path)
     rt.log_fd = open_output(rt.options.log_path, true);
   if (rt.options.json_path)
@@ -117,10 +120,16 @@ void flush_reports() {
     return;
   static ReportScratch scratch;
   static char json_buf[1 << 18];
-  DladdrSymbolizer sym;
+  static RecordingSymbolizer sym;
   PendingReport p;
   while (rt.engine.pop_report(&p)) {
     ReportView view;
+    // Two passes: collect every address of the report, symbolize them in
+    // one batch, then build the view with the answers.
+    sym.reset();
+    build_report_view(rt.engine, p, sym, scratch, &view);
+    sym.resolve();
+    sym.replaying = true;
     build_report_view(rt.engine, p, sym, scratch, &view);
     view.program = rt.program;
     if (rt.suppressions.matches(view)) {

@@ -29,7 +29,10 @@ public:
   size_t size() const { return size_.load(std::memory_order_relaxed); }
   size_t capacity() const { return mask_ + 1; }
   uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
-  void reset_lock() { lock_.reset(); }
+  void reset_lock() {
+    lock_.reset();
+    seq_.store(seq_.load(std::memory_order_relaxed) & ~1u, std::memory_order_relaxed);
+  }
 
 private:
   struct Slot {
@@ -39,12 +42,15 @@ private:
   static constexpr uint64_t kEmpty = 0;
   static constexpr uint64_t kTombstone = ~0ull;
   size_t probe_insert_locked(uint64_t key);
+  // Rehashes in place to drop tombstones; readers retry around it (seqlock).
+  void purge_tombstones_locked();
 
   Slot *slots_ = nullptr;
   size_t mask_ = 0;
   std::atomic<size_t> size_{0};
   std::atomic<size_t> used_{0}; // live + tombstones
   std::atomic<uint64_t> dropped_{0};
+  std::atomic<uint32_t> seq_{0}; // odd while a purge rewrites the slots
   SpinLock lock_;
 };
 

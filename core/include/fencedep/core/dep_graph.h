@@ -37,6 +37,7 @@ struct EdgeInfo {
 struct Cycle {
   EdgeId edges[kMaxCycle];
   uint32_t size = 0;
+  bool truncated = false; // longer than kMaxCycle: only its beginning is kept
 };
 
 // What the caller knows about a new occurrence of an edge.
@@ -62,7 +63,8 @@ public:
 
   bool init(uint32_t max_classes, uint32_t max_edges = kDefaultEdges);
 
-  enum class AddResult { Known, New, NewType, Full };
+  // GatesNarrowed: known, but an occurrence without one of its gates was seen.
+  enum class AddResult { Known, New, NewType, GatesNarrowed, Full };
   // Records an occurrence. For New/NewType, *edge is set and the caller
   // should capture a stack (set_stack) and run find_cycle.
   AddResult add(const EdgeOccurrence &occ, EdgeId *edge);

@@ -45,6 +45,7 @@ struct PendingReport {
   uint64_t instance_b;
   StackId stack;       // where the reporting context is now
   StackId other_stack; // same-class inversions: the earlier, opposite nesting
+  uint32_t other_tid;
   // Await cycles: the fence instances and their classes, in await order.
   uint32_t await_len;
   uint64_t await_inst[kMaxCycle];

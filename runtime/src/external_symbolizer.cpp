@@ -1,0 +1,246 @@
+#include "external_symbolizer.h"
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "fencedep/core/writer.h"
+#include "real_functions.h"
+#include "stack_capture.h"
+
+extern "C" pid_t _Fork(void);
+extern char **environ;
+
+namespace fencedep::runtime {
+
+namespace {
+
+constexpr unsigned kMaxQueries = 512;
+
+struct Query {
+  uint64_t pc;
+  bool data;
+  const char *module;
+  uint64_t address; // as llvm-symbolizer wants it (file virtual address)
+  FrameView answer;
+  bool resolved;
+};
+
+char symbolizer_path[512];
+Query queries[kMaxQueries];
+unsigned nqueries;
+char strings[1 << 16]; // answers' text; reset per report
+size_t strings_used;
+char io_buf[1 << 16];
+
+const char *keep(const char *s, size_t n) {
+  if (strings_used + n + 1 > sizeof strings)
+    return nullptr;
+  char *p = strings + strings_used;
+  memcpy(p, s, n);
+  p[n] = 0;
+  strings_used += n + 1;
+  return p;
+}
+
+// Non-PIE executables are linked at their load address; everything else
+// is addressed from its load base.
+uint64_t file_address(uint64_t pc, const Dl_info &info) {
+  auto *eh = static_cast<const Elf64_Ehdr *>(info.dli_fbase);
+  if (eh && memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0 && eh->e_type == ET_EXEC)
+    return pc;
+  return pc - reinterpret_cast<uint64_t>(info.dli_fbase);
+}
+
+bool executable(const char *p) { return p && access(p, X_OK) == 0; }
+
+// Runs the symbolizer with `in` on its stdin and its stdout into io_buf.
+ssize_t run_symbolizer(const char *in, size_t in_len) {
+  int to_child[2], from_child[2];
+  if (pipe2(to_child, O_CLOEXEC) != 0)
+    return -1;
+  if (pipe2(from_child, O_CLOEXEC) != 0) {
+    REAL(close)(to_child[0]);
+    REAL(close)(to_child[1]);
+    return -1;
+  }
+  static char *envp[1024];
+  unsigned ne = 0;
+  for (char **e = environ; e && *e && ne < 1023; ++e)
+    if (strncmp(*e, "LD_PRELOAD=", 11) != 0 && strncmp(*e, "FENCEDEP_OPTIONS=", 17) != 0)
+      envp[ne++] = *e;
+  envp[ne] = nullptr;
+  static char arg_inlining[] = "--inlining=false";
+  char *argv[] = {symbolizer_path, arg_inlining, nullptr};
+  pid_t pid = _Fork();
+  if (pid == 0) {
+    dup2(to_child[0], 0);
+    dup2(from_child[1], 1);
+    int devnull = open("/dev/null", O_WRONLY);
+    if (devnull >= 0)
+      dup2(devnull, 2);
+    REAL(execve)(symbolizer_path, argv, envp);
+    REAL(_exit)(127);
+  }
+  REAL(close)(to_child[0]);
+  REAL(close)(from_child[1]);
+  ssize_t got = -1;
+  if (pid > 0) {
+    // The request is small (one report); the pipe holds it whole, so write
+    // it all, close, then read the answer with a deadline.
+    size_t off = 0;
+    while (off < in_len) {
+      ssize_t w = REAL(write)(to_child[1], in + off, in_len - off);
+      if (w <= 0)
+        break;
+      off += size_t(w);
+    }
+    REAL(close)(to_child[1]);
+    to_child[1] = -1;
+    got = 0;
+    for (;;) {
+      struct pollfd pfd = {from_child[0], POLLIN, 0};
+      int r = poll(&pfd, 1, 5000);
+      if (r <= 0) {
+        kill(pid, SIGKILL);
+        got = -1;
+        break;
+      }
+      ssize_t n = REAL(read)(from_child[0], io_buf + got, sizeof io_buf - 1 - size_t(got));
+      if (n <= 0)
+        break;
+      got += n;
+      if (size_t(got) >= sizeof io_buf - 1)
+        break;
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  if (to_child[1] >= 0)
+    REAL(close)(to_child[1]);
+  REAL(close)(from_child[0]);
+  return got;
+}
+
+// Splits io_buf into the answers: blocks separated by blank lines, in
+// query order. CODE: function, file:line:col. DATA: name, start size, [file:line].
+void parse_answers(size_t len) {
+  io_buf[len] = 0;
+  char *p = io_buf;
+  for (unsigned q = 0; q < nqueries && *p; ++q) {
+    char *lines[4] = {};
+    unsigned nl = 0;
+    while (*p && *p != '\n') {
+      char *eol = strchr(p, '\n');
+      if (!eol)
+        eol = p + strlen(p);
+      if (nl < 4)
+        lines[nl++] = p;
+      bool end = !*eol;
+      *eol = 0;
+      p = end ? eol : eol + 1;
+    }
+    if (*p == '\n')
+      ++p;
+    Query &qr = queries[q];
+    if (nl == 0 || !lines[0])
+      continue;
+    if (strcmp(lines[0], "??") != 0)
+      qr.answer.function = keep(lines[0], strlen(lines[0]));
+    const char *loc = qr.data ? (nl >= 3 ? lines[2] : nullptr) : (nl >= 2 ? lines[1] : nullptr);
+    if (loc && strncmp(loc, "??", 2) != 0) {
+      // file:line[:col]
+      const char *c1 = strrchr(loc, ':');
+      if (c1) {
+        const char *c0 = c1;
+        while (c0 > loc && c0[-1] != ':')
+          --c0;
+        bool three = c0 > loc && c0[-1] == ':';
+        const char *file_end = three ? c0 - 1 : c1;
+        uint32_t a = uint32_t(strtoul(three ? c0 : c1 + 1, nullptr, 10));
+        uint32_t b = three ? uint32_t(strtoul(c1 + 1, nullptr, 10)) : 0;
+        qr.answer.file = keep(loc, size_t(file_end - loc));
+        qr.answer.line = a;
+        qr.answer.column = b;
+      }
+    }
+    qr.resolved = true;
+  }
+}
+
+} // namespace
+
+bool external_symbolizer_init(const char *override_path) {
+  const char *candidates[] = {override_path, getenv("FENCEDEP_SYMBOLIZER"),
+                              "/usr/lib/llvm-16/bin/llvm-symbolizer",
+                              "/usr/bin/llvm-symbolizer-16", "/usr/bin/llvm-symbolizer"};
+  for (const char *c : candidates) {
+    if (executable(c) && strlen(c) < sizeof symbolizer_path) {
+      strcpy(symbolizer_path, c);
+      return true;
+    }
+  }
+  return false;
+}
+
+void RecordingSymbolizer::reset() {
+  nqueries = 0;
+  strings_used = 0;
+  replaying = false;
+}
+
+void RecordingSymbolizer::symbolize(uint64_t pc, bool is_return, FrameView *out) {
+  DladdrSymbolizer base;
+  base.symbolize(pc, is_return, out);
+  if (replaying) {
+    for (unsigned i = 0; i < nqueries; ++i) {
+      const Query &q = queries[i];
+      if (q.pc != pc || q.data == is_return || !q.resolved)
+        continue;
+      if (q.answer.function)
+        out->function = q.answer.function;
+      if (q.answer.file) {
+        out->file = q.answer.file;
+        out->line = q.answer.line;
+        out->column = q.answer.column;
+      }
+      return;
+    }
+    return;
+  }
+  if (!symbolizer_path[0] || !pc || nqueries == kMaxQueries)
+    return;
+  for (unsigned i = 0; i < nqueries; ++i)
+    if (queries[i].pc == pc && queries[i].data == !is_return)
+      return;
+  Dl_info info;
+  uint64_t lookup = is_return ? pc - 1 : pc;
+  if (!dladdr(reinterpret_cast<void *>(lookup), &info) || !out->module)
+    return;
+  queries[nqueries++] = Query{pc, !is_return, out->module, file_address(lookup, info), {}, false};
+}
+
+void RecordingSymbolizer::resolve() {
+  if (!nqueries || !symbolizer_path[0])
+    return;
+  static char request[1 << 16];
+  BufferWriter w(request, sizeof request);
+  for (unsigned i = 0; i < nqueries; ++i) {
+    w.str(queries[i].data ? "DATA \"" : "CODE \"").str(queries[i].module).str("\" ");
+    w.hex(queries[i].address).ch('\n');
+  }
+  ssize_t n = run_symbolizer(request, w.size());
+  if (n > 0)
+    parse_answers(size_t(n));
+}
+
+} // namespace fencedep::runtime
