@@ -245,9 +245,20 @@ void print_report_text(const ReportView &r, Writer &w) {
   } else {
     if (r.detail)
       w.str(r.detail).ch('\n');
-    w.str("thread ").dec(r.tid).str(" is trying to ");
-    action(r.subject_kind, r.subject, r.subject_read, w);
-    w.ch('\n');
+    w.str("thread ").dec(r.tid);
+    if (r.subject_kind == EdgeKind::Signal && r.nchain) {
+      // The new edge is W -> x: this thread signals W, and has taken x
+      // (or holds it) on the way there.
+      w.str(" is signalling ");
+      name(r.chain[0].from, w);
+      w.str(" after ");
+      action(EdgeKind::Acquire, r.subject, r.subject_read, w);
+      w.ch('\n');
+    } else {
+      w.str(" is trying to ");
+      action(r.subject_kind, r.subject, r.subject_read, w);
+      w.ch('\n');
+    }
     if (r.nchain) {
       w.str("\nwhich closes the dependency cycle:\n\n");
       for (uint32_t i = 0; i < r.nchain; ++i) {

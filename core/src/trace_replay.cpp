@@ -17,8 +17,8 @@ private:
 };
 } // namespace
 
-ThreadState &TraceReplayer::thread(uint32_t pid, uint32_t tid) {
-  auto [it, inserted] = threads_.try_emplace((uint64_t(pid) << 32) | tid);
+ThreadState &TraceReplayer::thread(const Run &run, uint32_t tid) {
+  auto [it, inserted] = threads_.try_emplace(std::make_pair(run.image, tid));
   if (inserted)
     it->second.reset(tid);
   return it->second;
@@ -38,7 +38,8 @@ ReplayStats TraceReplayer::replay(const uint8_t *data, size_t size, uint32_t tra
   ReplayStats st;
   engine_.set_trace(trace_index);
   TraceDecoder dec(data, size);
-  Run run{0, {}};
+  images_.clear();
+  Run run{0, 0, &image_classes_[0]};
   for (;;) {
     TraceDecoder::Item item = dec.next();
     if (item == TraceDecoder::Item::End)
@@ -50,13 +51,15 @@ ReplayStats TraceReplayer::replay(const uint8_t *data, size_t size, uint32_t tra
       break;
     }
     if (item == TraceDecoder::Item::FileHeader) {
-      run = Run{dec.file_header().pid, {}};
+      uint64_t image = next_image_++;
+      images_[dec.file_header().pid] = image;
+      run = Run{dec.file_header().pid, image, &image_classes_[image]};
       continue;
     }
     const ChunkHeader &ch = dec.chunk();
     ++st.chunks;
     if (ch.pid != run.pid)
-      run.pid = ch.pid;
+      run = run_for(ch.pid, run);
     engine_.set_pid(ch.pid);
     const uint8_t *p = dec.payload();
     size_t n = ch.payload_size, pos = 0;
@@ -77,7 +80,7 @@ ReplayStats TraceReplayer::replay(const uint8_t *data, size_t size, uint32_t tra
         site.offset = tc.offset;
         ClassId id = engine_.classes().get_or_create(tc.key, tc.kind, name, site, tc.flags);
         engine_.classes().info(id).flags.fetch_or(tc.flags, std::memory_order_relaxed);
-        run.classes[tc.id] = id;
+        (*run.classes)[tc.id] = id;
       }
       break;
     }
@@ -89,7 +92,7 @@ ReplayStats TraceReplayer::replay(const uint8_t *data, size_t size, uint32_t tra
       break;
     }
     case ChunkType::Events:
-      replay_events(run, ch.tid, p, n, st);
+      replay_events(run, ch.tid, p, n, dec.offset(), st);
       break;
     default:
       ++st.skipped_chunks;
@@ -98,14 +101,28 @@ ReplayStats TraceReplayer::replay(const uint8_t *data, size_t size, uint32_t tra
   return st;
 }
 
+// Chunks of several processes interleave in one file. A pid without a file
+// header of its own is a forked child: it numbers classes as its parent did
+// (it inherited the writer's state), so it starts from the parent's map.
+TraceReplayer::Run TraceReplayer::run_for(uint32_t pid, const Run &previous) {
+  auto it = images_.find(pid);
+  if (it != images_.end())
+    return Run{pid, it->second, &image_classes_[it->second]};
+  uint64_t image = next_image_++;
+  images_[pid] = image;
+  auto &classes = image_classes_[image];
+  classes = *previous.classes;
+  return Run{pid, image, &classes};
+}
+
 void TraceReplayer::replay_events(Run &run, uint32_t tid, const uint8_t *p, size_t n,
-                                  ReplayStats &st) {
-  ThreadState &t = thread(run.pid, tid);
+                                  size_t chunk_at, ReplayStats &st) {
+  ThreadState &t = thread(run, tid);
   // Objects are addresses in their process: keep processes apart.
   uint64_t salt = mix64(run.pid) & 0xffff000000000000ull;
   auto cls = [&](ClassId id) {
-    auto it = run.classes.find(id);
-    return it == run.classes.end() ? kNoClass : it->second;
+    auto it = run.classes->find(id);
+    return it == run.classes->end() ? kNoClass : it->second;
   };
   size_t pos = 0;
   TraceEvent e;
@@ -181,6 +198,12 @@ void TraceReplayer::replay_events(Run &run, uint32_t tid, const uint8_t *p, size
     case TraceOp::Count_:
       break; // exits are replayed through their signal events
     }
+  }
+  if (pos < n) {
+    ++st.bad_records;
+    if (st.error.empty())
+      st.error = "undecodable event record at byte " +
+                 std::to_string(chunk_at + kChunkHeaderSize + pos) + " (rest of its chunk skipped)";
   }
 }
 

@@ -63,6 +63,7 @@ void signal_exit(ThreadCtx &ctx) {
   signal(h, ctx.exit_class, reinterpret_cast<void *>(pthread_self()), 0);
   trace(TraceOp::ThreadExit, h.state(), ctx.exit_class,
         reinterpret_cast<void *>(pthread_self()));
+  trace_thread_exit();
 }
 
 void *thread_trampoline(void *p) {

@@ -204,7 +204,7 @@ void finish_process() {
   uint64_t printed = rt.reports_printed.load();
   if (printed && rt.options.exitcode != 0) {
     FdWriter err(2);
-    if (rt.log_fd != 2) {
+    if (rt.log_fd != 2 && rt.options.verbosity >= 1) {
       // The reports went elsewhere; say why the status changed.
       err.str("fencedep: ").dec(printed).str(printed == 1 ? " report" : " reports");
       err.str(" in pid ").dec(rt.pid).str("; exit status ").dec(rt.options.exitcode).ch('\n');

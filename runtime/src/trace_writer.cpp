@@ -252,6 +252,19 @@ void trace_close() {
   flush_classes_locked();
 }
 
+void trace_thread_exit() {
+  ThreadBuf *b = my_buf;
+  if (trace_fd < 0 || !b)
+    return;
+  {
+    SpinGuard g(b->lock);
+    flush_buf(b);
+  }
+  my_buf = nullptr;
+  SpinGuard g(pool_lock);
+  b->in_use = false;
+}
+
 void trace_after_fork() {
   file_lock.reset();
   pool_lock.reset();

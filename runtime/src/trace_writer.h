@@ -10,6 +10,8 @@ namespace fencedep::runtime {
 bool trace_open(const char *path);
 void trace_close();
 void trace_after_fork();
+// The calling thread ends: its events go to the file now, its buffer back to the pool.
+void trace_thread_exit();
 extern int trace_fd_for_hooks;
 inline bool trace_enabled() { return trace_fd_for_hooks >= 0; }
 void trace_event(const TraceEvent &e);

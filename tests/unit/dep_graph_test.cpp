@@ -125,6 +125,7 @@ TEST_F(DepGraphTest, TwoEdgeCycle) {
   EXPECT_FALSE(add_and_search(1, 2, &c));
   ASSERT_TRUE(add_and_search(2, 1, &c));
   EXPECT_EQ(c.size, 2u);
+  EXPECT_FALSE(c.truncated);
   expect_closed(c, 2, 1);
 }
 
@@ -339,6 +340,8 @@ TEST_F(DepGraphTest, LongCycleChainStaysContiguous) {
   ASSERT_TRUE(add_and_search(n, 1, &c));
   ASSERT_LE(c.size, kMaxCycle);
   ASSERT_GE(c.size, 2u);
+  EXPECT_TRUE(c.truncated);
+  EXPECT_EQ(c.size, kMaxCycle);
   EXPECT_EQ(g->edge(c.edges[0]).from, n);
   for (uint32_t i = 0; i + 1 < c.size; ++i)
     EXPECT_EQ(g->edge(c.edges[i]).to, g->edge(c.edges[i + 1]).from)
@@ -352,6 +355,7 @@ TEST_F(DepGraphTest, CycleOfExactlyMaxLengthIsComplete) {
   Cycle c;
   ASSERT_TRUE(add_and_search(n, 1, &c));
   ASSERT_EQ(c.size, kMaxCycle);
+  EXPECT_FALSE(c.truncated);
   expect_closed(c, n, 1);
 }
 

@@ -140,6 +140,7 @@ TEST_F(EngineTest, SameClassTwoInstancesNestedBothOrders) {
   EXPECT_EQ(rs[0].instance_a, i2);
   EXPECT_EQ(rs[0].instance_b, i1);
   EXPECT_EQ(rs[0].tid, 3u);
+  EXPECT_EQ(rs[0].other_tid, 1u); // who nested them the other way first
   EXPECT_TRUE(h.has_edge(X, X));
   h.unlock(3, X, i1), h.unlock(3, X, i2);
 

@@ -190,7 +190,9 @@ TEST_F(PrinterTest, SignallingSectionAndReclaimText) {
 
 TEST_F(PrinterTest, SameClassInversionHeadline) {
   ClassId X = h.cls("obj->lock");
+  h.st().base = 0x401100;
   h.lock(1, X, 0x1000), h.lock(1, X, 0x2000);
+  h.st().base = 0x402200;
   h.lock(2, X, 0x2000), h.lock(2, X, 0x1000);
   auto rs = h.drain();
   ASSERT_EQ(rs.size(), 1u);
@@ -201,6 +203,13 @@ TEST_F(PrinterTest, SameClassInversionHeadline) {
   EXPECT_NE(t.find("WARNING: possible ABBA deadlock between two locks of one class"),
             std::string::npos)
       << t;
+  // Both nestings, each with the thread and stack that made it.
+  size_t now = t.find("-> #0 (obj->lock) -> (obj->lock): acquire, first seen in pid 4242 thread 2:\n"
+                      "       #0 0x402201");
+  size_t before = t.find("-> #1 (obj->lock) -> (obj->lock): acquire, first seen in pid 4242 "
+                         "thread 1:\n       #0 0x401101");
+  EXPECT_NE(now, std::string::npos) << t;
+  EXPECT_NE(before, std::string::npos) << t;
 }
 
 TEST_F(PrinterTest, AwaitCycleText) {

@@ -23,6 +23,7 @@ struct ReplayStats {
   uint64_t events = 0;
   uint64_t chunks = 0;
   uint64_t skipped_chunks = 0; // unknown chunk types
+  uint64_t bad_records = 0;    // chunks whose records stopped decoding early
   uint64_t bytes_unread = 0;   // after a truncation or corruption
   bool partial = false;
   std::string error;           // first problem, with its byte offset
@@ -40,15 +41,24 @@ public:
   const ReplayModule *module_for(uint32_t pid, uint64_t pc) const;
 
 private:
+  // One process image in one trace: a file header starts a new one (a new
+  // process, or the same pid after exec), and threads never carry state
+  // from one image or trace into another.
   struct Run {
     uint32_t pid;
-    std::unordered_map<ClassId, ClassId> classes; // trace id -> engine id
+    uint64_t image; // unique per (trace, file header)
+    std::unordered_map<ClassId, ClassId> *classes; // trace id -> engine id
   };
-  void replay_events(Run &run, uint32_t tid, const uint8_t *p, size_t n, ReplayStats &st);
-  ThreadState &thread(uint32_t pid, uint32_t tid);
+  Run run_for(uint32_t pid, const Run &previous);
+  void replay_events(Run &run, uint32_t tid, const uint8_t *p, size_t n, size_t chunk_at,
+                     ReplayStats &st);
+  ThreadState &thread(const Run &run, uint32_t tid);
 
   Engine &engine_;
-  std::unordered_map<uint64_t, ThreadState> threads_;
+  std::map<std::pair<uint64_t, uint32_t>, ThreadState> threads_; // (image, tid)
+  std::unordered_map<uint32_t, uint64_t> images_; // pid -> current image, this trace
+  std::unordered_map<uint64_t, std::unordered_map<ClassId, ClassId>> image_classes_;
+  uint64_t next_image_ = 1;
   std::unordered_map<uint64_t, int> cookies_;
   std::map<uint32_t, std::vector<ReplayModule>> modules_;
   std::vector<std::string> names_; // keeps class names alive

@@ -1,0 +1,123 @@
+// The API vocabulary of the static pass: which functions wait on, signal,
+// attach or export fences, which ops-struct fields run in which context,
+// which calls allocate and with which gfp argument, which locks exist. It
+// is read from YAML rule files (rules/*.yaml, schema in rules/README.md) so
+// a driver adds its own names without rebuilding; nothing in the analysis
+// spells an API name itself.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace fencedep::analyzer {
+
+// A function with the position of its fence argument; -1 when the call
+// concerns fences without naming one (dma_resv_wait_timeout waits on all of
+// a reservation object's fences).
+struct FenceCall {
+  std::string name;
+  int fence = -1;
+};
+
+// An allocation function and the position of its gfp argument; -1 when it
+// has none and always may enter reclaim (vmalloc).
+struct AllocCall {
+  std::string name;
+  int gfp = -1;
+};
+
+// A family of lock functions sharing one lock class: either fixed
+// (`class: mmap_lock`) or named after the locked object, taken from argument
+// `arg` (`&gpu->lock` gives `msm_gpu.lock`, as lockdep's static keys do).
+struct LockFamily {
+  std::string lockClass;
+  int arg = 0;
+  std::vector<std::string> acquire, trylock, release;
+  bool sleeps = true; // a sleeping lock (mutex, rwsem) rather than a spinlock
+  bool mm = false;    // an MM lock class (mmap_lock, dma_resv, i_mmap)
+  bool resv = false;  // the dma-resv lock
+};
+
+// Where a context begins: a function stored in `ops.field` of a struct
+// (`drm_sched_backend_ops.run_job`), or a function passed as argument `arg`
+// of `function` (`dma_fence_add_callback`, argument 2).
+struct ContextEntry {
+  std::string ops, field;
+  std::string function;
+  int arg = -1;
+};
+
+// What a name means; one function may mean several things
+// (dma_fence_add_callback is a dependency sink and registers a callback).
+struct ApiInfo {
+  static constexpr int kNo = -2; // "not in this category"; -1 is "no fence argument"
+  int wait = kNo, signal = kNo, attach = kNo, exportSink = kNo, dependency = kNo;
+  int lrMarker = kNo, passthrough = kNo, alloc = kNo;
+  bool beginSignalling = false, endSignalling = false;
+  bool reclaimBegin = false, reclaimEnd = false;
+  bool sleeps = false, lrPredicate = false, lrReturning = false, bitSetter = false;
+  enum class LockOp { None, Acquire, Trylock, Release } lockOp = LockOp::None;
+  int lockFamily = -1; // index into RuleSet::locks
+  // Registrations of a function argument as a context: (kind, argument).
+  std::vector<std::pair<int, int>> callbackArgs;
+
+  bool isWait() const { return wait != kNo; }
+  bool isAlloc() const { return alloc != kNo; }
+};
+
+// Context kinds a function can be registered as.
+enum class ContextKind { SignallingRoot = 0, AtomicCallback = 1, MmContext = 2 };
+
+struct RuleSet {
+  std::vector<std::string> files; // in load order, for messages
+
+  std::vector<FenceCall> waits, signals, resvAttach, exports, dependencies;
+  std::vector<FenceCall> lrMarkers, passthrough;
+  std::vector<std::string> beginSignalling, endSignalling;
+  std::vector<std::string> reclaimBegin, reclaimEnd;
+  std::vector<std::string> lrFlagBits, bitSetters, lrAnnotations, lrPredicates, lrReturning;
+  std::vector<ContextEntry> mmContexts, signallingRoots, atomicCallbacks;
+  std::vector<AllocCall> allocs;
+  std::vector<std::string> gfpReclaim, gfpNoReclaim, gfpReclaimBits;
+  std::vector<std::string> sleeping;
+  std::vector<LockFamily> locks;
+
+  // Looks a called function up; nullptr when it is not vocabulary.
+  const ApiInfo *lookup(const std::string &name) const;
+  // The context kinds `ops.field` is registered as (empty when none).
+  std::vector<ContextKind> contextsOfField(const std::string &ops, const std::string &field) const;
+  bool isLrAnnotation(const std::string &s) const;
+  bool isGfpReclaim(const std::string &s) const;
+  bool isGfpNoReclaim(const std::string &s) const;
+  bool isGfpReclaimBit(const std::string &s) const;
+  bool isLrFlagBit(const std::string &s) const;
+
+  // Every vocabulary name of a category, for the checks' matchers.
+  std::vector<std::string> namesWhere(bool (*pred)(const ApiInfo &)) const;
+
+  // Rebuilds the lookup index; called by the loaders after each file.
+  void reindex();
+
+private:
+  std::map<std::string, ApiInfo> index_;
+};
+
+// Loads one YAML rule file and appends its entries to `rules`. On failure
+// returns false and sets `error` to "FILE:LINE:COL: error: MESSAGE".
+bool loadRuleFile(const std::string &path, RuleSet &rules, std::string &error);
+// Same, from text already in memory; `name` is used in messages.
+bool loadRuleText(const std::string &text, const std::string &name, RuleSet &rules,
+                  std::string &error);
+
+// The bundled default (rules/linux-dma-fence.yaml): next to the loaded
+// library or program (../share/fencedep/rules/), else in the source tree.
+// Empty when it cannot be found.
+std::string defaultRulesPath();
+
+// Loads the default file unless `noDefault`, then `extra` in order. Stops at
+// the first bad file.
+bool loadRules(const std::vector<std::string> &extra, bool noDefault, RuleSet &rules,
+               std::string &error);
+
+} // namespace fencedep::analyzer

@@ -1,0 +1,156 @@
+// The only file that includes LLVM headers: LLVM's build flags and warnings
+// stay out of the rest of the CLI.
+#include "symbolizer.h"
+
+#include <llvm/DebugInfo/DIContext.h>
+#include <llvm/DebugInfo/Symbolize/Symbolize.h>
+#include <llvm/Demangle/Demangle.h>
+#include <llvm/Object/ObjectFile.h>
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "elf_probe.h"
+
+namespace fencedep::cli {
+
+using llvm::symbolize::LLVMSymbolizer;
+
+struct Symbolizer::Impl {
+  explicit Impl(StringPool &p) : pool(p), llvm(options()) {}
+
+  static LLVMSymbolizer::Options options() {
+    LLVMSymbolizer::Options o;
+    o.Demangle = true;
+    o.UseSymbolTable = true;
+    o.PathStyle = llvm::DILineInfoSpecifier::FileLineInfoKind::AbsoluteFilePath;
+    o.PrintFunctions = llvm::DILineInfoSpecifier::FunctionNameKind::LinkageName;
+    return o;
+  }
+
+  // The address to look up in the module's debug info. A position-dependent
+  // executable runs at its link-time addresses, so its pc is the answer
+  // whatever base the runtime measured the offset from; anything else is
+  // looked up by its offset from the load address. Frames are return
+  // addresses (and call sites taken from them): one byte back lands inside
+  // the call instruction, whose line is the one to show.
+  bool lookup_address(const FrameView &f, uint64_t *addr) {
+    if (!f.module || !*f.module || f.module[0] == '[')
+      return false;
+    auto it = modules.find(f.module);
+    if (it == modules.end()) {
+      ElfInfo info;
+      if (!probe_elf(f.module, &info) || !info.is_elf)
+        info = ElfInfo{};
+      it = modules.emplace(f.module, info).first;
+    }
+    if (!it->second.is_elf)
+      return false;
+    uint64_t a = it->second.fixed_address ? f.pc : f.offset;
+    if (a == 0)
+      return false;
+    *addr = a - 1;
+    return true;
+  }
+
+  // Merges one symbolized frame into what the runtime gave.
+  void merge(const llvm::DILineInfo &info, FrameView &f) {
+    if (info.FunctionName != llvm::DILineInfo::BadString)
+      f.function = pool.intern(info.FunctionName);
+    else if (f.function)
+      f.function = pool.intern(llvm::demangle(f.function));
+    if (info.FileName != llvm::DILineInfo::BadString && info.Line) {
+      f.file = pool.intern(info.FileName);
+      f.line = info.Line;
+      f.column = info.Column;
+    }
+  }
+
+  StringPool &pool;
+  LLVMSymbolizer llvm;
+  std::map<std::string, ElfInfo> modules;
+};
+
+static bool is_annotation_wrapper(const FrameView &f) {
+  static constexpr std::string_view kHeader = "/fencedep/fencedep.h";
+  std::string_view file = f.file ? f.file : "";
+  return file.size() >= kHeader.size() && file.substr(file.size() - kHeader.size()) == kHeader;
+}
+
+Symbolizer::Symbolizer(StringPool &pool) : impl_(std::make_unique<Impl>(pool)) {}
+Symbolizer::~Symbolizer() = default;
+
+void Symbolizer::frame(FrameView &f) {
+  uint64_t addr = 0;
+  if (!impl_->lookup_address(f, &addr))
+    return;
+  auto res = impl_->llvm.symbolizeInlinedCode(f.module,
+                                              {addr, llvm::object::SectionedAddress::UndefSection});
+  if (!res) {
+    llvm::consumeError(res.takeError());
+    return;
+  }
+  if (res->getNumberOfFrames() > 0)
+    impl_->merge(res->getFrame(0), f);
+}
+
+std::vector<FrameView> Symbolizer::stack(const std::vector<FrameView> &in) {
+  std::vector<FrameView> out;
+  out.reserve(in.size());
+  for (const FrameView &f : in) {
+    uint64_t addr = 0;
+    if (!impl_->lookup_address(f, &addr)) {
+      out.push_back(f);
+      continue;
+    }
+    auto res = impl_->llvm.symbolizeInlinedCode(
+        f.module, {addr, llvm::object::SectionedAddress::UndefSection});
+    if (!res) {
+      llvm::consumeError(res.takeError());
+      out.push_back(f);
+      continue;
+    }
+    uint32_t n = res->getNumberOfFrames();
+    if (n == 0) {
+      out.push_back(f);
+      continue;
+    }
+    for (uint32_t i = 0; i < n; ++i) {
+      FrameView g = f;
+      // Outer frames of an inlined chain are the caller's view of the same
+      // pc; the runtime's function name only fits the outermost one.
+      if (i + 1 < n)
+        g.function = nullptr;
+      impl_->merge(res->getFrame(i), g);
+      out.push_back(g);
+    }
+  }
+  // The annotation header's static inline wrappers are real functions at
+  // -O0 and sit on top of every annotated stack; like the sanitizers' own
+  // interceptor frames they are noise, not the program's code.
+  size_t skip = 0;
+  while (skip + 1 < out.size() && is_annotation_wrapper(out[skip]))
+    ++skip;
+  out.erase(out.begin(), out.begin() + long(skip));
+  return out;
+}
+
+void Symbolizer::report(OwnedReport &r) {
+  auto cls = [&](ClassView &c) { frame(c.site); };
+  cls(r.fields.subject);
+  cls(r.fields.gate);
+  cls(r.fields.lr_context);
+  for (size_t i = 0; i < r.chain.size(); ++i) {
+    cls(r.chain[i].from);
+    cls(r.chain[i].to);
+    r.chain_stacks[i] = stack(r.chain_stacks[i]);
+  }
+  for (HeldView &h : r.held) {
+    cls(h.cls);
+    frame(h.at);
+  }
+  r.stack = stack(r.stack);
+}
+
+} // namespace fencedep::cli
