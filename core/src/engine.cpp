@@ -82,8 +82,8 @@ bool Engine::add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, b
   // Fast path: a known edge of a known type with no gate to narrow costs a
   // per-thread cache hit, or one lock-free probe.
   uint8_t type = dep_type(src_read, dst_read);
-  uint64_t ckey = (((uint64_t(from) << 30) | to) << 4) | type;
-  uint64_t &slot = t.edge_cache[(ckey ^ (ckey >> 19) ^ (ckey >> 37)) & (ThreadState::kEdgeCacheSize - 1)];
+  uint64_t ckey;
+  uint64_t &slot = edge_cache_slot(t, from, to, type, &ckey);
   if (slot == ckey)
     return false;
   if (EdgeId known = graph_.find_edge(from, to)) {
@@ -135,8 +135,12 @@ void Engine::add_edges_from_held(ThreadState &t, ClassId to, EdgeKind kind, bool
       if (h.role == HeldRole::Lock && inst && h.instance != inst)
         same_class_nesting(t, h, to, inst, st);
     } else {
-      EdgeKind k = h.role == HeldRole::Section ? EdgeKind::Section : kind;
-      add_edge(t, h.cls, to, k, h.read, read, h.pc, st);
+      uint64_t key;
+      // The common case, checked here without a call: a known nesting.
+      if (edge_cache_slot(t, h.cls, to, dep_type(h.read, read), &key) != key) {
+        EdgeKind k = h.role == HeldRole::Section ? EdgeKind::Section : kind;
+        add_edge(t, h.cls, to, k, h.read, read, h.pc, st);
+      }
     }
     if (!h.is_try && h.role != HeldRole::Section)
       break;
@@ -197,19 +201,26 @@ static HeldEntry *find_held_lock(ThreadState &t, uint64_t inst) {
 
 void Engine::acquire_begin(ThreadState &t, ClassId c, uint64_t inst, bool read,
                            StackSource &st) {
+  if (t.nheld == 0) {
+    t.not_held_inst = inst;
+    return;
+  }
   if (find_held_lock(t, inst))
     return; // recursive mutex or a reader re-entering: no new ordering
   add_edges_from_held(t, c, EdgeKind::Acquire, read, 0, inst, st);
+  t.not_held_inst = inst;
 }
 
 void Engine::acquire_end(ThreadState &t, ClassId c, uint64_t inst, bool read, bool is_try,
                          uint64_t pc) {
-  if (t.nheld) {
+  // acquire_begin just looked: skip the second search.
+  if (t.nheld && t.not_held_inst != inst) {
     if (HeldEntry *h = find_held_lock(t, inst)) {
       ++h->depth;
       return;
     }
   }
+  t.not_held_inst = 0;
   if (__builtin_expect(t.nheld >= kMaxHeld || t.untracked_depth, 0)) {
     ++t.untracked_depth;
     ++t.held_overflows;

@@ -130,6 +130,13 @@ public:
   void reset_locks_after_fork();
 
 private:
+  // The per-thread cache of known gate-free edges (see ThreadState).
+  static uint64_t &edge_cache_slot(ThreadState &t, ClassId from, ClassId to, uint8_t type,
+                                   uint64_t *key) {
+    *key = (((uint64_t(from) << 30) | to) << 4) | type;
+    return t.edge_cache[(*key ^ (*key >> 19) ^ (*key >> 37)) &
+                        (ThreadState::kEdgeCacheSize - 1)];
+  }
   // Returns true when the new edge closed a reported (or hidden) cycle.
   bool add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, bool src_read,
                 bool dst_read, uint64_t from_pc, StackSource &st, bool report = true);

@@ -51,6 +51,8 @@ struct ThreadState {
   // common case of re-taking a known nesting costs no shared-table probe.
   static constexpr unsigned kEdgeCacheSize = 32;
   uint64_t edge_cache[kEdgeCacheSize];
+  // Set by acquire_begin when the instance was not held, read by acquire_end.
+  uint64_t not_held_inst;
 
   void reset(uint32_t new_tid) {
     tid = new_tid;
