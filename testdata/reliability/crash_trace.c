@@ -6,26 +6,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER, b = PTHREAD_MUTEX_INITIALIZER;
+#include "abba.h"
+
 static pthread_mutex_t c = PTHREAD_MUTEX_INITIALIZER;
-
-static void *a_then_b(void *arg) {
-  (void)arg;
-  pthread_mutex_lock(&a);
-  pthread_mutex_lock(&b);
-  pthread_mutex_unlock(&b);
-  pthread_mutex_unlock(&a);
-  return NULL;
-}
-
-static void *b_then_a(void *arg) {
-  (void)arg;
-  pthread_mutex_lock(&b);
-  pthread_mutex_lock(&a);
-  pthread_mutex_unlock(&a);
-  pthread_mutex_unlock(&b);
-  return NULL;
-}
 
 static void *unrelated(void *arg) {
   (void)arg;
@@ -37,7 +20,7 @@ static void *unrelated(void *arg) {
 }
 
 int main(void) {
-  void *(*steps[])(void *) = {a_then_b, b_then_a, unrelated};
+  void *(*steps[])(void *) = {abba_a_then_b, abba_b_then_a, unrelated};
   for (int i = 0; i < 3; ++i) {
     pthread_t t;
     pthread_create(&t, NULL, steps[i], NULL);

@@ -11,33 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
-static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER, b = PTHREAD_MUTEX_INITIALIZER;
+#include "abba.h"
 
-static void *a_then_b(void *arg) {
-  (void)arg;
-  pthread_mutex_lock(&a);
-  pthread_mutex_lock(&b);
-  pthread_mutex_unlock(&b);
-  pthread_mutex_unlock(&a);
-  return NULL;
-}
-
-static void *b_then_a(void *arg) {
-  (void)arg;
-  pthread_mutex_lock(&b);
-  pthread_mutex_lock(&a);
-  pthread_mutex_unlock(&a);
-  pthread_mutex_unlock(&b);
-  return NULL;
-}
 
 int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "after-exec") == 0) {
-    pthread_t t;
-    pthread_create(&t, NULL, a_then_b, NULL);
-    pthread_join(t, NULL);
-    pthread_create(&t, NULL, b_then_a, NULL);
-    pthread_join(t, NULL);
+    run_abba();
     return 0;
   }
   fprintf(stderr, "exec'ing\n");

@@ -13,7 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER, b = PTHREAD_MUTEX_INITIALIZER;
+#include "abba.h"
+
 static pthread_mutex_t busy = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int stop;
 
@@ -26,34 +27,12 @@ static void *churn(void *arg) {
   return NULL;
 }
 
-static void *a_then_b(void *arg) {
-  (void)arg;
-  pthread_mutex_lock(&a);
-  pthread_mutex_lock(&b);
-  pthread_mutex_unlock(&b);
-  pthread_mutex_unlock(&a);
-  return NULL;
-}
-
-static void *b_then_a(void *arg) {
-  (void)arg;
-  pthread_mutex_lock(&b);
-  pthread_mutex_lock(&a);
-  pthread_mutex_unlock(&a);
-  pthread_mutex_unlock(&b);
-  return NULL;
-}
-
 int main(void) {
   pthread_t c;
   pthread_create(&c, NULL, churn, NULL);
   pid_t pid = fork();
   if (pid == 0) {
-    pthread_t t;
-    pthread_create(&t, NULL, a_then_b, NULL);
-    pthread_join(t, NULL);
-    pthread_create(&t, NULL, b_then_a, NULL);
-    pthread_join(t, NULL);
+    run_abba();
     return 0;
   }
   atomic_store(&stop, 1);
