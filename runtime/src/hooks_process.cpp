@@ -38,8 +38,11 @@ int execve(const char *path, char *const argv[], char *const envp[]) {
 
 void _exit(int status) {
   // A process ending through _exit skips atexit: finish here so that its
-  // reports and exit status are not lost.
-  finish_process();
+  // reports and exit status are not lost. A vfork child (its pid differs
+  // from the one fork or init recorded) shares its parent's memory and must
+  // leave the parent's state alone.
+  if (uint32_t(getpid()) == rt.pid)
+    finish_process();
   REAL(_exit)(status);
   __builtin_unreachable();
 }
