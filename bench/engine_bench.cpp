@@ -8,6 +8,7 @@
 //    one does.
 // After the runs it prints the ratios the overhead target is about.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -115,6 +116,56 @@ void BM_KnownEdgeAcquireReleaseManyEdges(benchmark::State &state) {
 }
 BENCHMARK(BM_KnownEdgeAcquireReleaseManyEdges);
 
+// One engine shared by the benchmark threads below; classes A, B for plain
+// nesting, G, C, D for nesting under an outer "gate" lock G.
+Engine &shared_engine() {
+  static EngineSetup *s = new EngineSetup(5);
+  return *s->engine;
+}
+
+// Known edge from several threads at once, each with its own private
+// locks (same classes): does the hook path scale?
+void BM_KnownEdgeThreads(benchmark::State &state) {
+  Engine &e = shared_engine();
+  std::unique_ptr<ThreadState> t(new ThreadState());
+  t->reset(uint32_t(state.thread_index() + 1));
+  NoStack st;
+  ClassId a = e.classes().find(class_key_for_name(ClassKind::Mutex, "bench-lock-0"));
+  ClassId b = e.classes().find(class_key_for_name(ClassKind::Mutex, "bench-lock-1"));
+  uint64_t base = 0x100000ull * uint64_t(state.thread_index() + 1);
+  e.acquire(*t, a, base + 1, false, false, 0x400000, st);
+  for (auto _ : state) {
+    e.acquire(*t, b, base + 2, false, false, 0x401000, st);
+    e.release(*t, base + 2);
+  }
+  e.release(*t, base + 1);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_KnownEdgeThreads)->Threads(1)->Threads(2)->UseRealTime();
+
+// The same under an outer lock G held at every occurrence: the edge C -> D
+// keeps G as its gate, so it never takes the gate-free fast path.
+void BM_KnownGatedEdgeThreads(benchmark::State &state) {
+  Engine &e = shared_engine();
+  std::unique_ptr<ThreadState> t(new ThreadState());
+  t->reset(uint32_t(state.thread_index() + 1));
+  NoStack st;
+  ClassId g = e.classes().find(class_key_for_name(ClassKind::Mutex, "bench-lock-2"));
+  ClassId c = e.classes().find(class_key_for_name(ClassKind::Mutex, "bench-lock-3"));
+  ClassId d = e.classes().find(class_key_for_name(ClassKind::Mutex, "bench-lock-4"));
+  uint64_t base = 0x100000ull * uint64_t(state.thread_index() + 1);
+  e.acquire(*t, g, base + 3, false, false, 0x400000, st);
+  e.acquire(*t, c, base + 4, false, false, 0x400010, st);
+  for (auto _ : state) {
+    e.acquire(*t, d, base + 5, false, false, 0x401000, st);
+    e.release(*t, base + 5);
+  }
+  e.release(*t, base + 4);
+  e.release(*t, base + 3);
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_KnownGatedEdgeThreads)->Threads(1)->Threads(2)->UseRealTime();
+
 // A random DAG over 1e5 classes with 1e6 edges (edges go up a random
 // ranking, so there is no cycle); the second instance adds one back edge,
 // which closes cycles.
@@ -211,6 +262,7 @@ BENCHMARK(BM_CycleSearchCycle)->Unit(benchmark::kMicrosecond);
 // Collects per-iteration real times (ns) by benchmark name, for the ratios.
 class RatioReporter : public benchmark::ConsoleReporter {
 public:
+  explicit RatioReporter(OutputOptions o) : ConsoleReporter(o) {}
   void ReportRuns(const std::vector<Run> &runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run &r : runs) {
@@ -236,7 +288,10 @@ int main(int argc, char **argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv))
     return 1;
-  RatioReporter rep;
+  // Colours only on a terminal (the default reporter decides this itself;
+  // a custom one is handed its options).
+  RatioReporter rep(isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
+                                          : benchmark::ConsoleReporter::OO_Tabular);
   benchmark::RunSpecifiedBenchmarks(&rep);
   benchmark::Shutdown();
 
@@ -247,6 +302,12 @@ int main(int argc, char **argv) {
               "BM_KnownEdgeAcquireReleaseManyEdges", "BM_BaselineHeldBookkeeping", "x");
   print_ratio(rep, "shared-table probe vs per-thread edge cache hit",
               "BM_KnownEdgeAcquireReleaseManyEdges", "BM_KnownEdgeAcquireRelease", "x");
+  print_ratio(rep, "gated known edge vs plain known edge, 1 thread",
+              "BM_KnownGatedEdgeThreads/real_time/threads:1", "BM_KnownEdgeThreads/real_time/threads:1",
+              "x");
+  print_ratio(rep, "gated known edge vs plain known edge, 2 threads",
+              "BM_KnownGatedEdgeThreads/real_time/threads:2", "BM_KnownEdgeThreads/real_time/threads:2",
+              "x");
   print_ratio(rep, "cycle search, no cycle (1e5 classes, 1e6 edges) in known pairs",
               "BM_CycleSearchNoCycle", "BM_KnownEdgeAcquireRelease", " pairs");
   print_ratio(rep, "cycle search, cycle found (1e5 classes, 1e6 edges) in known pairs",

@@ -4,7 +4,8 @@
 #
 #   bench/run_overhead.sh BUILD_DIR [options]
 #
-#   --runs N            best of N runs per configuration (default 3)
+#   --runs N            N rounds, configurations alternating; each keeps
+#                       its best time (default 3)
 #   --nest N            mutex nestings per thread (default 2000000)
 #   --pingpong N        semaphore ping-pongs (default 100000)
 #   --helgrind-scale K  run helgrind at 1/K of the iterations (default 20);
@@ -19,12 +20,17 @@
 # (or --check and the target was missed), 2 on bad usage.
 set -u
 
-usage() {
-  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 2
+usage() { # usage [STATUS]: the header above, to stderr unless STATUS is 0
+  if [ "${1:-2}" -eq 0 ]; then
+    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+  else
+    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2
+  fi
+  exit "${1:-2}"
 }
 
 [ $# -ge 1 ] || usage
+case $1 in -h | --help) usage 0 ;; -*) usage ;; esac
 build=$1
 shift
 runs=3 nest=2000000 pingpong=100000 hscale=20 helgrind=1 check=0 target=1.3
@@ -37,7 +43,7 @@ while [ $# -gt 0 ]; do
   --no-helgrind) helgrind=0; shift ;;
   --check) check=1; shift ;;
   --target) target=$2; shift 2 ;;
-  -h | --help) usage ;;
+  -h | --help) usage 0 ;;
   *) echo "run_overhead.sh: unknown option '$1'" >&2; usage ;;
   esac
 done
@@ -59,30 +65,35 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
 
-# best_of NAME N -- CMD...: runs CMD N times, prints the best wall time in
-# seconds, or FAIL when a run failed (it runs in a command substitution, so
-# callers mark the failure).
-best_of() {
-  local name=$1 n=$2 best="" t0 t1 s rc i
-  shift 3
-  for ((i = 0; i < n; ++i)); do
-    t0=$(date +%s%N)
-    "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
-    rc=$?
-    t1=$(date +%s%N)
-    cat "$tmp/$name.out" >>"$tmp/$name.all"
-    if [ $rc -ne 0 ]; then
-      echo "run_overhead.sh: $name run failed with status $rc:" >&2
-      sed 's/^/  | /' "$tmp/$name.err" | tail -n 20 >&2
-      echo FAIL
-      return
-    fi
-    s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
-    if [ -z "$best" ] || awk -v x="$s" -v y="$best" 'BEGIN { exit !(x < y) }'; then
-      best=$s
-    fi
-  done
-  echo "$best"
+# run_once NAME -- CMD...: runs CMD once, prints its wall time in seconds, or
+# FAIL. Output is kept per configuration ($tmp/NAME.all, $tmp/NAME.allerr)
+# for the phase times and the report check.
+run_once() {
+  local name=$1 t0 t1 rc
+  shift 2
+  t0=$(date +%s%N)
+  "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+  rc=$?
+  t1=$(date +%s%N)
+  cat "$tmp/$name.out" >>"$tmp/$name.all"
+  cat "$tmp/$name.err" >>"$tmp/$name.allerr"
+  if [ $rc -ne 0 ]; then
+    echo "run_overhead.sh: $name run failed with status $rc:" >&2
+    sed 's/^/  | /' "$tmp/$name.err" | tail -n 20 >&2
+    echo FAIL
+    return
+  fi
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }'
+}
+
+min_of() { # min_of BEST NEW: the smaller, "" counting as none, FAIL sticking
+  if [ "$1" = FAIL ] || [ "$2" = FAIL ]; then
+    echo FAIL
+  elif [ -z "$1" ] || awk -v x="$2" -v y="$1" 'BEGIN { exit !(x < y) }'; then
+    echo "$2"
+  else
+    echo "$1"
+  fi
 }
 
 # best_field NAME FIELD: the smallest FIELD=value lock_heavy printed over
@@ -113,22 +124,25 @@ config_row() {
 
 echo "lock_heavy: 2 threads x $nest nested mutex pairs, $pingpong semaphore ping-pongs;" \
   "best of $runs"
-native=$(best_of native "$runs" -- "$prog" "$nest" "$pingpong")
-[ "$native" = FAIL ] && failed=1
-
-fd="-"
+# Configurations alternate within each round, so that a change in machine
+# load hits them alike; each keeps its best round.
+native="" fd="-"
 fd_note="runtime not built ($lib)"
-if [ -e "$lib" ]; then
-  # exitcode=0 keeps a (spurious) report from masquerading as a crash; any
-  # report is counted from stderr below.
-  fd=$(best_of fencedep "$runs" -- env LD_PRELOAD="$lib" \
-    FENCEDEP_OPTIONS="${FENCEDEP_OPTIONS:-exitcode=0}" "$prog" "$nest" "$pingpong")
-  [ "$fd" = FAIL ] && failed=1
-  fd_note="LD_PRELOAD=$lib"
-  if [ -s "$tmp/fencedep.err" ] && grep -q "WARNING:" "$tmp/fencedep.err"; then
-    fd_note="$fd_note; UNEXPECTED REPORT (see below)"
-    failed=1
+[ -e "$lib" ] && fd="" fd_note="LD_PRELOAD=$lib"
+for ((i = 0; i < runs; ++i)); do
+  native=$(min_of "$native" "$(run_once native -- "$prog" "$nest" "$pingpong")")
+  if [ -e "$lib" ]; then
+    # exitcode=0 keeps a (spurious) report from looking like a failed run;
+    # reports are looked for on stderr below.
+    fd=$(min_of "$fd" "$(run_once fencedep -- env LD_PRELOAD="$lib" \
+      FENCEDEP_OPTIONS="${FENCEDEP_OPTIONS:-exitcode=0}" "$prog" "$nest" "$pingpong")")
   fi
+done
+[ "$native" = FAIL ] && failed=1
+[ "$fd" = FAIL ] && failed=1
+if [ -s "$tmp/fencedep.allerr" ] && grep -q "WARNING:" "$tmp/fencedep.allerr"; then
+  fd_note="$fd_note; UNEXPECTED REPORT (see below)"
+  failed=1
 fi
 
 hg="-" hg_ratio="-"
@@ -136,8 +150,11 @@ hg_note="skipped"
 if [ $helgrind -eq 1 ]; then
   if command -v valgrind >/dev/null 2>&1; then
     hn=$((nest / hscale)) hp=$((pingpong / hscale))
-    native_small=$(best_of native-small "$runs" -- "$prog" "$hn" "$hp")
-    hg_small=$(best_of helgrind 1 -- valgrind --tool=helgrind -q "$prog" "$hn" "$hp")
+    native_small=""
+    for ((i = 0; i < runs; ++i)); do
+      native_small=$(min_of "$native_small" "$(run_once native-small -- "$prog" "$hn" "$hp")")
+    done
+    hg_small=$(run_once helgrind -- valgrind --tool=helgrind -q "$prog" "$hn" "$hp")
     if [ "$hg_small" != FAIL ]; then
       hg=$(awk -v s="$hg_small" -v k="$hscale" 'BEGIN { printf "%.2f", s * k }')
       hg_ratio=$(ratio "$hg_small" "$native_small")
@@ -165,9 +182,9 @@ if [ $helgrind -eq 1 ]; then
   fi
 fi
 echo
-if [ -e "$tmp/fencedep.err" ] && grep -q "WARNING:" "$tmp/fencedep.err"; then
+if [ -e "$tmp/fencedep.allerr" ] && grep -q "WARNING:" "$tmp/fencedep.allerr"; then
   echo "--- fencedep reports ---"
-  cat "$tmp/fencedep.err"
+  cat "$tmp/fencedep.allerr"
 fi
 
 r=$(ratio "$fd" "$native")

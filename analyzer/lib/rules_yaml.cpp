@@ -289,6 +289,17 @@ namespace fencedep::analyzer {
 
 bool loadRuleText(const std::string &text, const std::string &name, RuleSet &rules,
                   std::string &error) {
+  // YAML I/O has no document to report on in a file of blanks and comments.
+  bool Blank = true;
+  for (llvm::StringRef Line : llvm::split(text, '\n')) {
+    Line = Line.ltrim();
+    if (!Line.empty() && !Line.startswith("#"))
+      Blank = false;
+  }
+  if (Blank) {
+    error = name + ":1:1: error: empty rules file (expected a mapping with 'version: 1')";
+    return false;
+  }
   auto Buf = llvm::MemoryBuffer::getMemBuffer(text, name, /*RequiresNullTerminator=*/false);
   std::string Diag;
   RulesDoc Doc;

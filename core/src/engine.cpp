@@ -112,6 +112,8 @@ bool Engine::add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, b
     return false;
   if (r == DepGraph::AddResult::New)
     graph_.set_stack(e, st.capture());
+  if (opts_.defer_cycle_search)
+    return false;
   Cycle cyc;
   if (!graph_.find_cycle(e, &cyc))
     return false;
@@ -262,7 +264,7 @@ void Engine::release(ThreadState &t, uint64_t inst) {
 }
 
 void Engine::wait_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t released_inst,
-                        uint64_t pc, StackSource &st) {
+                        uint64_t pc, StackSource &st, EdgeKind kind) {
   if (classes_.info(c).flags.load(std::memory_order_relaxed) & kClassLongRunning) {
     for (uint32_t i = 0; i < t.nheld; ++i) {
       const HeldEntry &h = t.held[i];
@@ -277,7 +279,7 @@ void Engine::wait_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t relea
       }
     }
   }
-  add_edges_from_held(t, c, EdgeKind::Wait, false, released_inst, 0, st);
+  add_edges_from_held(t, c, kind, false, released_inst, 0, st);
   window_push(t, c, false, pc);
 }
 
@@ -320,7 +322,9 @@ int Engine::section_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t pc)
   HeldEntry e{c, inst, pc, nullptr, 0, HeldRole::Section, false, true};
   if (!push_held(t, e))
     return -1;
-  return int(t.nheld);
+  // At most one open section per class and thread: the class names it,
+  // wherever it moves in the held set when others end out of order.
+  return int(c);
 }
 
 void Engine::section_end(ThreadState &t, int cookie) {
@@ -331,13 +335,8 @@ void Engine::section_end(ThreadState &t, int cookie) {
       --t.untracked_depth;
     return;
   }
-  uint32_t i = uint32_t(cookie) - 1;
-  if (i < t.nheld && t.held[i].role == HeldRole::Section) {
-    remove_held(t, i);
-    return;
-  }
   for (uint32_t k = t.nheld; k > 0; --k) {
-    if (t.held[k - 1].role == HeldRole::Section) {
+    if (t.held[k - 1].role == HeldRole::Section && t.held[k - 1].cls == ClassId(cookie)) {
       remove_held(t, k - 1);
       return;
     }
@@ -522,6 +521,48 @@ void Engine::queue_cycle(ThreadState &t, const Cycle &cyc, ClassId subject, Edge
   r.stack = st.capture();
   snapshot_held(t, r);
   queue(r, key);
+}
+
+namespace {
+// The stack an edge already keeps, handed back as the reporting context's.
+class KnownStack final : public StackSource {
+public:
+  explicit KnownStack(StackId id) : id_(id) {}
+  StackId capture() override { return id_; }
+
+private:
+  StackId id_;
+};
+} // namespace
+
+bool Engine::report_cycle(const Cycle &cyc) {
+  if (cyc.size == 0)
+    return false;
+  if (graph_.common_gate(cyc) != kNoClass && !opts_.report_gated) {
+    gated_hidden_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  const EdgeInfo &e = graph_.edge(cyc.edges[0]);
+  uint8_t types = e.types.load(std::memory_order_relaxed);
+  bool src_read = !(types & (kDepNN | kDepNR));
+  bool dst_read = !(types & (kDepNN | kDepRN));
+  static thread_local ThreadState t;
+  t.reset(e.tid);
+  // A signal edge starts from the signalled object, which is not held.
+  if (e.kind != EdgeKind::Signal && e.kind != EdgeKind::Await) {
+    HeldRole role = e.kind == EdgeKind::Section ? HeldRole::Section
+                    : e.from == reclaim_        ? HeldRole::Context
+                                                : HeldRole::Lock;
+    t.held[0] = HeldEntry{e.from, 0, e.from_pc, nullptr, 0, role, src_read, false};
+    t.nheld = 1;
+  }
+  KnownStack st(e.stack);
+  uint32_t saved_pid = opts_.pid;
+  opts_.pid = e.pid;
+  uint64_t before = reports_total_.load(std::memory_order_relaxed);
+  queue_cycle(t, cyc, e.to, e.kind, dst_read, st);
+  opts_.pid = saved_pid;
+  return reports_total_.load(std::memory_order_relaxed) != before;
 }
 
 void Engine::queue_lr(ThreadState &t, LrUse use, ClassId fence, ClassId ctx, StackSource &st) {

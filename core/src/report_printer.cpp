@@ -132,9 +132,33 @@ static const char *headline(const ReportView &r) {
   }
 }
 
+// Live hangs: "acquiring mutex@a.c:3", "waiting for submission of syncobj@b.c:9".
+static void blocked_on(const BlockedOnView &o, Writer &w) {
+  switch (o.how) {
+  case EdgeKind::Acquire:
+    w.str("acquiring ");
+    break;
+  case EdgeKind::WaitForSubmit:
+    w.str("waiting for submission of ");
+    break;
+  default:
+    w.str("waiting for ");
+  }
+  name(o.cls, w);
+}
+
 void print_report_summary(const ReportView &r, Writer &w) {
   w.str("SUMMARY: fencedep: ").str(report_kind_name(r.kind)).ch(' ');
-  if (r.kind == ReportKind::LrViolation) {
+  if (r.kind == ReportKind::LiveHang && r.nblocked) {
+    for (uint32_t i = 0; i < r.nblocked; ++i) {
+      const BlockedThreadView &b = r.blocked[i];
+      w.str(i ? ", thread " : "thread ").dec(b.tid).ch(' ');
+      if (b.non)
+        blocked_on(b.on[0], w);
+      if (b.non > 1)
+        w.str(b.wait_all ? " and more" : " or more");
+    }
+  } else if (r.kind == ReportKind::LrViolation) {
     w.str("long-running fence ");
     name(r.subject, w);
     w.ch(' ').str(lr_use_name(r.lr_use));
@@ -213,6 +237,100 @@ static void scenario(const ReportView &r, Writer &w) {
   w.str("\n *** DEADLOCK ***\n");
 }
 
+// Which blocked thread (index into r.blocked) `b` waits for, or -1: the
+// holder of what it acquires, else the last signaller of what it waits on.
+static int waits_for(const ReportView &r, const BlockedThreadView &b) {
+  for (uint32_t k = 0; k < b.non; ++k) {
+    if (!b.on[k].owner_tid)
+      continue;
+    for (uint32_t j = 0; j < r.nblocked; ++j)
+      if (r.blocked[j].tid == b.on[k].owner_tid)
+        return int(j);
+  }
+  return -1;
+}
+
+// The live wait-for graph: each blocked thread, what it is blocked on and
+// who holds or last signalled that, what it holds; then the thread-level
+// edges, and a cycle among them when there is one.
+static void live_hang(const ReportView &r, Writer &w) {
+  w.dec(r.nblocked).str(r.nblocked == 1 ? " thread" : " threads").str(" blocked:\n");
+  for (uint32_t i = 0; i < r.nblocked; ++i) {
+    const BlockedThreadView &b = r.blocked[i];
+    w.str("\nthread ").dec(b.tid).str(" blocked for ").dec(b.blocked_ms).str(" ms");
+    if (b.at.pc || b.at.function) {
+      w.str(" at ");
+      write_location(b.at, w);
+    }
+    w.str(b.non > 1 ? (b.wait_all ? ", on all of:\n" : ", on any of:\n") : ":\n");
+    for (uint32_t k = 0; k < b.non; ++k) {
+      const BlockedOnView &o = b.on[k];
+      w.spaces(2);
+      blocked_on(o, w);
+      w.str(" (instance ").hex(o.instance).str("), ");
+      if (o.how == EdgeKind::Acquire)
+        o.owner_tid ? w.str("held by thread ").dec(o.owner_tid) : w.str("holder unknown");
+      else
+        o.owner_tid ? w.str("last signalled by thread ").dec(o.owner_tid)
+                    : w.str("never signalled");
+      w.ch('\n');
+    }
+    if (!b.nheld)
+      w.str("  holding nothing\n");
+    else
+      w.str("  holding:\n");
+    for (uint32_t k = 0; k < b.nheld; ++k) {
+      const HeldView &h = b.held[k];
+      w.str("   #").dec(k).str(": (");
+      name(h.cls, w);
+      w.ch(')');
+      if (h.read)
+        w.str(" read");
+      if (h.label)
+        w.str(" [").str(h.label).ch(']');
+      if (h.at.pc || h.at.function) {
+        w.str(", at: ");
+        write_location(h.at, w);
+      }
+      w.ch('\n');
+    }
+  }
+  constexpr uint32_t kMaxGraph = 64;
+  uint32_t n = r.nblocked < kMaxGraph ? r.nblocked : kMaxGraph;
+  int next[kMaxGraph];
+  bool any = false;
+  for (uint32_t i = 0; i < n; ++i) {
+    next[i] = waits_for(r, r.blocked[i]);
+    any |= next[i] >= 0 && uint32_t(next[i]) < n;
+  }
+  if (!any)
+    return;
+  w.str("\nwait-for graph:\n");
+  for (uint32_t i = 0; i < n; ++i)
+    if (next[i] >= 0 && uint32_t(next[i]) < n)
+      w.str("  thread ").dec(r.blocked[i].tid).str(" -> thread ").dec(r.blocked[next[i]].tid)
+          .ch('\n');
+  // Walk from each thread; revisiting the walk's own path is a cycle.
+  for (uint32_t start = 0; start < n; ++start) {
+    uint8_t on_path[kMaxGraph] = {};
+    int at = int(start);
+    while (at >= 0 && uint32_t(at) < n && !on_path[at]) {
+      on_path[at] = 1;
+      at = next[at];
+    }
+    if (at != int(start))
+      continue;
+    w.str("threads ");
+    int k = int(start);
+    do {
+      w.dec(r.blocked[k].tid).str(" -> ");
+      k = next[k];
+    } while (k != int(start));
+    w.dec(r.blocked[start].tid).str(" wait for each other: deadlock\n");
+    return;
+  }
+}
+
 void print_report_text(const ReportView &r, Writer &w) {
   w.str("======================================================\n");
   w.str("WARNING: ").str(headline(r)).ch('\n');
@@ -222,6 +340,13 @@ void print_report_text(const ReportView &r, Writer &w) {
     w.str(" (").str(r.program).ch(')');
   w.ch('\n');
   w.str("------------------------------------------------------\n");
+  if (r.kind == ReportKind::LiveHang && r.nblocked) {
+    live_hang(r, w);
+    w.ch('\n');
+    print_report_summary(r, w);
+    w.str("\n======================================================\n");
+    return;
+  }
   if (r.kind == ReportKind::LrViolation) {
     w.str("long-running fence ");
     name(r.subject, w);
@@ -340,6 +465,46 @@ static void json_class(const ClassView &c, Writer &w) {
   w.ch('}');
 }
 
+static void json_held(const HeldView &h, Writer &w) {
+  w.str("{\"class\":");
+  json_class(h.cls, w);
+  w.str(",\"read\":").str(h.read ? "true" : "false");
+  w.str(",\"label\":").json_str(h.label).str(",\"at\":");
+  json_frame(h.at, w);
+  w.ch('}');
+}
+
+// Live hangs: ,"threads":[...], one entry per blocked thread.
+static void json_blocked(const ReportView &r, Writer &w) {
+  w.str(",\"threads\":[");
+  for (uint32_t i = 0; i < r.nblocked; ++i) {
+    const BlockedThreadView &b = r.blocked[i];
+    if (i)
+      w.ch(',');
+    w.str("{\"tid\":").dec(b.tid).str(",\"blocked_ms\":").dec(b.blocked_ms);
+    w.str(",\"wait_all\":").str(b.wait_all ? "true" : "false").str(",\"at\":");
+    json_frame(b.at, w);
+    w.str(",\"on\":[");
+    for (uint32_t k = 0; k < b.non; ++k) {
+      const BlockedOnView &o = b.on[k];
+      if (k)
+        w.ch(',');
+      w.str("{\"class\":");
+      json_class(o.cls, w);
+      w.str(",\"instance\":\"").hex(o.instance).str("\",\"how\":").json_str(edge_kind_name(o.how));
+      w.str(",\"owner_tid\":").dec(o.owner_tid).ch('}');
+    }
+    w.str("],\"held\":[");
+    for (uint32_t k = 0; k < b.nheld; ++k) {
+      if (k)
+        w.ch(',');
+      json_held(b.held[k], w);
+    }
+    w.str("]}");
+  }
+  w.ch(']');
+}
+
 void print_report_json(const ReportView &r, Writer &w) {
   w.str("{\"fencedep_report\":1,\"kind\":").json_str(report_kind_name(r.kind));
   w.str(",\"pid\":").dec(r.pid).str(",\"tid\":").dec(r.tid);
@@ -400,6 +565,8 @@ void print_report_json(const ReportView &r, Writer &w) {
   else
     w.str("null");
   w.str(",\"detail\":").json_str(r.detail);
+  if (r.kind == ReportKind::LiveHang)
+    json_blocked(r, w);
   w.ch('}');
 }
 

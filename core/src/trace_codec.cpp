@@ -100,10 +100,12 @@ bool encode_class(uint8_t *out, size_t cap, size_t *pos, const TraceClass &c) {
   out[(*pos)++] = uint8_t(c.kind);
   put_varint(out, pos, c.flags);
   put_varint(out, pos, c.name_len);
-  memcpy(out + *pos, c.name, c.name_len);
+  if (c.name_len)
+    memcpy(out + *pos, c.name, c.name_len);
   *pos += c.name_len;
   put_varint(out, pos, c.module_len);
-  memcpy(out + *pos, c.module, c.module_len);
+  if (c.module_len)
+    memcpy(out + *pos, c.module, c.module_len);
   *pos += c.module_len;
   put_varint(out, pos, c.offset);
   return true;
@@ -116,7 +118,8 @@ bool encode_module(uint8_t *out, size_t cap, size_t *pos, const TraceModule &m) 
   put_varint(out, pos, m.base);
   put_varint(out, pos, m.size);
   put_varint(out, pos, m.path_len);
-  memcpy(out + *pos, m.path, m.path_len);
+  if (m.path_len)
+    memcpy(out + *pos, m.path, m.path_len);
   *pos += m.path_len;
   return true;
 }

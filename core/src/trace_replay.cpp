@@ -37,6 +37,7 @@ const ReplayModule *TraceReplayer::module_for(uint32_t pid, uint64_t pc) const {
 ReplayStats TraceReplayer::replay(const uint8_t *data, size_t size, uint32_t trace_index) {
   ReplayStats st;
   engine_.set_trace(trace_index);
+  trace_index_ = trace_index;
   TraceDecoder dec(data, size);
   images_.clear();
   Run run{0, 0, &image_classes_[0]};
@@ -53,10 +54,13 @@ ReplayStats TraceReplayer::replay(const uint8_t *data, size_t size, uint32_t tra
     if (item == TraceDecoder::Item::FileHeader) {
       uint64_t image = next_image_++;
       images_[dec.file_header().pid] = image;
+      image_start_[image] = dec.file_header().start_ns;
       run = Run{dec.file_header().pid, image, &image_classes_[image]};
       continue;
     }
     const ChunkHeader &ch = dec.chunk();
+    if (progress_ && (st.chunks & 63) == 0)
+      progress_(dec.consumed());
     ++st.chunks;
     if (ch.pid != run.pid)
       run = run_for(ch.pid, run);
@@ -69,8 +73,10 @@ ReplayStats TraceReplayer::replay(const uint8_t *data, size_t size, uint32_t tra
       while (pos < n && TraceDecoder::read_class(p, n, &pos, &tc)) {
         const char *name = nullptr;
         if (tc.name) {
+          // Into the registry's arena at once: the next emplace_back may move
+          // a short string's characters.
           names_.emplace_back(tc.name, tc.name_len);
-          name = names_.back().c_str();
+          name = engine_.classes().intern(names_.back().c_str());
         }
         SiteRef site;
         if (tc.module) {
@@ -80,7 +86,7 @@ ReplayStats TraceReplayer::replay(const uint8_t *data, size_t size, uint32_t tra
         site.offset = tc.offset;
         ClassId id = engine_.classes().get_or_create(tc.key, tc.kind, name, site, tc.flags);
         engine_.classes().info(id).flags.fetch_or(tc.flags, std::memory_order_relaxed);
-        (*run.classes)[tc.id] = id;
+        run.classes->set(tc.id, id);
       }
       break;
     }
@@ -112,6 +118,7 @@ TraceReplayer::Run TraceReplayer::run_for(uint32_t pid, const Run &previous) {
   images_[pid] = image;
   auto &classes = image_classes_[image];
   classes = *previous.classes;
+  image_start_[image] = image_start_[previous.image];
   return Run{pid, image, &classes};
 }
 
@@ -121,16 +128,20 @@ void TraceReplayer::replay_events(Run &run, uint32_t tid, const uint8_t *p, size
   // Objects are addresses in their process: keep processes apart.
   uint64_t salt = mix64(run.pid) & 0xffff000000000000ull;
   auto cls = [&](ClassId id) {
-    auto it = run.classes->find(id);
-    return it == run.classes->end() ? kNoClass : it->second;
+    return run.classes->get(id);
   };
   size_t pos = 0;
   TraceEvent e;
   uint64_t dt;
+  uint64_t ts = observer_ ? image_start_[run.image] : 0;
   while (pos < n && TraceDecoder::read_event(p, n, &pos, &e, &dt)) {
     ++st.events;
     ClassId c = cls(e.cls);
     uint64_t obj = e.object ^ salt;
+    if (observer_) {
+      ts += dt;
+      observe(run, tid, ts, e, c, obj, salt);
+    }
     PcStack stack(engine_.stacks(), e.pc);
     switch (e.op) {
     case TraceOp::Acquire:
@@ -149,8 +160,15 @@ void TraceReplayer::replay_events(Run &run, uint32_t tid, const uint8_t *p, size
       if (c != kNoClass)
         engine_.wait_begin(t, c, obj, e.arg ? e.arg ^ salt : 0, e.pc, stack);
       break;
+    case TraceOp::WaitForSubmitBegin:
+      if (c != kNoClass)
+        engine_.wait_begin(t, c, obj, 0, e.pc, stack, EdgeKind::WaitForSubmit);
+      break;
     case TraceOp::WaitEnd:
-      engine_.wait_end(t, c, obj, e.arg != 0, e.pc);
+      if (e.arg & 2)
+        engine_.wait_end_more(t, c, e.arg & 1, e.pc);
+      else
+        engine_.wait_end(t, c, obj, e.arg & 1, e.pc);
       break;
     case TraceOp::Signal:
       if (c != kNoClass)
@@ -205,6 +223,87 @@ void TraceReplayer::replay_events(Run &run, uint32_t tid, const uint8_t *p, size
       st.error = "undecodable event record at byte " +
                  std::to_string(chunk_at + kChunkHeaderSize + pos) + " (rest of its chunk skipped)";
   }
+}
+
+} // namespace fencedep
+
+namespace fencedep {
+
+// The replayed event in the readers' vocabulary, for the timeline.
+void TraceReplayer::observe(const Run &run, uint32_t tid, uint64_t ts, const TraceEvent &e,
+                            ClassId c, uint64_t obj, uint64_t salt) {
+  ModelEvent m;
+  m.trace = trace_index_;
+  m.pid = run.pid;
+  m.tid = tid;
+  m.ts_ns = ts;
+  m.cls = c;
+  m.inst = obj;
+  m.pc = e.pc;
+  switch (e.op) {
+  case TraceOp::Acquire:
+  case TraceOp::AcquireRead:
+  case TraceOp::TryAcquire:
+  case TraceOp::TryAcquireRead:
+    m.op = ModelOp::Acquire;
+    m.read = e.op == TraceOp::AcquireRead || e.op == TraceOp::TryAcquireRead;
+    m.is_try = e.op == TraceOp::TryAcquire || e.op == TraceOp::TryAcquireRead;
+    break;
+  case TraceOp::Release:
+    m.op = ModelOp::Release;
+    break;
+  case TraceOp::WaitBegin:
+    m.op = ModelOp::WaitBegin;
+    m.inst2 = e.arg ? e.arg ^ salt : 0;
+    break;
+  case TraceOp::WaitForSubmitBegin:
+    m.op = ModelOp::WaitBegin;
+    break;
+  case TraceOp::WaitEnd:
+    m.op = ModelOp::WaitEnd;
+    m.one_shot = e.arg & 1;
+    break;
+  case TraceOp::Signal:
+    m.op = ModelOp::Signal;
+    break;
+  case TraceOp::SectionBegin:
+    m.op = ModelOp::SectionBegin;
+    break;
+  case TraceOp::SectionEnd:
+    m.op = ModelOp::SectionEnd;
+    break;
+  case TraceOp::MmBegin:
+    m.op = ModelOp::MmBegin;
+    m.cls = engine_.reclaim_class();
+    break;
+  case TraceOp::MmEnd:
+    m.op = ModelOp::MmEnd;
+    m.cls = engine_.reclaim_class();
+    break;
+  case TraceOp::MightReclaim:
+    m.op = ModelOp::MightReclaim;
+    break;
+  case TraceOp::Await: {
+    m.op = ModelOp::Await;
+    m.cls2 = run.classes->get(e.cls2);
+    m.inst2 = e.arg ^ salt;
+    break;
+  }
+  case TraceOp::FenceInit:
+    m.op = ModelOp::FenceInit;
+    break;
+  case TraceOp::ResvAttach:
+    m.op = ModelOp::ResvAttach;
+    break;
+  case TraceOp::Export:
+    m.op = ModelOp::Export;
+    break;
+  case TraceOp::ThreadStart:
+  case TraceOp::ThreadExit:
+  case TraceOp::Count_:
+    return;
+  }
+  observer_->event(m);
 }
 
 } // namespace fencedep

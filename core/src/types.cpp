@@ -11,7 +11,8 @@ static_assert(sizeof(kClassKindNames) / sizeof(*kClassKindNames) ==
               unsigned(ClassKind::Count_));
 
 static const char *const kEdgeKindNames[] = {"acquire", "wait",  "signal",
-                                             "section", "await", "reclaim"};
+                                             "section", "await", "reclaim",
+                                             "wait-for-submit"};
 static_assert(sizeof(kEdgeKindNames) / sizeof(*kEdgeKindNames) ==
               unsigned(EdgeKind::Count_));
 
@@ -77,7 +78,8 @@ const char *trace_op_name(TraceOp op) {
       "?",           "acquire",     "acquire-read",  "try-acquire", "try-acquire-read",
       "release",     "wait-begin",  "wait-end",      "signal",      "section-begin",
       "section-end", "mm-begin",    "mm-end",        "might-reclaim", "await",
-      "fence-init",  "resv-attach", "export",        "thread-start", "thread-exit"};
+      "fence-init",  "resv-attach", "export",        "thread-start", "thread-exit",
+      "wait-for-submit-begin"};
   static_assert(sizeof(names) / sizeof(*names) == unsigned(TraceOp::Count_));
   return unsigned(op) < unsigned(TraceOp::Count_) ? names[unsigned(op)] : "?";
 }

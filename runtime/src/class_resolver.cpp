@@ -166,14 +166,6 @@ void ClassResolver::bind_fd(int fd, ClassId c, bool nonblocking) {
     fds_[fd] = c | (nonblocking ? 0x80000000u : 0);
 }
 
-ClassId ClassResolver::fd_class(int fd, bool *nonblocking) const {
-  if (fd < 0 || fd >= kMaxFds)
-    return kNoClass;
-  uint32_t v = fds_[fd];
-  *nonblocking = v & 0x80000000u;
-  return v & 0x7fffffffu;
-}
-
 void ClassResolver::forget_fd(int fd) {
   if (fd >= 0 && fd < kMaxFds)
     fds_[fd] = 0;

@@ -37,7 +37,14 @@ public:
   // Descriptor-based objects (eventfd): class by fd, 0 when not tracked.
   static constexpr int kMaxFds = 1 << 16;
   void bind_fd(int fd, ClassId c, bool nonblocking);
-  ClassId fd_class(int fd, bool *nonblocking) const;
+  // Inline: every read, write and close of any descriptor asks.
+  ClassId fd_class(int fd, bool *nonblocking) const {
+    if (fd < 0 || fd >= kMaxFds)
+      return kNoClass;
+    uint32_t v = fds_[fd];
+    *nonblocking = v & 0x80000000u;
+    return v & 0x7fffffffu;
+  }
   void forget_fd(int fd);
 
 private:

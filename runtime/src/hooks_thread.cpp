@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "hooks_common.h"
+#include "watchdog.h"
 
 using namespace fencedep;
 using namespace fencedep::runtime;
@@ -72,6 +73,7 @@ void *thread_trampoline(void *p) {
   ThreadCtx &ctx = thread_ctx();
   ctx.exit_class = rec.exit_class;
   ctx.exit_signalled = false;
+  watchdog_register(ctx);
   {
     HookScope h;
     if (h.active())

@@ -18,6 +18,15 @@ static bool parse_int(const char *s, int *out) {
   return true;
 }
 
+static bool parse_seconds(const char *s, double *out) {
+  char *end;
+  double v = strtod(s, &end);
+  if (!*s || *end || !(v >= 0))
+    return false;
+  *out = v;
+  return true;
+}
+
 static bool parse_bool(const char *s, bool *out) {
   if (!strcmp(s, "1") || !strcmp(s, "true") || !strcmp(s, "yes")) {
     *out = true;
@@ -80,6 +89,12 @@ void parse_options(const char *text, Options *o) {
       o->symbolizer_path = val;
     else if (!strcmp(key, "print_stats"))
       ok = parse_bool(val, &o->print_stats);
+    else if (!strcmp(key, "hang_timeout"))
+      ok = parse_seconds(val, &o->hang_timeout);
+    else if (!strcmp(key, "hang_log_path"))
+      o->hang_log_path = val;
+    else if (!strcmp(key, "fd_registry"))
+      o->fd_registry = val;
     else {
       complain("unknown option", key, val);
       continue;

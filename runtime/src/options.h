@@ -16,6 +16,14 @@ struct Options {
   bool print_stats = false;
   bool symbolize = true;             // file:line via llvm-symbolizer
   const char *symbolizer_path = nullptr;
+  // Live hangs: a watchdog reports threads blocked longer than this many
+  // seconds (0: no watchdog). Its reports go to hang_log_path ("stderr" or a
+  // file) when set, else wherever log_path sends reports.
+  double hang_timeout = 0;
+  const char *hang_log_path = nullptr;
+  // Where sender and receiver of fds passed over unix sockets meet, so that
+  // a syncobj or sync_file keeps its class in the receiving process.
+  const char *fd_registry = nullptr;
 };
 
 // Parses `text` into `out`; complaints go to stderr naming the option.

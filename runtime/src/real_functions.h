@@ -5,6 +5,10 @@
 #include <poll.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -71,6 +75,20 @@ using thread_start_fn = void *(*)(void *);
   X(read, ssize_t, (int, void *, size_t), nullptr)                                          \
   X(write, ssize_t, (int, const void *, size_t), nullptr)                                   \
   X(close, int, (int), nullptr)                                                             \
+  X(ioctl, int, (int, unsigned long, ...), nullptr)                                         \
+  X(poll, int, (struct pollfd *, nfds_t, int), nullptr)                                     \
+  X(ppoll, int, (struct pollfd *, nfds_t, const struct timespec *, const sigset_t *),        \
+    nullptr)                                                                                \
+  X(select, int, (int, fd_set *, fd_set *, fd_set *, struct timeval *), nullptr)            \
+  X(pselect, int,                                                                           \
+    (int, fd_set *, fd_set *, fd_set *, const struct timespec *, const sigset_t *), nullptr) \
+  X(epoll_ctl, int, (int, int, int, struct epoll_event *), nullptr)                         \
+  X(epoll_wait, int, (int, struct epoll_event *, int, int), nullptr)                        \
+  X(epoll_pwait, int, (int, struct epoll_event *, int, int, const sigset_t *), nullptr)     \
+  X(epoll_pwait2, int,                                                                      \
+    (int, struct epoll_event *, int, const struct timespec *, const sigset_t *), nullptr)   \
+  X(sendmsg, ssize_t, (int, const struct msghdr *, int), nullptr)                           \
+  X(recvmsg, ssize_t, (int, struct msghdr *, int), nullptr)                                 \
   X(fork, pid_t, (void), nullptr)                                                           \
   X(execve, int, (const char *, char *const[], char *const[]), nullptr)                     \
   X(_exit, void, (int), nullptr)

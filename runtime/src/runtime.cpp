@@ -12,9 +12,11 @@
 #include "fencedep/core/report_printer.h"
 #include "fencedep/core/writer.h"
 #include "external_symbolizer.h"
+#include "fence_objects.h"
 #include "real_functions.h"
 #include "stack_capture.h"
 #include "trace_writer.h"
+#include "watchdog.h"
 
 namespace fencedep::runtime {
 
@@ -82,7 +84,8 @@ void ensure_initialized() {
   eo.pid = rt.pid;
   eo.report_gated = rt.options.report_gated;
   bool ok = rt.engine.init(eo) &&
-            rt.resolver.init(&rt.engine.classes(), rt.options.class_per_instance);
+            rt.resolver.init(&rt.engine.classes(), rt.options.class_per_instance) &&
+            fence_objects.init();
   if (!ok) {
     FdWriter err(2);
     err.str("fencedep: cannot reserve memory for the runtime tables; not recording\n");
@@ -107,14 +110,17 @@ void ensure_initialized() {
     err.str("fencedep: runtime active in pid ").dec(rt.pid).str(" (").str(rt.program).str(")\n");
   }
   rt.ready.store(true, std::memory_order_release);
+  watchdog_start();
   t.in_hook = was;
   state.store(2);
 }
 
 __attribute__((constructor(102))) static void fencedep_runtime_init() { ensure_initialized(); }
 
+static SpinLock printing;
+SpinLock &report_output_lock() { return printing; }
+
 void flush_reports() {
-  static SpinLock printing;
   // Another thread is printing: it will drain the queue, including ours.
   if (!printing.try_lock())
     return;
@@ -128,7 +134,9 @@ void flush_reports() {
     // one batch, then build the view with the answers.
     sym.reset();
     build_report_view(rt.engine, p, sym, scratch, &view);
-    sym.resolve();
+    // (The symbolizer may be set up for live hangs alone.)
+    if (rt.options.symbolize)
+      sym.resolve();
     sym.replaying = true;
     build_report_view(rt.engine, p, sym, scratch, &view);
     view.program = rt.program;
@@ -164,6 +172,8 @@ void on_fork_child() {
   rt.engine.set_pid(rt.pid);
   rt.engine.reset_locks_after_fork();
   rt.resolver.reset_locks_after_fork();
+  fence_objects.reset_locks_after_fork();
+  printing.reset();
   // Reports belong to the process that printed them: the child starts at 0.
   rt.reports_printed.store(0);
   rt.reports_suppressed.store(0);
@@ -171,6 +181,7 @@ void on_fork_child() {
   t.state.tid = current_tid();
   rt.resolver.bump_generation();
   trace_after_fork();
+  watchdog_after_fork();
 }
 
 static void print_stats() {
@@ -187,6 +198,14 @@ static void print_stats() {
     err.dec(s.held_overflows).str(" acquisitions beyond ").dec(kMaxHeld);
     err.str(" held locks untracked, ").dec(s.reports_dropped).str(" reports dropped\n");
   }
+  uint64_t handles = drm_handles_unmodelled(), objects = fence_objects.dropped(),
+           passes = fd_passes_lost();
+  if (handles || objects || passes) {
+    err.str("fencedep: pid ").dec(rt.pid).str(": fences degraded: ").dec(handles);
+    err.str(" syncobj handles past the modelled count, ").dec(objects);
+    err.str(" fence objects or fds over capacity, ").dec(passes);
+    err.str(" passed fds not recorded\n");
+  }
 }
 
 void finish_process() {
@@ -198,7 +217,7 @@ void finish_process() {
   trace_close();
   EngineStats s = rt.engine.stats();
   bool degraded = s.edges_dropped || s.classes_overflowed || s.held_overflows ||
-                  s.reports_dropped;
+                  s.reports_dropped || fence_objects.dropped() || fd_passes_lost();
   if (rt.options.verbosity >= 1 || rt.options.print_stats || degraded)
     print_stats();
   uint64_t printed = rt.reports_printed.load();

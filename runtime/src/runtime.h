@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdint>
 
+#include "block_record.h"
 #include "class_resolver.h"
 #include "fencedep/core/engine.h"
 #include "fencedep/core/suppressions.h"
@@ -25,7 +26,10 @@ struct ThreadCtx {
   bool initialized;
   bool in_hook;       // re-entry guard: nested calls go straight to the real function
   bool exit_signalled;
+  bool block_open;    // `block` describes a call this thread is in (live hangs)
   ClassId exit_class; // "exit of threads started at site S", for threads we started
+  BlockRecord block;  // read by the watchdog thread
+  uint32_t hang_reported_seq; // the watchdog's: `block.seq` it last reported
 };
 
 // Initial-exec TLS: no allocation, no lazy TLS resolution on the hook path.
@@ -71,6 +75,8 @@ inline ThreadCtx &thread_ctx() {
 // Prints pending reports; called at safe points (end of a hook, before a
 // blocking call, at exit). Never called with engine locks held.
 void flush_reports();
+// Serialises report output between flush_reports and the watchdog.
+SpinLock &report_output_lock();
 void on_fork_child();
 void finish_process(); // flush reports and statistics at exit
 
@@ -87,6 +93,8 @@ public:
   ~HookScope() {
     if (!active_)
       return;
+    if (__builtin_expect(t_.block_open, 0))
+      block_end(t_);
     if (rt.engine.has_pending())
       flush_reports();
     t_.in_hook = false;

@@ -469,6 +469,30 @@ TEST_F(EngineTest, SectionBeginAddsNoIncomingEdge) {
   EXPECT_EQ(h.thread(1).held[0].cls, L);
 }
 
+// Sections of different fences may end out of order (job A begins, job B
+// begins, A ends, C begins, B ends): each end must close its own section.
+TEST_F(EngineTest, SectionsEndingOutOfOrderCloseTheRightSection) {
+  ClassId F = h.cls("F", ClassKind::Fence), G = h.cls("G", ClassKind::Fence),
+          H = h.cls("H", ClassKind::Fence), L = h.cls("L");
+  ThreadState &t = h.thread(1);
+  int cf = h.e().section_begin(t, F, 0xf, 0x10);
+  int cg = h.e().section_begin(t, G, 0x9, 0x11);
+  h.e().section_end(t, cf);
+  ASSERT_EQ(t.nheld, 1u);
+  EXPECT_EQ(t.held[0].cls, G);
+  int ch = h.e().section_begin(t, H, 0x8, 0x12);
+  h.e().section_end(t, cg);
+  ASSERT_EQ(t.nheld, 1u);
+  EXPECT_EQ(t.held[0].cls, H) << "ending G's section closed H's";
+  // Work done now belongs to H's section only.
+  h.lock(1, L);
+  h.unlock(1, L);
+  EXPECT_TRUE(h.has_edge(H, L));
+  EXPECT_FALSE(h.has_edge(G, L));
+  h.e().section_end(t, ch);
+  EXPECT_EQ(t.nheld, 0u);
+}
+
 TEST_F(EngineTest, SignalInsideItsSectionUsesSectionEdgesNotTheWindow) {
   ClassId F = h.cls("ring", ClassKind::Fence), X = h.cls("X"), Y = h.cls("Y");
   h.lock(1, X);
@@ -654,6 +678,72 @@ TEST_F(EngineTest, SignalledFenceDropsItsAwaits) {
   h.e().await(h.thread(1), G, 2, F, 1, 0x12, h.st());
   for (const auto &r : h.drain())
     EXPECT_NE(r.kind, ReportKind::AwaitCycle);
+}
+
+// --- deferred cycle search (offline analysis) -------------------------------------
+
+TEST(EngineDeferred, EdgesWithoutSearchThenReportCycle) {
+  EngineHarness h(/*report_gated=*/false, /*defer_cycle_search=*/true);
+  ASSERT_TRUE(h.ok());
+  ClassId A = h.cls("A"), B = h.cls("B");
+  h.lock(1, A), h.lock(1, B), h.unlock(1, B), h.unlock(1, A);
+  h.lock(2, B), h.lock(2, A), h.unlock(2, A), h.unlock(2, B);
+  EXPECT_FALSE(h.e().has_pending()) << "deferred: no search on new edges";
+  ASSERT_TRUE(h.has_edge(A, B));
+  ASSERT_TRUE(h.has_edge(B, A));
+
+  Cycle c;
+  ASSERT_TRUE(h.e().graph().find_cycle(h.e().graph().find_edge(B, A), &c));
+  EXPECT_TRUE(h.e().report_cycle(c));
+  auto rs = h.drain();
+  ASSERT_EQ(rs.size(), 1u);
+  const PendingReport &r = rs[0];
+  EXPECT_EQ(r.kind, ReportKind::LockOrder);
+  // As if the closing edge had just been taken, by the thread that took it.
+  EXPECT_EQ(r.tid, 2u);
+  EXPECT_EQ(r.pid, 4242u);
+  EXPECT_EQ(r.subject, A);
+  ASSERT_EQ(r.nheld, 1u);
+  EXPECT_EQ(r.held[0].cls, B);
+  EXPECT_EQ(h.cycle_from(r), (std::vector<ClassId>{B, A}));
+  // The same cycle found again (from its other edge) is not reported twice.
+  Cycle again;
+  ASSERT_TRUE(h.e().graph().find_cycle(h.e().graph().find_edge(A, B), &again));
+  EXPECT_FALSE(h.e().report_cycle(again));
+  EXPECT_TRUE(h.drain().empty());
+  EXPECT_FALSE(h.e().report_cycle(Cycle{}));
+}
+
+TEST(EngineDeferred, GatedCycleStaysHidden) {
+  EngineHarness h(false, true);
+  ASSERT_TRUE(h.ok());
+  ClassId G = h.cls("G"), A = h.cls("A"), B = h.cls("B");
+  h.lock(1, G), h.lock(1, A), h.lock(1, B);
+  h.unlock(1, B), h.unlock(1, A), h.unlock(1, G);
+  h.lock(2, G), h.lock(2, B), h.lock(2, A);
+  Cycle c;
+  ASSERT_TRUE(h.e().graph().find_cycle(h.e().graph().find_edge(B, A), &c));
+  EXPECT_FALSE(h.e().report_cycle(c));
+  EXPECT_EQ(h.e().stats().gated_hidden, 1u);
+  EXPECT_TRUE(h.drain().empty());
+}
+
+TEST(EngineDeferred, WaitCycleReportedFromASignalEdge) {
+  EngineHarness h(false, true);
+  ASSERT_TRUE(h.ok());
+  ClassId L = h.cls("L"), W = h.cls("W", ClassKind::Fence);
+  h.lock(2, L);
+  h.wait_begin(2, W);
+  h.lock(1, L), h.unlock(1, L);
+  h.signal(1, W);
+  Cycle c;
+  ASSERT_TRUE(h.e().graph().find_cycle(h.e().graph().find_edge(W, L), &c));
+  EXPECT_TRUE(h.e().report_cycle(c));
+  auto rs = h.drain();
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0].kind, ReportKind::WaitCycle);
+  EXPECT_EQ(rs[0].tid, 1u);
+  EXPECT_EQ(rs[0].nheld, 0u); // a signalled object is not held
 }
 
 // --- stats ----------------------------------------------------------------------

@@ -131,6 +131,32 @@ TEST_F(PrinterTest, SummaryFunctionMatchesTextSummary) {
   EXPECT_STREQ(buf, "SUMMARY: fencedep: lock-order A -> B -> A (pid 4242)");
 }
 
+TEST_F(PrinterTest, ScenarioTableForThreeContexts) {
+  ClassId X = h.cls("X"), Y = h.cls("Y"), Z = h.cls("Z", ClassKind::RwLock);
+  h.lock(1, X), h.lock(1, Y), h.unlock(1, Y), h.unlock(1, X);
+  h.lock(2, Y), h.lock(2, Z), h.unlock(2, Z), h.unlock(2, Y);
+  h.lock(3, Z, 0, /*read=*/true);
+  h.lock(3, X);
+  auto rs = h.drain();
+  ASSERT_EQ(rs.size(), 1u);
+  std::string t = h.text(rs[0]);
+  size_t sc = t.find(" Possible unsafe scenario:");
+  ASSERT_NE(sc, std::string::npos) << t;
+  auto ls = lines(t.substr(sc));
+  ASSERT_GE(ls.size(), 11u) << t;
+  EXPECT_EQ(ls[2], "       T0                              T1                              T2") << t;
+  // Chain: Z -> X (new), X -> Y, Y -> Z. Rows: each context's first lock,
+  // then the locks they wait for, last context first.
+  std::vector<std::string> want = {"  read_lock(Z);", std::string(34, ' ') + "lock(X);",
+                                   std::string(66, ' ') + "lock(Y);",
+                                   std::string(66, ' ') + "lock(Z);",
+                                   std::string(34, ' ') + "lock(Y);", "  lock(X);"};
+  for (size_t i = 0; i < want.size(); ++i)
+    EXPECT_EQ(ls[4 + i], want[i]) << "row " << i << "\n" << t;
+  // Held locks show the read hold.
+  EXPECT_NE(t.find(" #0: (Z) read, at: "), std::string::npos) << t;
+}
+
 TEST_F(PrinterTest, NoScenarioTableForLongChains) {
   // A five-class cycle: the table is only drawn for 2..4 contexts.
   std::vector<ClassId> cs;

@@ -63,10 +63,12 @@ private:
 // One engine plus simulated threads. Small tables keep tests quick.
 class EngineHarness {
 public:
-  explicit EngineHarness(bool report_gated = false) : engine_(new Engine) {
+  explicit EngineHarness(bool report_gated = false, bool defer_cycle_search = false)
+      : engine_(new Engine) {
     EngineOptions o;
     o.pid = 4242;
     o.report_gated = report_gated;
+    o.defer_cycle_search = defer_cycle_search;
     o.max_classes = 4096;
     o.max_edges = 1u << 15;
     ok_ = engine_->init(o);

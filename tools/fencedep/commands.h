@@ -15,6 +15,7 @@ namespace fencedep::cli {
 void register_run(CLI::App &app);
 void register_demo(CLI::App &app);
 void register_analyze(CLI::App &app);
+void register_graph(CLI::App &app);
 
 // What a subcommand does once its options are parsed; returns the exit status.
 using Action = std::function<int()>;

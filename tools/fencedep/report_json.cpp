@@ -21,6 +21,12 @@ ReportView OwnedReport::view() {
   v.nheld = uint32_t(held.size());
   v.stack = stack.data();
   v.nstack = uint32_t(stack.size());
+  for (size_t i = 0; i < blocked.size(); ++i) {
+    blocked[i].held = blocked_held[i].data();
+    blocked[i].nheld = uint32_t(blocked_held[i].size());
+  }
+  v.blocked = blocked.data();
+  v.nblocked = uint32_t(blocked.size());
   return v;
 }
 
@@ -133,6 +139,49 @@ private:
   StringPool &pool_;
 };
 
+HeldView held_view(const json &h, Reader &rd) {
+  HeldView hv;
+  hv.cls = rd.cls(rd.field(h, "class"));
+  hv.read = rd.boolean(h, "read");
+  hv.label = rd.opt_string(h, "label");
+  hv.at = rd.frame(rd.field(h, "at"));
+  return hv;
+}
+
+// Live hangs: "threads", one entry per blocked thread.
+void parse_blocked(const json &j, Reader &rd, OwnedReport *out) {
+  const json &threads = rd.field(j, "threads");
+  if (!threads.is_array())
+    Reader::fail("field 'threads' is not an array");
+  for (const json &t : threads) {
+    BlockedThreadView b;
+    b.tid = uint32_t(rd.number(t, "tid"));
+    b.blocked_ms = rd.number(t, "blocked_ms");
+    b.wait_all = rd.boolean(t, "wait_all");
+    b.at = rd.frame(rd.field(t, "at"));
+    const json &on = rd.field(t, "on");
+    if (!on.is_array())
+      Reader::fail("field 'on' is not an array");
+    for (const json &o : on) {
+      if (b.non == BlockedThreadView::kMaxOn)
+        break;
+      BlockedOnView &v = b.on[b.non++];
+      v.cls = rd.cls(rd.field(o, "class"));
+      v.instance = rd.hex(o, "instance");
+      v.how = rd.enumerator(o, "how", parse_edge_kind);
+      v.owner_tid = uint32_t(rd.number(o, "owner_tid"));
+    }
+    const json &held = rd.field(t, "held");
+    if (!held.is_array())
+      Reader::fail("field 'held' is not an array");
+    std::vector<HeldView> hv;
+    for (const json &h : held)
+      hv.push_back(held_view(h, rd));
+    out->blocked.push_back(b);
+    out->blocked_held.push_back(std::move(hv));
+  }
+}
+
 void parse_into(const json &j, Reader &rd, OwnedReport *out) {
   if (rd.number(j, "fencedep_report") != 1)
     Reader::fail("unsupported fencedep_report version");
@@ -165,14 +214,8 @@ void parse_into(const json &j, Reader &rd, OwnedReport *out) {
   const json &held = rd.field(j, "held");
   if (!held.is_array())
     Reader::fail("field 'held' is not an array");
-  for (const json &h : held) {
-    HeldView hv;
-    hv.cls = rd.cls(rd.field(h, "class"));
-    hv.read = rd.boolean(h, "read");
-    hv.label = rd.opt_string(h, "label");
-    hv.at = rd.frame(rd.field(h, "at"));
-    out->held.push_back(hv);
-  }
+  for (const json &h : held)
+    out->held.push_back(held_view(h, rd));
 
   out->stack = rd.frames(rd.field(j, "stack"), "stack");
   r.gated = rd.boolean(j, "gated");
@@ -182,6 +225,8 @@ void parse_into(const json &j, Reader &rd, OwnedReport *out) {
     r.lr_use = rd.enumerator(j, "lr_use", parse_lr_use);
   r.lr_context = rd.opt_cls(j, "lr_context");
   r.detail = rd.opt_string(j, "detail");
+  if (r.kind == ReportKind::LiveHang)
+    parse_blocked(j, rd, out);
 }
 
 } // namespace

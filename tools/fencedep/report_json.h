@@ -34,6 +34,9 @@ public:
   std::vector<std::vector<FrameView>> chain_stacks; // one per chain entry
   std::vector<HeldView> held;
   std::vector<FrameView> stack;
+  // Live hangs: the blocked threads and, per thread, what it holds.
+  std::vector<BlockedThreadView> blocked;
+  std::vector<std::vector<HeldView>> blocked_held;
 
   // Valid until the next change to this report.
   ReportView view();

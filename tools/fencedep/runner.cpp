@@ -49,6 +49,11 @@ void add_run_options(CLI::App &sub, RunOptions &o) {
                  "next to fencedep)")
       ->type_name("PATH");
   sub.add_flag("--force", o.force, "Run a statically linked program anyway, uninstrumented");
+  sub.add_option("--hang-timeout", o.hang_timeout,
+                 "Print the live wait-for graph (a live-hang report) when a thread stays "
+                 "blocked longer than SECONDS; printed at once, while the command hangs")
+      ->type_name("SECONDS")
+      ->check(CLI::NonNegativeNumber);
 }
 
 namespace {
@@ -218,6 +223,14 @@ bool runtime_options(const RunOptions &opts, const std::string &json, std::strin
     ours.emplace_back("verbosity", std::to_string(opts.verbosity));
   if (opts.report_gated)
     ours.emplace_back("report_gated", "1");
+  if (opts.hang_timeout > 0) {
+    // A hung command may never exit for its reports to be read: the
+    // runtime prints live hangs itself, straight to stderr.
+    std::ostringstream s;
+    s << opts.hang_timeout;
+    ours.emplace_back("hang_timeout", s.str());
+    ours.emplace_back("hang_log_path", "stderr");
+  }
   for (const auto &[k, v] : ours)
     if (!option_value_ok(k.c_str(), v))
       return false;
@@ -253,8 +266,9 @@ unsigned collect_reports(const RunOptions &opts, TempFile &json, const Suppressi
       ++out->suppressed;
       continue;
     }
-    // Without symbolization the runtime has printed them already.
-    if (opts.symbolize)
+    // Without symbolization the runtime has printed them already, and live
+    // hangs always (to stderr, while the command hung).
+    if (opts.symbolize && r.fields.kind != ReportKind::LiveHang)
       print_report_text(r.view(), err);
     out->reports.push_back(std::move(r));
   }

@@ -59,6 +59,10 @@ struct EngineOptions {
   bool report_gated = false; // show cycles hidden by a common gate lock
   uint32_t max_classes = ClassRegistry::kDefaultCapacity;
   uint32_t max_edges = DepGraph::kDefaultEdges;
+  // Offline analysis: record edges without a cycle search on each new one
+  // (quadratic on large graphs); the caller searches the finished graph once
+  // and queues what it finds through report_cycle().
+  bool defer_cycle_search = false;
 };
 
 struct EngineStats {
@@ -99,14 +103,21 @@ public:
   void acquire_end(ThreadState &t, ClassId c, uint64_t inst, bool read, bool is_try,
                    uint64_t pc);
   void release(ThreadState &t, uint64_t inst);
-  // A wait starts. `released_inst` is the mutex a condvar wait gives up.
+  // A wait starts. `released_inst` is the mutex a condvar wait gives up;
+  // `kind` is Wait, or WaitForSubmit for a fence that is not submitted yet.
   void wait_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t released_inst,
-                  uint64_t pc, StackSource &st);
+                  uint64_t pc, StackSource &st, EdgeKind kind = EdgeKind::Wait);
   // A blocking wait completed. One-shot objects (fences, thread exits) stay
   // in the new window: a later signal from here depends on them; counting
   // objects (condvars, semaphores) do not, or every bounded queue would be a
   // cycle.
   void wait_end(ThreadState &t, ClassId c, uint64_t inst, bool one_shot, uint64_t pc);
+  // Another object of the wait wait_end just ended also completed (poll on
+  // several fds, a syncobj wait on all of its handles).
+  void wait_end_more(ThreadState &t, ClassId c, bool one_shot, uint64_t pc) {
+    if (one_shot)
+      window_push(t, c, false, pc);
+  }
   void signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t pc, StackSource &st);
   // Returns a cookie for section_end (0 when the section was already open).
   int section_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t pc);
@@ -125,6 +136,11 @@ public:
   // Pops one pending report; false when none.
   bool pop_report(PendingReport *out);
   uint64_t reports_queued() const { return reports_total_.load(std::memory_order_relaxed); }
+  // Queues a cycle found in the finished graph (defer_cycle_search) as if
+  // edges[0] had just closed it: reported by that edge's thread, with the
+  // edge's source as the held class. False when hidden by a common gate lock
+  // or already reported.
+  bool report_cycle(const Cycle &cyc);
   EngineStats stats() const;
 
   void reset_locks_after_fork();

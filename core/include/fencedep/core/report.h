@@ -45,6 +45,27 @@ struct HeldView {
   FrameView at;
 };
 
+// Live hangs: what a blocked thread is blocked on.
+struct BlockedOnView {
+  ClassView cls;
+  uint64_t instance = 0;
+  EdgeKind how = EdgeKind::Wait; // Acquire (a lock), Wait or WaitForSubmit
+  uint32_t owner_tid = 0;        // the lock's holder, or the object's last signaller
+};
+
+// Live hangs: one blocked thread.
+struct BlockedThreadView {
+  static constexpr unsigned kMaxOn = 4;
+  uint32_t tid = 0;
+  uint64_t blocked_ms = 0;
+  BlockedOnView on[kMaxOn];
+  uint32_t non = 0;
+  bool wait_all = true; // blocked until every object of `on` completes, else any
+  FrameView at;         // the blocking call
+  const HeldView *held = nullptr;
+  uint32_t nheld = 0;
+};
+
 struct ReportView {
   ReportKind kind = ReportKind::LockOrder;
   uint32_t pid = 0;
@@ -68,6 +89,9 @@ struct ReportView {
   ClassView lr_context; // the MM lock / context for wait violations
   const char *detail = nullptr;
   bool suppressed = false;
+  // Live hangs: every thread blocked when the report was made.
+  const BlockedThreadView *blocked = nullptr;
+  uint32_t nblocked = 0;
 };
 
 } // namespace fencedep

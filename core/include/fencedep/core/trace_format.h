@@ -14,7 +14,8 @@ enum class TraceOp : uint8_t {
   TryAcquireRead,
   Release,
   WaitBegin,    // arg: the mutex a condvar wait releases
-  WaitEnd,      // arg: 1 for one-shot objects
+  WaitEnd,      // arg: bit 0 one-shot object; bit 1 another object of the same
+                // completed wait (the window is not reset again)
   Signal,
   SectionBegin, // arg: cookie
   SectionEnd,   // arg: cookie
@@ -27,6 +28,7 @@ enum class TraceOp : uint8_t {
   Export,
   ThreadStart,  // arg: parent tid
   ThreadExit,
+  WaitForSubmitBegin, // a wait-begin on a fence not submitted yet (EdgeKind::WaitForSubmit)
   Count_
 };
 

@@ -4,12 +4,14 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "fencedep/core/engine.h"
+#include "fencedep/core/model_event.h"
 #include "fencedep/core/trace_codec.h"
 
 namespace fencedep {
@@ -29,6 +31,34 @@ struct ReplayStats {
   std::string error;           // first problem, with its byte offset
 };
 
+// A trace's class ids to the engine's: the runtime numbers classes densely
+// from 1, so a vector serves them (one load per event); anything above that
+// range (a corrupt or foreign trace) goes to a map.
+class TraceClassMap {
+public:
+  ClassId get(ClassId id) const {
+    if (id < dense_.size())
+      return dense_[id];
+    auto it = sparse_.find(id);
+    return it == sparse_.end() ? kNoClass : it->second;
+  }
+  void set(ClassId id, ClassId engine_id) {
+    if (id < kDenseLimit) {
+      if (id >= dense_.size())
+        dense_.resize(size_t(id) * 2 + 16 < kDenseLimit ? size_t(id) * 2 + 16 : kDenseLimit,
+                      kNoClass);
+      dense_[id] = engine_id;
+      return;
+    }
+    sparse_[id] = engine_id;
+  }
+
+private:
+  static constexpr size_t kDenseLimit = 1u << 22;
+  std::vector<ClassId> dense_;
+  std::unordered_map<ClassId, ClassId> sparse_;
+};
+
 class TraceReplayer {
 public:
   explicit TraceReplayer(Engine &engine) : engine_(engine) {}
@@ -36,6 +66,12 @@ public:
   // Replays one trace held in memory. `trace_index` (1-based) is recorded
   // on every new edge so that reports can name the trace of each edge.
   ReplayStats replay(const uint8_t *data, size_t size, uint32_t trace_index);
+
+  // Also hands every replayed event, with its time, to `observer` (the
+  // timeline); null turns that off.
+  void set_observer(ModelSink *observer) { observer_ = observer; }
+  // Called now and then during replay() with the bytes consumed so far.
+  void set_progress(std::function<void(uint64_t)> progress) { progress_ = std::move(progress); }
 
   // Module containing `pc` in process `pid`, for symbolization.
   const ReplayModule *module_for(uint32_t pid, uint64_t pc) const;
@@ -47,21 +83,27 @@ private:
   struct Run {
     uint32_t pid;
     uint64_t image; // unique per (trace, file header)
-    std::unordered_map<ClassId, ClassId> *classes; // trace id -> engine id
+    TraceClassMap *classes; // trace id -> engine id
   };
   Run run_for(uint32_t pid, const Run &previous);
   void replay_events(Run &run, uint32_t tid, const uint8_t *p, size_t n, size_t chunk_at,
                      ReplayStats &st);
+  void observe(const Run &run, uint32_t tid, uint64_t ts, const TraceEvent &e, ClassId c,
+               uint64_t obj, uint64_t salt);
   ThreadState &thread(const Run &run, uint32_t tid);
 
   Engine &engine_;
   std::map<std::pair<uint64_t, uint32_t>, ThreadState> threads_; // (image, tid)
   std::unordered_map<uint32_t, uint64_t> images_; // pid -> current image, this trace
-  std::unordered_map<uint64_t, std::unordered_map<ClassId, ClassId>> image_classes_;
+  std::unordered_map<uint64_t, TraceClassMap> image_classes_;
   uint64_t next_image_ = 1;
   std::unordered_map<uint64_t, int> cookies_;
   std::map<uint32_t, std::vector<ReplayModule>> modules_;
   std::vector<std::string> names_; // keeps class names alive
+  ModelSink *observer_ = nullptr;
+  std::function<void(uint64_t)> progress_;
+  uint32_t trace_index_ = 0;
+  std::unordered_map<uint64_t, uint64_t> image_start_; // image -> start time (ns)
 };
 
 } // namespace fencedep

@@ -62,6 +62,10 @@ enum class EdgeKind : uint8_t {
   Section,  // taken/waited inside the signalling section of fence `from`
   Await,    // fence `from` will not signal before `to`
   Reclaim,  // allocation that may reclaim while holding `from`
+  // Wait, started while holding `from`, on a fence that does not exist yet:
+  // DRM syncobj WAIT_FOR_SUBMIT / WAIT_AVAILABLE waits for a future
+  // submission, which whoever submits may never make.
+  WaitForSubmit,
   Count_
 };
 const char *edge_kind_name(EdgeKind k);

@@ -1,0 +1,58 @@
+// The interprocedural part: merges summaries into one program, follows
+// calls from each context (signalling roots and sections, MM contexts and
+// reclaim regions, atomic callbacks, MM-lock holders, long-running fences)
+// and turns what it reaches into findings with the call path as notes.
+// Knows nothing of Clang: the plugin runs it on one TU's summaries,
+// `fencedep check` on every TU's.
+#pragma once
+
+#include "fencedep/analyzer/summary.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fencedep::analyzer {
+
+enum class CheckId : uint8_t {
+  LrResvAttach,
+  LrExport,
+  LrWaitInReclaim,
+  LrWaitUnderMmLock,
+  LrDependency,
+  SignallingWait,
+  SignallingAlloc,
+  SignallingResvLock,
+  SignallingLockInversion,
+  SignallingUnbalanced,
+  AtomicCallbackSleep,
+};
+inline constexpr unsigned kNumChecks = 11;
+
+// "fence-lr-resv-attach", ...
+const char *checkName(CheckId id);
+// The one-sentence summary that opens the check's doc page.
+const char *checkSummary(CheckId id);
+std::optional<CheckId> checkByName(const std::string &name);
+
+struct Note {
+  Loc loc;
+  std::string message;
+  // Part of the path from the context to the finding (a SARIF codeFlow
+  // step, at nesting level `depth`), rather than side evidence.
+  bool onPath = true;
+  unsigned depth = 0;
+};
+
+struct Finding {
+  CheckId check = CheckId::LrResvAttach;
+  Loc loc;
+  std::string message;
+  std::vector<Note> notes;
+};
+
+// All findings of the program the summaries make up, sorted by location
+// then check; one per check and location, with the shortest path found.
+std::vector<Finding> analyzeProgram(const std::vector<TuSummary> &tus);
+
+} // namespace fencedep::analyzer

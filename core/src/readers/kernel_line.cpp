@@ -1,0 +1,187 @@
+// The line grammar shared by tracefs, trace-cmd report and perf script:
+//
+//   TASK-PID [(TGID)] [CPU] [FLAGS] SECS.FRAC: [subsys:]event: FIELDS   (tracefs, trace-cmd)
+//   COMM PID[/TID]        [CPU] [FLAGS] SECS.FRAC: [PERIOD] subsys:event: FIELDS   (perf)
+//
+// The CPU column anchors the parse: everything before it is the task (whose
+// comm may contain spaces), everything after it has a fixed shape.
+#include "fencedep/core/kernel_trace.h"
+
+#include <cstring>
+
+namespace fencedep {
+
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
+}
+
+// Position of the "[NNN]" CPU column: a '[' after a space, digits, ']' and
+// then a space or the end. npos when there is none.
+size_t find_cpu_column(std::string_view s) {
+  for (size_t i = 1; i + 2 < s.size(); ++i) {
+    const void *open = std::memchr(s.data() + i, '[', s.size() - 2 - i);
+    if (!open)
+      break;
+    i = size_t(static_cast<const char *>(open) - s.data());
+    if (s[i - 1] != ' ' || !is_digit(s[i + 1]))
+      continue;
+    size_t j = i + 1;
+    while (j < s.size() && is_digit(s[j]))
+      ++j;
+    if (j < s.size() && s[j] == ']' && (j + 1 == s.size() || s[j + 1] == ' '))
+      return i;
+  }
+  return std::string_view::npos;
+}
+
+// "SECS.FRAC" or a plain counter, into nanoseconds.
+bool parse_timestamp(std::string_view s, uint64_t *ns) {
+  size_t dot = s.find('.');
+  uint64_t secs, frac = 0;
+  if (dot == std::string_view::npos)
+    return parse_dec(s, ns); // trace_clock=counter and friends: raw ticks
+  if (!parse_dec(s.substr(0, dot), &secs) || secs > 18000000000ull)
+    return false;
+  std::string_view f = s.substr(dot + 1);
+  if (f.empty() || f.size() > 9 || !parse_dec(f, &frac))
+    return false;
+  for (size_t k = f.size(); k < 9; ++k)
+    frac *= 10;
+  *ns = secs * 1000000000ull + frac;
+  return true;
+}
+
+std::string_view next_token(std::string_view &rest) {
+  rest = trim(rest);
+  size_t sp = rest.find(' ');
+  std::string_view tok = rest.substr(0, sp);
+  rest = sp == std::string_view::npos ? std::string_view() : rest.substr(sp);
+  return tok;
+}
+
+// Lines that are not events: trace headers of the three tools.
+bool is_header(std::string_view s) {
+  return s[0] == '#' || starts_with(s, "cpus=") || starts_with(s, "version =") ||
+         starts_with(s, "version=") || (starts_with(s, "CPU ") && s.find(" is empty") != s.npos) ||
+         starts_with(s, "trace-cmd:");
+}
+
+// "[LOST 123 EVENTS]" anywhere in the line (trace_pipe, trace-cmd).
+bool parse_lost(std::string_view s, uint64_t *lost) {
+  size_t at = s.find("[LOST ");
+  if (at == std::string_view::npos)
+    return false;
+  std::string_view rest = s.substr(at + 6);
+  size_t sp = rest.find(' ');
+  if (sp == std::string_view::npos || !starts_with(rest.substr(sp), " EVENTS]"))
+    return false;
+  return parse_dec(rest.substr(0, sp), lost);
+}
+
+} // namespace
+
+KernelLineKind parse_kernel_line(std::string_view line, KernelLine *out, const char **error,
+                                 uint64_t *lost) {
+  std::string_view s = trim(line);
+  if (s.empty() || is_header(s))
+    return KernelLineKind::Ignored;
+  *out = KernelLine{};
+  size_t cpu_at = find_cpu_column(s);
+  if (cpu_at == std::string_view::npos) {
+    if (parse_lost(s, lost))
+      return KernelLineKind::Lost;
+    *error = "expected 'TASK-PID [CPU] TIMESTAMP: EVENT:', found no [CPU] column";
+    return KernelLineKind::Bad;
+  }
+  uint64_t v;
+  size_t close = s.find(']', cpu_at);
+  if (!parse_dec(s.substr(cpu_at + 1, close - cpu_at - 1), &v) || v > 0xffffff) {
+    *error = "CPU number out of range";
+    return KernelLineKind::Bad;
+  }
+  out->cpu = uint32_t(v);
+
+  // Before the CPU: task and pid, and the optional "(  TGID)" / "(-------)".
+  std::string_view left = trim(s.substr(0, cpu_at));
+  if (!left.empty() && left.back() == ')') {
+    size_t open = left.rfind('(');
+    if (open == std::string_view::npos) {
+      *error = "unbalanced TGID column";
+      return KernelLineKind::Bad;
+    }
+    std::string_view tg = trim(left.substr(open + 1, left.size() - open - 2));
+    if (parse_dec(tg, &v) && v <= 0xffffffffu)
+      out->tgid = int64_t(v);
+    else if (tg.find_first_not_of('-') != std::string_view::npos) {
+      *error = "expected a number or '-------' in the TGID column";
+      return KernelLineKind::Bad;
+    }
+    left = trim(left.substr(0, open));
+  }
+  size_t d = left.size();
+  while (d > 0 && (is_digit(left[d - 1]) || left[d - 1] == '/'))
+    --d;
+  if (d == left.size() || d == 0 || (left[d - 1] != '-' && left[d - 1] != ' ')) {
+    *error = "expected 'TASK-PID' (or perf's 'COMM PID') before the CPU column";
+    return KernelLineKind::Bad;
+  }
+  std::string_view ids = left.substr(d);
+  size_t slash = ids.find('/');
+  if (slash != std::string_view::npos) { // perf's PID/TID
+    uint64_t pid;
+    if (!parse_dec(ids.substr(0, slash), &pid) || !parse_dec(ids.substr(slash + 1), &v) ||
+        pid > 0xffffffffu || v > 0xffffffffu) {
+      *error = "expected PID/TID";
+      return KernelLineKind::Bad;
+    }
+    out->tgid = int64_t(pid);
+  } else if (!parse_dec(ids, &v) || v > 0xffffffffu) {
+    *error = "pid out of range";
+    return KernelLineKind::Bad;
+  }
+  out->pid = uint32_t(v);
+  out->task = left[d - 1] == '-' ? left.substr(0, d - 1) : trim(left.substr(0, d - 1));
+
+  // After the CPU: [FLAGS] TIMESTAMP: [PERIOD] [subsys:]event: FIELDS
+  std::string_view rest = s.substr(close + 1);
+  std::string_view tok = next_token(rest);
+  if (tok.empty() || tok.back() != ':') {
+    if (tok.size() < 4 || tok.size() > 6) {
+      *error = "expected a 4- or 5-character flag column or a timestamp after the CPU column";
+      return KernelLineKind::Bad;
+    }
+    out->flags = tok;
+    tok = next_token(rest);
+  }
+  if (tok.empty() || tok.back() != ':' ||
+      !parse_timestamp(tok.substr(0, tok.size() - 1), &out->ts_ns)) {
+    *error = "expected a timestamp 'SECONDS.FRACTION:'";
+    return KernelLineKind::Bad;
+  }
+  tok = next_token(rest);
+  if (!tok.empty() && tok.back() != ':' && parse_dec(tok, &v))
+    tok = next_token(rest); // perf's sample period
+  if (tok.size() < 2 || tok.back() != ':') {
+    *error = "expected 'EVENT:' after the timestamp";
+    return KernelLineKind::Bad;
+  }
+  tok.remove_suffix(1);
+  size_t colon = tok.find(':');
+  if (colon != std::string_view::npos) {
+    out->system = tok.substr(0, colon);
+    tok = tok.substr(colon + 1);
+  }
+  if (tok.empty()) {
+    *error = "empty event name";
+    return KernelLineKind::Bad;
+  }
+  out->event = tok;
+  out->fields = trim(rest);
+  return KernelLineKind::Event;
+}
+
+} // namespace fencedep

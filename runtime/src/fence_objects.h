@@ -1,0 +1,110 @@
+// DRM syncobjs and sync_files as the runtime knows them. A syncobj lives in
+// the kernel and is named by a handle per DRM file (and by fds once
+// exported), so the runtime keeps its own object per syncobj: the class of
+// its creation site and an instance id. Handles and descriptors map to
+// objects; a timeline point is part of an instance's identity.
+//
+// Descriptors also feed the read/poll hooks: a fence fd is bound in the
+// class resolver's fd table, whose one load is all a pipe or socket costs.
+#pragma once
+#include <atomic>
+#include <cstdint>
+
+#include "fencedep/core/address_map.h"
+#include "fencedep/core/raw_memory.h"
+#include "fencedep/core/types.h"
+
+namespace fencedep::runtime {
+
+// An object and a point on its timeline (0: a binary syncobj's fence, or
+// a timeline's latest).
+struct FenceRef {
+  uint32_t object = 0; // 0: unknown
+  uint64_t point = 0;
+};
+
+enum class FenceFdKind : uint8_t {
+  None,
+  Syncobj,        // HANDLE_TO_FD: the syncobj itself
+  SyncFile,       // a fence snapshot (export, merge, or received)
+  SyncobjEventfd, // an eventfd the kernel signals for a syncobj point
+};
+
+struct FenceFd {
+  FenceFdKind kind = FenceFdKind::None;
+  bool available = false; // eventfd fires on submission (WAIT_AVAILABLE)
+  FenceRef ref;
+};
+
+// How a blocking read/poll on a descriptor waits, for the fd hooks.
+struct FdWait {
+  ClassId cls;
+  uint64_t instance;
+  uint64_t live_key;
+  EdgeKind kind;
+  bool one_shot;
+};
+
+class FenceObjects {
+public:
+  static constexpr uint32_t kMaxObjects = 1u << 20;
+  static constexpr int kMaxFds = 1 << 16;
+
+  bool init();
+  void reset_locks_after_fork() { handles_.reset_lock(); }
+
+  // A new object of class `c`; 0 when the table is full (counted).
+  uint32_t create(ClassId c);
+  ClassId cls(uint32_t object) const { return object ? objects_[object].cls : kNoClass; }
+  // Engine / trace instance of an object at a point.
+  uint64_t instance(FenceRef r) const;
+  // The object itself, whatever the point: signals are noted under it.
+  uint64_t object_key(uint32_t object) const { return kObjectTag | (uint64_t(object) << 20); }
+
+  void bind_handle(int drm_fd, uint32_t handle, uint32_t object);
+  uint32_t handle_object(int drm_fd, uint32_t handle) const;
+  void forget_handle(int drm_fd, uint32_t handle);
+
+  void bind_fd(int fd, const FenceFd &f);
+  FenceFd fd(int fd) const;
+  // The descriptor was closed: its bindings and its handles' DRM file end.
+  void forget_fd(int fd);
+
+  // The wait a blocking read/poll on `fd` makes, when the fd is tracked
+  // (a fence fd, or an eventfd): false for everything else.
+  bool fd_wait(int fd, FdWait *out) const;
+  // Descriptors the fd hooks track, fence or eventfd: 0 lets poll, select
+  // and socket hooks skip looking at their arguments at all.
+  uint64_t tracked_fds() const { return tracked_.load(std::memory_order_relaxed); }
+  void count_tracked() { tracked_.fetch_add(1, std::memory_order_relaxed); }
+  // Fence descriptors ever bound (not plain eventfds): sendmsg looks at its
+  // arguments only in processes that have had one.
+  uint64_t fence_fds() const { return fence_fds_.load(std::memory_order_relaxed); }
+
+  uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
+
+private:
+  static constexpr uint64_t kObjectTag = 0xfd00000000000000ull;
+  uint64_t handle_key(int drm_fd, uint32_t handle) const;
+
+  struct Object {
+    ClassId cls;
+  };
+  RawArray<Object> objects_;
+  std::atomic<uint32_t> next_{1};
+  AddressMap handles_; // (drm fd, its generation, handle) -> object
+  RawArray<FenceFd> fds_;
+  RawArray<uint16_t> fd_generation_; // bumped on close: stale handles never match
+  std::atomic<uint64_t> tracked_{0};
+  std::atomic<uint64_t> fence_fds_{0};
+  std::atomic<uint64_t> dropped_{0};
+};
+
+extern FenceObjects fence_objects;
+
+// Bookkeeping of the fence hooks, for statistics and close().
+uint64_t drm_handles_unmodelled(); // hooks_drm.cpp: handles past the modelled count
+uint64_t fd_passes_lost();         // fd_passing.cpp: passed fds whose record was lost
+void epoll_forget(int fd);         // hooks_poll.cpp: a closed epoll instance
+
+} // namespace fencedep::runtime

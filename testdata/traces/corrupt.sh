@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# corrupt.sh FENCEDEP SRCDIR WORKDIR
+# Inputs too big, too broken or too binary to check in: generated here. The
+# reader must never crash; each case has its exit status and its message.
+set -u
+fencedep=$1 src=$2 work=$3
+mkdir -p "$work" && cd "$work" || exit 1
+fail() { echo "FAIL: $*"; exit 1; }
+run() { # EXPECTED-STATUS OUTPUT ARGS...
+  local want=$1 out=$2
+  shift 2
+  "$fencedep" analyze --no-progress "$@" >"$out" 2>&1
+  local got=$?
+  cat "$out"
+  [ "$got" -eq "$want" ] || fail "analyze $*: exit $got, expected $want"
+}
+line() { printf '     task-%s     [000] ..... 1.%06d: %s\n' "$1" "$2" "$3"; }
+
+# --strict: the first bad line is fatal, and says where it is.
+run 2 strict.out --strict "$src/corrupt/garbage_lines.ftrace"
+grep -q 'garbage_lines.ftrace:18: expected' strict.out || fail "strict: no file:line"
+grep -q 'stopped at the first bad line (--strict)' strict.out || fail "strict: not said"
+grep -q 'WARNING' strict.out && fail "strict: reported from a rejected input"
+
+# A field of 100 KB and a line of 8 MiB: skipped and named, never a crash.
+{
+  line 1 1 'lock_acquire: 0000000000000001 &a->lock'
+  line 1 2 "lock_acquire: 0000000000000002 $(head -c 100000 /dev/zero | tr '\0' x)"
+  printf '     task-1     [000] ..... 1.000003: lock_release: 0000000000000001 '
+  head -c 8388608 /dev/zero | tr '\0' y
+  printf '\n'
+  line 1 4 'lock_release: 0000000000000001 &a->lock'
+} >huge.ftrace
+run 1 huge.out huge.ftrace
+grep -q 'huge.ftrace:2: lock name longer than 512 bytes' huge.out || fail "huge field not named"
+grep -q 'huge.ftrace:3: lock name longer than 512 bytes' huge.out || fail "huge line not named"
+grep -q '2 bad lines' huge.out || fail "huge: bad lines not counted"
+
+# More bad lines than are listed: the rest are counted.
+{ for i in $(seq 1 30); do echo "garbage $i"; done; line 1 1 'lock_acquire: 0000000000000001 &a->lock'; } >many.ftrace
+run 1 many.out --format ftrace many.ftrace
+[ "$(grep -c 'many.ftrace:[0-9]*: expected' many.out)" -eq 20 ] || fail "many: not 20 listed"
+grep -q 'many.ftrace: 10 more bad lines' many.out || fail "many: rest not counted"
+
+# Binary junk: no format fits; a clear error and the unusable-input status.
+head -c 65536 /dev/zero | tr '\0' '\377' >junk.bin
+run 2 junk.out junk.bin
+grep -q 'junk.bin: expected a chunk or file header at byte 0' junk.out || fail "junk: no position"
+grep -q 'no usable trace' junk.out || fail "junk: not unusable"
+
+# Embedded NUL bytes in a text line: a bad line, the rest is read.
+{ line 1 1 'lock_acquire: 0000000000000001 &a->lock'; printf 'task-1 \0\0\0 [000]\n'; line 1 2 'lock_release: 0000000000000001 &a->lock'; } >nul.ftrace
+run 1 nul.out nul.ftrace
+grep -q 'nul.ftrace:2:' nul.out || fail "nul: bad line not named"
+
+# An empty file, alone: nothing to analyze.
+: >empty.trace
+run 2 empty.out empty.trace
+grep -q 'empty.trace: empty file' empty.out || fail "empty: not said"
+
+# A kernel trace read as STD: every line is bad, nothing is usable.
+run 2 asstd.out --format std "$src/kernel/abba.perf"
+grep -q 'no line reads as STD' asstd.out || fail "--format std: not said"
+
+# STD with broken lines: counted, the rest analyzed.
+printf 'T0|acq(L1)|1\nT0|acq(L2\nT0|rel(L1)|3\n|rel(L9)|4\nT0 x|acq(L3)|5\n' >bad.std
+run 1 badstd.out bad.std
+[ "$(grep -c "bad.std:[0-9]*: expected 'THREAD|OP(TARGET)|LOCATION'" badstd.out)" -eq 3 ] || fail "std: bad lines not named"
+echo PASS
