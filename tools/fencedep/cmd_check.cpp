@@ -27,11 +27,11 @@ void register_check(CLI::App &app) {
                "signalling rules, across translation units");
   sub->footer(
       "Rules: the bundled rules/linux-dma-fence.yaml, then each --rules FILE (schema in\n"
-      "rules/README.md). Without -p: `fencedep check a.c b.c -- -Iinclude ...` compiles\n"
-      "the files with the flags after --. Sharding: run `--shard I/N --summaries sI.json` per shard, then\n"
-      "`fencedep check --merge s1.json ... sN.json` to report on the whole program.\n"
-      "Exit status: 0 no findings; 1 findings remain; 2 bad input (rules, database, a TU\n"
-      "that does not parse, a summary file) - the rest of the work still runs.");
+      "rules/README.md). Without -p, `fencedep check a.c b.c -- -Iinclude ...` compiles\n"
+      "the files with the flags after --. Sharding: run `--shard I/N --summaries sI.json`\n"
+      "for each shard, then `fencedep check --merge s1.json ... sN.json` to report on the\n"
+      "whole program. Exit status: 0 no findings; 1 findings remain; 2 bad input (rules,\n"
+      "database, a TU that does not compile, a summary file) - the rest still runs.");
   sub->add_option("-p,--build-dir", opts->buildDir,
                   "Directory holding compile_commands.json");
   sub->add_option("files", opts->files,
@@ -56,7 +56,7 @@ void register_check(CLI::App &app) {
       ->type_name("FILE");
   sub->add_option("--merge", opts->mergeIn,
                   "Report on summary files (from --summaries) instead of compiling")
-      ->type_name("FILE...");
+      ->type_name("FILE");
   sub->add_option("--extra-arg", opts->extraArgs, "Argument appended to every compile command")
       ->type_name("ARG");
   sub->add_option("--root", opts->root,
