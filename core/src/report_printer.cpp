@@ -113,6 +113,22 @@ static void write_frames(const FrameView *frames, uint32_t n, Writer &w, unsigne
   }
 }
 
+// One entry of a held-locks list, lockdep style: " #0: (class) read, at: file:line".
+static void held_line(const HeldView &h, uint32_t index, unsigned indent, Writer &w) {
+  w.spaces(indent).ch('#').dec(index).str(": (");
+  name(h.cls, w);
+  w.ch(')');
+  if (h.read)
+    w.str(" read");
+  if (h.label)
+    w.str(" [").str(h.label).ch(']');
+  if (h.at.pc || h.at.function) {
+    w.str(", at: ");
+    write_location(h.at, w);
+  }
+  w.ch('\n');
+}
+
 static const char *headline(const ReportView &r) {
   switch (r.kind) {
   case ReportKind::LockOrder:
@@ -279,21 +295,8 @@ static void live_hang(const ReportView &r, Writer &w) {
       w.str("  holding nothing\n");
     else
       w.str("  holding:\n");
-    for (uint32_t k = 0; k < b.nheld; ++k) {
-      const HeldView &h = b.held[k];
-      w.str("   #").dec(k).str(": (");
-      name(h.cls, w);
-      w.ch(')');
-      if (h.read)
-        w.str(" read");
-      if (h.label)
-        w.str(" [").str(h.label).ch(']');
-      if (h.at.pc || h.at.function) {
-        w.str(", at: ");
-        write_location(h.at, w);
-      }
-      w.ch('\n');
-    }
+    for (uint32_t k = 0; k < b.nheld; ++k)
+      held_line(b.held[k], k, 3, w);
   }
   constexpr uint32_t kMaxGraph = 64;
   uint32_t n = r.nblocked < kMaxGraph ? r.nblocked : kMaxGraph;
@@ -412,21 +415,8 @@ void print_report_text(const ReportView &r, Writer &w) {
   }
   w.ch('\n').dec(r.nheld).str(r.nheld == 1 ? " lock" : " locks").str(" held by thread ");
   w.dec(r.tid).str(r.nheld ? ":\n" : ".\n");
-  for (uint32_t i = 0; i < r.nheld; ++i) {
-    const HeldView &h = r.held[i];
-    w.str(" #").dec(i).str(": (");
-    name(h.cls, w);
-    w.ch(')');
-    if (h.read)
-      w.str(" read");
-    if (h.label)
-      w.str(" [").str(h.label).ch(']');
-    if (h.at.pc || h.at.function) {
-      w.str(", at: ");
-      write_location(h.at, w);
-    }
-    w.ch('\n');
-  }
+  for (uint32_t i = 0; i < r.nheld; ++i)
+    held_line(r.held[i], i, 1, w);
   if (r.kind != ReportKind::LrViolation && r.nstack) {
     w.str("\nstack of thread ").dec(r.tid).str(":\n");
     write_frames(r.stack, r.nstack, w, 2);

@@ -120,12 +120,30 @@ __attribute__((constructor(102))) static void fencedep_runtime_init() { ensure_i
 static SpinLock printing;
 SpinLock &report_output_lock() { return printing; }
 
+void write_json_report(const ReportView &view) {
+  if (rt.json_fd < 0)
+    return;
+  // One write per report: concurrent processes appending to one file
+  // (O_APPEND) never interleave lines. Callers hold report_output_lock(),
+  // which guards the buffer.
+  static char json_buf[1 << 18];
+  BufferWriter jw(json_buf, sizeof json_buf);
+  print_report_json(view, jw);
+  jw.ch('\n');
+  size_t off = 0;
+  while (off < jw.size()) {
+    ssize_t n = REAL(write)(rt.json_fd, json_buf + off, jw.size() - off);
+    if (n <= 0)
+      break;
+    off += size_t(n);
+  }
+}
+
 void flush_reports() {
   // Another thread is printing: it will drain the queue, including ours.
   if (!printing.try_lock())
     return;
   static ReportScratch scratch;
-  static char json_buf[1 << 18];
   static RecordingSymbolizer sym;
   PendingReport p;
   while (rt.engine.pop_report(&p)) {
@@ -149,20 +167,7 @@ void flush_reports() {
       FdWriter out(rt.log_fd);
       print_report_text(view, out);
     }
-    if (rt.json_fd >= 0) {
-      // One write per report: concurrent processes appending to one file
-      // (O_APPEND) never interleave lines.
-      BufferWriter jw(json_buf, sizeof json_buf);
-      print_report_json(view, jw);
-      jw.ch('\n');
-      size_t off = 0;
-      while (off < jw.size()) {
-        ssize_t n = REAL(write)(rt.json_fd, json_buf + off, jw.size() - off);
-        if (n <= 0)
-          break;
-        off += size_t(n);
-      }
-    }
+    write_json_report(view);
   }
   printing.unlock();
 }

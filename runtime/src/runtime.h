@@ -6,6 +6,7 @@
 #include "block_record.h"
 #include "class_resolver.h"
 #include "fencedep/core/engine.h"
+#include "fencedep/core/report.h"
 #include "fencedep/core/suppressions.h"
 #include "options.h"
 
@@ -75,6 +76,9 @@ inline ThreadCtx &thread_ctx() {
 // Prints pending reports; called at safe points (end of a hook, before a
 // blocking call, at exit). Never called with engine locks held.
 void flush_reports();
+// Appends one report to the JSON file (json=FILE), if any; the caller holds
+// report_output_lock().
+void write_json_report(const ReportView &view);
 // Serialises report output between flush_reports and the watchdog.
 SpinLock &report_output_lock();
 void on_fork_child();

@@ -196,7 +196,6 @@ void build(Symbolizer &sym, uint64_t now, ReportView *r) {
 
 void report(uint64_t now) {
   static RecordingSymbolizer sym;
-  static char json_buf[1 << 18];
   SpinGuard g(report_output_lock());
   ReportView view;
   sym.reset();
@@ -211,18 +210,8 @@ void report(uint64_t now) {
   rt.reports_printed.fetch_add(1, std::memory_order_relaxed);
   // JSON first: whoever sees the text (and may kill the hung process then)
   // finds the JSON written.
-  if (rt.json_fd >= 0) {
-    BufferWriter jw(json_buf, sizeof json_buf);
-    print_report_json(view, jw);
-    jw.ch('\n');
-    size_t off = 0;
-    while (off < jw.size()) {
-      ssize_t n = REAL(write)(rt.json_fd, json_buf + off, jw.size() - off);
-      if (n <= 0)
-        break;
-      off += size_t(n);
-    }
-  }
+  write_json_report(view);
+
   if (hang_fd >= 0) {
     FdWriter out(hang_fd);
     print_report_text(view, out);
