@@ -57,7 +57,7 @@ static void put_varint(uint8_t *out, size_t *pos, uint64_t v) {
   out[(*pos)++] = uint8_t(v);
 }
 
-static bool get_varint(const uint8_t *p, size_t n, size_t *pos, uint64_t *v) {
+static bool get_varint_slow(const uint8_t *p, size_t n, size_t *pos, uint64_t *v) {
   uint64_t r = 0;
   for (unsigned shift = 0; shift < 64; shift += 7) {
     if (*pos >= n)
@@ -70,6 +70,17 @@ static bool get_varint(const uint8_t *p, size_t n, size_t *pos, uint64_t *v) {
     }
   }
   return false;
+}
+
+// Most fields (class ids, small args, time deltas) fit one byte: decode
+// those inline and leave the loop to the rest.
+static inline __attribute__((always_inline)) bool get_varint(const uint8_t *p, size_t n,
+                                                              size_t *pos, uint64_t *v) {
+  if (__builtin_expect(*pos < n && p[*pos] < 0x80, 1)) {
+    *v = p[(*pos)++];
+    return true;
+  }
+  return get_varint_slow(p, n, pos, v);
 }
 
 bool encode_event(uint8_t *out, size_t cap, size_t *pos, const TraceEvent &e, uint64_t dt) {

@@ -49,7 +49,7 @@ struct ThreadState {
   uint32_t window_len;
   // Edges this thread already knows to be recorded (and gate-free): the
   // common case of re-taking a known nesting costs no shared-table probe.
-  static constexpr unsigned kEdgeCacheSize = 32;
+  static constexpr unsigned kEdgeCacheSize = 128;
   uint64_t edge_cache[kEdgeCacheSize];
   // Set by acquire_begin when the instance was not held, read by acquire_end.
   uint64_t not_held_inst;
