@@ -3,7 +3,6 @@
 // class graph; searches the finished graph once (strong components, then
 // the shortest cycle of each); prints the reports with the same printer.
 #include <CLI/CLI.hpp>
-#include <unistd.h>
 
 #include <fstream>
 #include <iostream>
@@ -22,14 +21,7 @@ struct AnalyzeOptions {
 };
 
 int analyze(const AnalyzeOptions &o) {
-  offline::AnalysisOptions ao;
-  parse_trace_format(o.in.format, &ao.format);
-  ao.strict = o.in.strict;
-  ao.report_gated = o.in.report_gated;
-  ao.progress = o.in.progress || (!o.in.no_progress && isatty(2));
-  ao.search.all_cycles = o.in.all_cycles;
-  ao.search.max_cycles = o.in.max_cycles;
-  offline::Analysis a(ao);
+  offline::Analysis a(analysis_options(o.in));
   std::string err;
   if (!a.init(&err)) {
     std::cerr << "fencedep: " << err << "\n";

@@ -89,14 +89,7 @@ int render_svg(const std::string &dot_file, const std::string &svg_path) {
 }
 
 int graph(const GraphOptions &o) {
-  offline::AnalysisOptions ao;
-  parse_trace_format(o.in.format, &ao.format);
-  ao.strict = o.in.strict;
-  ao.report_gated = o.in.report_gated;
-  ao.progress = o.in.progress || (!o.in.no_progress && isatty(2));
-  ao.search.all_cycles = o.in.all_cycles;
-  ao.search.max_cycles = o.in.max_cycles;
-  offline::Analysis a(ao);
+  offline::Analysis a(analysis_options(o.in));
   std::string err;
   if (!a.init(&err)) {
     std::cerr << "fencedep: " << err << "\n";

@@ -36,6 +36,17 @@ void add_offline_options(CLI::App &sub, OfflineOptions &o) {
   sub.add_flag("--no-progress", o.no_progress, "Never show progress");
 }
 
+offline::AnalysisOptions analysis_options(const OfflineOptions &o) {
+  offline::AnalysisOptions ao;
+  parse_trace_format(o.format, &ao.format);
+  ao.strict = o.strict;
+  ao.report_gated = o.report_gated;
+  ao.progress = o.progress || (!o.no_progress && isatty(2));
+  ao.search.all_cycles = o.all_cycles;
+  ao.search.max_cycles = o.max_cycles;
+  return ao;
+}
+
 int run_offline(const OfflineOptions &o, offline::Analysis &a, Suppressions *supp) {
   if (!o.suppressions_path.empty()) {
     std::ifstream in(o.suppressions_path, std::ios::binary);

@@ -38,6 +38,8 @@ struct OfflineOptions {
 };
 
 void add_offline_options(CLI::App &sub, OfflineOptions &o);
+// The analysis settings those options ask for.
+offline::AnalysisOptions analysis_options(const OfflineOptions &o);
 
 // Reads every input and searches the graph. Returns -1 to go on, or the exit
 // status to stop with (messages already printed).
