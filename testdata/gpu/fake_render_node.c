@@ -861,14 +861,19 @@ static mode_t mode_arg(int flags, va_list ap) {
   return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? (mode_t)va_arg(ap, int) : 0;
 }
 
+/* Every open variant: the render node is ours, anything else goes to the kernel. */
+static int open_at(int dirfd, const char *path, int flags, mode_t mode) {
+  if (is_node(path))
+    return open_node(flags);
+  return (int)syscall(SYS_openat, (long)dirfd, path, (long)flags, (long)mode);
+}
+
 EXPORT int open(const char *path, int flags, ...) {
   va_list ap;
   va_start(ap, flags);
   mode_t mode = mode_arg(flags, ap);
   va_end(ap);
-  if (is_node(path))
-    return open_node(flags);
-  return (int)syscall(SYS_openat, (long)AT_FDCWD, path, (long)flags, (long)mode);
+  return open_at(AT_FDCWD, path, flags, mode);
 }
 
 EXPORT int open64(const char *path, int flags, ...) {
@@ -876,9 +881,7 @@ EXPORT int open64(const char *path, int flags, ...) {
   va_start(ap, flags);
   mode_t mode = mode_arg(flags, ap);
   va_end(ap);
-  if (is_node(path))
-    return open_node(flags);
-  return (int)syscall(SYS_openat, (long)AT_FDCWD, path, (long)flags, (long)mode);
+  return open_at(AT_FDCWD, path, flags, mode);
 }
 
 EXPORT int openat(int dirfd, const char *path, int flags, ...) {
@@ -886,9 +889,7 @@ EXPORT int openat(int dirfd, const char *path, int flags, ...) {
   va_start(ap, flags);
   mode_t mode = mode_arg(flags, ap);
   va_end(ap);
-  if (is_node(path))
-    return open_node(flags);
-  return (int)syscall(SYS_openat, (long)dirfd, path, (long)flags, (long)mode);
+  return open_at(dirfd, path, flags, mode);
 }
 
 EXPORT int openat64(int dirfd, const char *path, int flags, ...) {
@@ -896,9 +897,7 @@ EXPORT int openat64(int dirfd, const char *path, int flags, ...) {
   va_start(ap, flags);
   mode_t mode = mode_arg(flags, ap);
   va_end(ap);
-  if (is_node(path))
-    return open_node(flags);
-  return (int)syscall(SYS_openat, (long)dirfd, path, (long)flags, (long)mode);
+  return open_at(dirfd, path, flags, mode);
 }
 
 /* _FORTIFY_SOURCE builds. */
