@@ -14,6 +14,12 @@ bool Engine::init(const EngineOptions &opts) {
       !await_parent_.init(kAwaitCapacity) || !await_queue_.init(kAwaitCapacity) ||
       !reported_.init(1u << 16))
     return false;
+  if (opts.shared_edge_cache_bits) {
+    if (opts.shared_edge_cache_bits > 30 ||
+        !shared_edge_cache_.init(size_t(1) << opts.shared_edge_cache_bits))
+      return false;
+    shared_edge_bits_ = opts.shared_edge_cache_bits;
+  }
   SiteRef none;
   reclaim_ = classes_.get_or_create(class_key_for_name(ClassKind::Reclaim, "reclaim"),
                                     ClassKind::Reclaim, "reclaim", none);
@@ -86,11 +92,19 @@ bool Engine::add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, b
   uint64_t &slot = edge_cache_slot(t, from, to, type, &ckey);
   if (slot == ckey)
     return false;
+  uint64_t *shared = shared_edge_slot(ckey);
+  if (shared && *shared == ckey) {
+    slot = ckey;
+    return false;
+  }
   if (EdgeId known = graph_.find_edge(from, to)) {
     const EdgeInfo &ke = graph_.edge(known);
+    // Types only grow and gates only narrow: a cached edge stays valid.
     if ((ke.types.load(std::memory_order_relaxed) & type) &&
         ke.ngates.load(std::memory_order_relaxed) == 0) {
       slot = ckey;
+      if (shared)
+        *shared = ckey;
       return false;
     }
   }

@@ -2,21 +2,57 @@
 
 #include <sys/mman.h>
 
+#include <atomic>
+#include <cstdint>
 #include <cstring>
 
 namespace fencedep {
 
-void *raw_map(size_t bytes) {
-  if (bytes == 0)
-    return nullptr;
+namespace {
+constexpr size_t kHugePage = size_t(2) << 20;
+std::atomic<bool> huge_pages{false};
+
+void *map_anonymous(size_t bytes) {
   void *p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   return p == MAP_FAILED ? nullptr : p;
 }
 
+size_t round_to_huge(size_t bytes) { return (bytes + kHugePage - 1) & ~(kHugePage - 1); }
+
+// A huge-page-aligned mapping of whole huge pages: over-map by one huge page
+// and trim both ends.
+void *map_huge(size_t bytes) {
+  bytes = round_to_huge(bytes);
+  char *raw = static_cast<char *>(map_anonymous(bytes + kHugePage));
+  if (!raw)
+    return nullptr;
+  uintptr_t at = (reinterpret_cast<uintptr_t>(raw) + kHugePage - 1) & ~(kHugePage - 1);
+  char *p = reinterpret_cast<char *>(at);
+  if (p > raw)
+    munmap(raw, size_t(p - raw));
+  if (size_t tail = size_t(raw + bytes + kHugePage - (p + bytes)))
+    munmap(p + bytes, tail);
+  madvise(p, bytes, MADV_HUGEPAGE); // advice only: 4 KiB pages if refused
+  return p;
+}
+} // namespace
+
+void raw_memory_prefer_huge_pages(bool on) { huge_pages.store(on, std::memory_order_relaxed); }
+
+void *raw_map(size_t bytes) {
+  if (bytes == 0)
+    return nullptr;
+  if (bytes >= kHugePage && huge_pages.load(std::memory_order_relaxed))
+    return map_huge(bytes);
+  return map_anonymous(bytes);
+}
+
 void raw_unmap(void *p, size_t bytes) {
   if (p)
-    munmap(p, bytes);
+    munmap(p, bytes >= kHugePage && huge_pages.load(std::memory_order_relaxed)
+                  ? round_to_huge(bytes)
+                  : bytes);
 }
 
 void *Arena::alloc(size_t bytes, size_t align) {

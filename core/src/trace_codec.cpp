@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+// Header-only use: the runtime links nothing beyond libc and libstdc++.
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 namespace fencedep {
 
 static void put_u16(uint8_t *p, uint16_t v) { memcpy(p, &v, 2); }
@@ -11,13 +15,19 @@ static uint16_t get_u16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return
 static uint32_t get_u32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static uint64_t get_u64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 
-uint32_t trace_checksum(const uint8_t *p, size_t n) {
+static uint32_t fnv1a32(const uint8_t *p, size_t n) {
   uint32_t h = 2166136261u;
   for (size_t i = 0; i < n; ++i) {
     h ^= p[i];
     h *= 16777619u;
   }
   return h;
+}
+
+uint32_t trace_checksum(const uint8_t *p, size_t n) { return uint32_t(XXH3_64bits(p, n)); }
+
+uint32_t trace_checksum_for(uint32_t version, const uint8_t *p, size_t n) {
+  return version == 1 ? fnv1a32(p, n) : trace_checksum(p, n);
 }
 
 void encode_file_header(uint8_t *out, const FileHeader &h) {
@@ -49,6 +59,43 @@ static size_t varint_size(uint64_t v) {
   return n;
 }
 
+static size_t prefix_varint_size(uint64_t v) {
+  size_t bits = v ? size_t(64 - __builtin_clzll(v)) : 1;
+  return bits > 56 ? 9 : (bits + 6) / 7;
+}
+
+static void put_prefix_varint(uint8_t *out, size_t *pos, uint64_t v) {
+  size_t len = prefix_varint_size(v);
+  if (len == 9) {
+    out[(*pos)++] = 0xff;
+    put_u64(out + *pos, v);
+    *pos += 8;
+    return;
+  }
+  uint64_t w = (v << len) | ((uint64_t(1) << (len - 1)) - 1);
+  for (size_t i = 0; i < len; ++i)
+    out[(*pos)++] = uint8_t(w >> (8 * i));
+}
+
+bool trace_detail::get_prefix_varint_slow(const uint8_t *p, size_t n, size_t *pos, uint64_t *v) {
+  if (*pos >= n)
+    return false;
+  uint8_t b0 = p[*pos];
+  size_t len = size_t(__builtin_ctz((~unsigned(b0) & 0xffu) | 0x100u)) + 1;
+  if (len > n - *pos)
+    return false;
+  if (len == 9) {
+    *v = get_u64(p + *pos + 1);
+  } else {
+    uint64_t w = 0;
+    for (size_t i = 0; i < len; ++i)
+      w |= uint64_t(p[*pos + i]) << (8 * i);
+    *v = w >> len;
+  }
+  *pos += len;
+  return true;
+}
+
 static void put_varint(uint8_t *out, size_t *pos, uint64_t v) {
   while (v >= 0x80) {
     out[(*pos)++] = uint8_t(v | 0x80);
@@ -57,7 +104,9 @@ static void put_varint(uint8_t *out, size_t *pos, uint64_t v) {
   out[(*pos)++] = uint8_t(v);
 }
 
-static bool get_varint_slow(const uint8_t *p, size_t n, size_t *pos, uint64_t *v) {
+using trace_detail::get_varint;
+
+bool trace_detail::get_varint_slow(const uint8_t *p, size_t n, size_t *pos, uint64_t *v) {
   uint64_t r = 0;
   for (unsigned shift = 0; shift < 64; shift += 7) {
     if (*pos >= n)
@@ -72,31 +121,24 @@ static bool get_varint_slow(const uint8_t *p, size_t n, size_t *pos, uint64_t *v
   return false;
 }
 
-// Most fields (class ids, small args, time deltas) fit one byte: decode
-// those inline and leave the loop to the rest.
-static inline __attribute__((always_inline)) bool get_varint(const uint8_t *p, size_t n,
-                                                              size_t *pos, uint64_t *v) {
-  if (__builtin_expect(*pos < n && p[*pos] < 0x80, 1)) {
-    *v = p[(*pos)++];
-    return true;
-  }
-  return get_varint_slow(p, n, pos, v);
-}
-
-bool encode_event(uint8_t *out, size_t cap, size_t *pos, const TraceEvent &e, uint64_t dt) {
+bool encode_event(uint8_t *out, size_t cap, size_t *pos, const TraceEvent &e, uint64_t dt,
+                  uint32_t version) {
   bool two = e.op == TraceOp::Await;
-  size_t need = 1 + varint_size(e.cls) + varint_size(e.object) + varint_size(e.arg) +
-                varint_size(e.pc) + varint_size(dt) + (two ? varint_size(e.cls2) : 0);
+  bool v1 = version == 1;
+  auto size = [v1](uint64_t v) { return v1 ? varint_size(v) : prefix_varint_size(v); };
+  size_t need = 1 + size(e.cls) + size(e.object) + size(e.arg) + size(e.pc) + size(dt) +
+                (two ? size(e.cls2) : 0);
   if (*pos + need > cap)
     return false;
+  auto put = v1 ? put_varint : put_prefix_varint;
   out[(*pos)++] = uint8_t(e.op);
-  put_varint(out, pos, e.cls);
-  put_varint(out, pos, e.object);
-  put_varint(out, pos, e.arg);
-  put_varint(out, pos, e.pc);
-  put_varint(out, pos, dt);
+  put(out, pos, e.cls);
+  put(out, pos, e.object);
+  put(out, pos, e.arg);
+  put(out, pos, e.pc);
+  put(out, pos, dt);
   if (two)
-    put_varint(out, pos, e.cls2);
+    put(out, pos, e.cls2);
   return true;
 }
 
@@ -146,25 +188,6 @@ bool TraceDecoder::read_module(const uint8_t *p, size_t n, size_t *pos, TraceMod
   return true;
 }
 
-bool TraceDecoder::read_event(const uint8_t *p, size_t n, size_t *pos, TraceEvent *e,
-                              uint64_t *dt) {
-  if (*pos >= n)
-    return false;
-  uint8_t op = p[(*pos)++];
-  if (op == 0 || op >= uint8_t(TraceOp::Count_))
-    return false;
-  uint64_t cls, obj, arg, pc, cls2 = 0;
-  if (!get_varint(p, n, pos, &cls) || !get_varint(p, n, pos, &obj) ||
-      !get_varint(p, n, pos, &arg) || !get_varint(p, n, pos, &pc) || !get_varint(p, n, pos, dt))
-    return false;
-  if (TraceOp(op) == TraceOp::Await && !get_varint(p, n, pos, &cls2))
-    return false;
-  if (cls > 0xffffffffu || cls2 > 0xffffffffu)
-    return false;
-  *e = TraceEvent{TraceOp(op), 0, ClassId(cls), obj, arg, pc, ClassId(cls2)};
-  return true;
-}
-
 bool TraceDecoder::read_class(const uint8_t *p, size_t n, size_t *pos, TraceClass *c) {
   uint64_t id, flags, nl, ml, off;
   if (!get_varint(p, n, pos, &id) || *pos + 9 > n)
@@ -204,7 +227,7 @@ TraceDecoder::Item TraceDecoder::next() {
     uint32_t hsize = get_u32(p + 12);
     fh_.pid = get_u32(p + 16);
     fh_.start_ns = get_u64(p + 24);
-    if (fh_.version != kTraceVersion) {
+    if (fh_.version < kOldestTraceVersion || fh_.version > kTraceVersion) {
       error_ = "unsupported trace version";
       return Item::Corrupt;
     }
@@ -235,7 +258,7 @@ TraceDecoder::Item TraceDecoder::next() {
     return Item::Truncated;
   }
   payload_at_ = pos_ + kChunkHeaderSize;
-  if (trace_checksum(data_ + payload_at_, ch_.payload_size) != ch_.checksum) {
+  if (trace_checksum_for(fh_.version, data_ + payload_at_, ch_.payload_size) != ch_.checksum) {
     error_ = "chunk checksum mismatch";
     return Item::Corrupt;
   }

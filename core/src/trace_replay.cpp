@@ -98,7 +98,7 @@ ReplayStats TraceReplayer::replay(const uint8_t *data, size_t size, uint32_t tra
       break;
     }
     case ChunkType::Events:
-      replay_events(run, ch.tid, p, n, dec.offset(), st);
+      replay_events(run, ch.tid, p, n, dec.offset(), dec.file_header().version, st);
       break;
     default:
       ++st.skipped_chunks;
@@ -123,7 +123,7 @@ TraceReplayer::Run TraceReplayer::run_for(uint32_t pid, const Run &previous) {
 }
 
 void TraceReplayer::replay_events(Run &run, uint32_t tid, const uint8_t *p, size_t n,
-                                  size_t chunk_at, ReplayStats &st) {
+                                  size_t chunk_at, uint32_t version, ReplayStats &st) {
   ThreadState &t = thread(run, tid);
   // Objects are addresses in their process: keep processes apart.
   uint64_t salt = mix64(run.pid) & 0xffff000000000000ull;
@@ -134,7 +134,7 @@ void TraceReplayer::replay_events(Run &run, uint32_t tid, const uint8_t *p, size
   TraceEvent e;
   uint64_t dt;
   uint64_t ts = observer_ ? image_start_[run.image] : 0;
-  while (pos < n && TraceDecoder::read_event(p, n, &pos, &e, &dt)) {
+  auto apply = [&]() __attribute__((always_inline)) {
     ++st.events;
     ClassId c = cls(e.cls);
     uint64_t obj = e.object ^ salt;
@@ -216,7 +216,14 @@ void TraceReplayer::replay_events(Run &run, uint32_t tid, const uint8_t *p, size
     case TraceOp::Count_:
       break; // exits are replayed through their signal events
     }
-  }
+  };
+  // One loop per record layout, the version test outside both.
+  if (version == 1)
+    while (pos < n && TraceDecoder::read_event_v1(p, n, &pos, &e, &dt))
+      apply();
+  else
+    while (pos < n && TraceDecoder::read_event(p, n, &pos, &e, &dt))
+      apply();
   if (pos < n) {
     ++st.bad_records;
     if (st.error.empty())

@@ -680,6 +680,48 @@ TEST_F(EngineTest, SignalledFenceDropsItsAwaits) {
     EXPECT_NE(r.kind, ReportKind::AwaitCycle);
 }
 
+// --- shared edge cache (offline analysis) ----------------------------------------
+
+// An edge first seen under a gate lock must not be cached: a later occurrence
+// without the gate, from a thread whose own cache is empty, narrows it.
+TEST(SharedEdgeCache, GatedEdgeIsNeverCached) {
+  EngineHarness h(false, false, /*shared_edge_cache_bits=*/4);
+  ASSERT_TRUE(h.ok());
+  ClassId G = h.cls("G"), A = h.cls("A"), B = h.cls("B");
+  for (int i = 0; i < 3; ++i)
+    h.lock(1, G), h.lock(1, A), h.lock(1, B), h.unlock(1, B), h.unlock(1, A), h.unlock(1, G);
+  h.lock(2, A), h.lock(2, B), h.unlock(2, B), h.unlock(2, A);
+  h.lock(3, G), h.lock(3, B), h.lock(3, A), h.unlock(3, A), h.unlock(3, B), h.unlock(3, G);
+  auto rs = h.drain();
+  ASSERT_EQ(rs.size(), 1u) << "A->B lost its gate on thread 2";
+  EXPECT_EQ(rs[0].kind, ReportKind::LockOrder);
+}
+
+// Many more edges than entries: colliding entries only cost lookups, and an
+// edge known through another thread's entry still closes its cycle.
+TEST(SharedEdgeCache, CollisionsKeepResultsExact) {
+  EngineHarness h(false, false, /*shared_edge_cache_bits=*/4);
+  ASSERT_TRUE(h.ok());
+  std::vector<ClassId> outer, inner;
+  char name[32];
+  for (int i = 0; i < 300; ++i) {
+    snprintf(name, sizeof name, "O%d", i);
+    outer.push_back(h.cls(name));
+    snprintf(name, sizeof name, "I%d", i);
+    inner.push_back(h.cls(name));
+  }
+  for (uint32_t tid : {1u, 2u})
+    for (int i = 0; i < 300; ++i)
+      h.lock(tid, outer[i]), h.lock(tid, inner[i]), h.unlock(tid, inner[i]),
+          h.unlock(tid, outer[i]);
+  EXPECT_TRUE(h.drain().empty());
+  EXPECT_EQ(h.e().graph().size(), 300u);
+  h.lock(3, inner[7]), h.lock(3, outer[7]), h.unlock(3, outer[7]), h.unlock(3, inner[7]);
+  auto rs = h.drain();
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(h.cycle_from(rs[0]), (std::vector<ClassId>{inner[7], outer[7]}));
+}
+
 // --- deferred cycle search (offline analysis) -------------------------------------
 
 TEST(EngineDeferred, EdgesWithoutSearchThenReportCycle) {

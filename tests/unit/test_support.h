@@ -63,12 +63,14 @@ private:
 // One engine plus simulated threads. Small tables keep tests quick.
 class EngineHarness {
 public:
-  explicit EngineHarness(bool report_gated = false, bool defer_cycle_search = false)
+  explicit EngineHarness(bool report_gated = false, bool defer_cycle_search = false,
+                         uint32_t shared_edge_cache_bits = 0)
       : engine_(new Engine) {
     EngineOptions o;
     o.pid = 4242;
     o.report_gated = report_gated;
     o.defer_cycle_search = defer_cycle_search;
+    o.shared_edge_cache_bits = shared_edge_cache_bits;
     o.max_classes = 4096;
     o.max_edges = 1u << 15;
     ok_ = engine_->init(o);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "trace_test_support.h"
 
@@ -61,28 +62,42 @@ TEST(TraceCodec, EncodeEventDoesNotOverrun) {
 TEST(TraceCodec, BadEventsAreRejected) {
   uint8_t zero_op[] = {0, 1, 1, 1, 1, 1};
   uint8_t high_op[] = {uint8_t(TraceOp::Count_), 1, 1, 1, 1, 1};
-  uint8_t cut[] = {uint8_t(TraceOp::Acquire), 1, 0x80}; // varint cut short
+  uint8_t cut[] = {uint8_t(TraceOp::Acquire), 1, 0x80};           // varint cut short
   uint8_t await_cut[] = {uint8_t(TraceOp::Await), 1, 1, 1, 1, 1}; // no cls2
-  // A class id above 32 bits.
-  uint8_t wide[] = {uint8_t(TraceOp::Acquire), 0x80, 0x80, 0x80, 0x80, 0x10, 1, 1, 1, 1};
+  // A class id above 32 bits (2^33 in five bytes: four length bits set).
+  uint8_t wide[] = {uint8_t(TraceOp::Acquire), 0x0f, 0, 0, 0, 0x40, 2, 2, 2, 2};
+  // A length beyond the record's bytes.
+  uint8_t long_len[] = {uint8_t(TraceOp::Acquire), 0x7f, 0, 0, 0};
   TraceEvent e;
   uint64_t dt;
   for (auto [p, n] : {std::pair<const uint8_t *, size_t>{zero_op, sizeof zero_op},
                       {high_op, sizeof high_op},
                       {cut, sizeof cut},
                       {await_cut, sizeof await_cut},
-                      {wide, sizeof wide}}) {
+                      {wide, sizeof wide},
+                      {long_len, sizeof long_len}}) {
     size_t pos = 0;
     EXPECT_FALSE(TraceDecoder::read_event(p, n, &pos, &e, &dt)) << unsigned(p[0]);
   }
+  // Version 1 (LEB128): a class id above 32 bits.
+  uint8_t wide_v1[] = {uint8_t(TraceOp::Acquire), 0x80, 0x80, 0x80, 0x80, 0x10, 1, 1, 1, 1};
+  size_t pos = 0;
+  EXPECT_FALSE(TraceDecoder::read_event_v1(wide_v1, sizeof wide_v1, &pos, &e, &dt));
+  // Prefix varints: one byte holds 7 bits, 0xff starts a raw eight-byte value.
+  uint8_t one[] = {uint8_t(TraceOp::Release), 0xfe, 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0};
+  pos = 0;
+  ASSERT_TRUE(TraceDecoder::read_event(one, sizeof one, &pos, &e, &dt));
+  EXPECT_EQ(e.cls, 127u);
+  EXPECT_EQ(e.object, 0x0807060504030201ull);
+  EXPECT_EQ(pos, sizeof one);
 }
 
 TEST(TraceCodec, ClassesRoundTrip) {
   auto bytes = fdtest::encode_classes({
       fdtest::trace_class(1, 0x1122334455667788ull, ClassKind::Fence, "gpu-ring",
                           kClassLongRunning | kClassNamed),
-      fdtest::trace_class(2, 0x99, ClassKind::Mutex, nullptr, kClassStatic,
-                          "/usr/lib/libgpu.so", 0x4040),
+      fdtest::trace_class(2, 0x99, ClassKind::Mutex, nullptr, kClassStatic, "/usr/lib/libgpu.so",
+                          0x4040),
   });
   ASSERT_FALSE(bytes.empty());
   size_t pos = 0;
@@ -221,12 +236,105 @@ TEST(TraceCodec, CorruptionIsReported) {
   }
 }
 
-TEST(TraceCodec, ChecksumIsFnv1a32) {
-  EXPECT_EQ(trace_checksum(nullptr, 0), 2166136261u);
+TEST(TraceCodec, ChecksumV1IsFnv1a32) {
+  EXPECT_EQ(trace_checksum_for(1, nullptr, 0), 2166136261u);
   const uint8_t a[] = {'a'};
-  EXPECT_EQ(trace_checksum(a, 1), 0xe40c292cu);
+  EXPECT_EQ(trace_checksum_for(1, a, 1), 0xe40c292cu);
   const uint8_t foobar[] = {'f', 'o', 'o', 'b', 'a', 'r'};
-  EXPECT_EQ(trace_checksum(foobar, 6), 0xbf9cf968u);
+  EXPECT_EQ(trace_checksum_for(1, foobar, 6), 0xbf9cf968u);
+}
+
+TEST(TraceCodec, ChecksumV2IsXxh3Low32) {
+  // XXH3_64bits("") = 0x2d06800538d394c2 (the reference test vector).
+  EXPECT_EQ(trace_checksum(nullptr, 0), 0x38d394c2u);
+  EXPECT_EQ(trace_checksum_for(2, nullptr, 0), 0x38d394c2u);
+  // Every byte and every position counts, as with FNV-1a.
+  std::vector<uint8_t> big(70000);
+  for (size_t i = 0; i < big.size(); ++i)
+    big[i] = uint8_t(i * 7 + 3);
+  uint32_t h = trace_checksum(big.data(), big.size());
+  for (size_t at : {size_t(0), size_t(17), size_t(4096), big.size() - 1}) {
+    big[at] ^= 0x40;
+    EXPECT_NE(trace_checksum(big.data(), big.size()), h) << at;
+    big[at] ^= 0x40;
+  }
+  EXPECT_NE(trace_checksum_for(1, big.data(), big.size()), h);
+}
+
+// Version 1 traces (FNV-1a checksums) read as before; a chunk's checksum is
+// that of its file header's version.
+TEST(TraceCodec, Version1TracesStillRead) {
+  TraceBuilder v1;
+  v1.version = 1;
+  v1.file_header(100);
+  v1.events(100, 101, {ev(TraceOp::Acquire, 1, 0x10), ev(TraceOp::Release, 1, 0x10)});
+  TraceDecoder d(v1.bytes.data(), v1.bytes.size());
+  ASSERT_EQ(d.next(), TraceDecoder::Item::FileHeader);
+  EXPECT_EQ(d.file_header().version, 1u);
+  EXPECT_EQ(d.next(), TraceDecoder::Item::Chunk);
+  EXPECT_EQ(d.next(), TraceDecoder::Item::End);
+
+  // The same bytes claiming version 2 fail the v2 checksum.
+  auto bytes = v1.bytes;
+  bytes[8] = 2;
+  TraceDecoder d2(bytes.data(), bytes.size());
+  ASSERT_EQ(d2.next(), TraceDecoder::Item::FileHeader);
+  EXPECT_EQ(d2.next(), TraceDecoder::Item::Corrupt);
+  EXPECT_STREQ(d2.error(), "chunk checksum mismatch");
+
+  bytes[8] = 0;
+  TraceDecoder d0(bytes.data(), bytes.size());
+  EXPECT_EQ(d0.next(), TraceDecoder::Item::Corrupt);
+  EXPECT_STREQ(d0.error(), "unsupported trace version");
+}
+
+// Varints of every length, in both record layouts, in the middle of a
+// payload (decoded a word at a time) and in its last bytes (byte by byte).
+TEST(TraceCodec, VarintsOfEveryLength) {
+  for (uint32_t version : {1u, 2u}) {
+    SCOPED_TRACE(version);
+    std::vector<uint64_t> values;
+    for (unsigned k = 0; k < 64; ++k) {
+      uint64_t p = 1ull << k;
+      values.insert(values.end(), {p - 1, p, p + 1, p | (p >> 1), ~0ull >> (63 - k)});
+    }
+    values.push_back(UINT64_MAX);
+    for (uint64_t v : values) {
+      TraceEvent in = ev(TraceOp::WaitBegin, ClassId(v & 0xffffffffu), v, ~v, v >> 3);
+      for (size_t pad : {size_t(0), size_t(64)}) {
+        std::vector<uint8_t> buf(128 + pad);
+        size_t pos = 0;
+        ASSERT_TRUE(encode_event(buf.data(), buf.size(), &pos, in, v ^ 0x5555, version));
+        size_t end = pos;
+        // Trailing bytes of other records let the word path read past the end.
+        for (size_t i = end; i < end + pad; ++i)
+          buf[i] = 0x80 | uint8_t(i);
+        pos = 0;
+        TraceEvent out;
+        uint64_t dt = 0;
+        ASSERT_TRUE(TraceDecoder::read_event_for(version, buf.data(), end + pad, &pos, &out, &dt))
+            << v;
+        EXPECT_EQ(pos, end) << v;
+        EXPECT_EQ(out.cls, in.cls) << v;
+        EXPECT_EQ(out.object, v) << v;
+        EXPECT_EQ(out.arg, ~v) << v;
+        EXPECT_EQ(out.pc, v >> 3) << v;
+        EXPECT_EQ(dt, v ^ 0x5555) << v;
+      }
+    }
+  }
+  // A LEB128 varint longer than ten bytes is corrupt on both paths.
+  for (size_t pad : {size_t(0), size_t(16)}) {
+    std::vector<uint8_t> buf(1 + 11 + pad, 0x80);
+    buf[0] = uint8_t(TraceOp::Release);
+    buf[11] = 0x01;
+    size_t pos = 0;
+    TraceEvent out;
+    uint64_t dt;
+    EXPECT_FALSE(TraceDecoder::read_event_v1(buf.data(), 12, &pos, &out, &dt));
+    pos = 0;
+    EXPECT_FALSE(TraceDecoder::read_event_v1(buf.data(), buf.size(), &pos, &out, &dt));
+  }
 }
 
 TEST(TraceCodec, OpNames) {

@@ -209,4 +209,37 @@ TEST_F(ReplayTest, ThreadStateDoesNotLeakAcrossTraces) {
   EXPECT_FALSE(h.has_edge(find(kKeyA), find(kKeyB)));
 }
 
+// The class id map answers without its table while ids arrive in order with
+// one offset, and falls back to the table, exactly, once they do not.
+TEST(TraceClassMap, AffineWhileInOrderThenExact) {
+  TraceClassMap m;
+  EXPECT_EQ(m.get(1), kNoClass);
+  for (ClassId id = 1; id <= 1000; ++id)
+    m.set(id, id + 7);
+  EXPECT_EQ(m.get(0), kNoClass);
+  EXPECT_EQ(m.get(1), 8u);
+  EXPECT_EQ(m.get(1000), 1007u);
+  EXPECT_EQ(m.get(1001), kNoClass);
+  EXPECT_EQ(m.get(5000000), kNoClass);
+  m.set(500, 507); // the same again: still affine
+  EXPECT_EQ(m.get(500), 507u);
+  m.set(1001, 42); // a class the engine already knew
+  EXPECT_EQ(m.get(1001), 42u);
+  EXPECT_EQ(m.get(1000), 1007u);
+  m.set(1002, 1009);
+  EXPECT_EQ(m.get(1002), 1009u);
+  m.set(3, 99); // redefined
+  EXPECT_EQ(m.get(3), 99u);
+  EXPECT_EQ(m.get(4), 11u);
+  m.set(6000000, 5); // beyond the dense range
+  EXPECT_EQ(m.get(6000000), 5u);
+
+  TraceClassMap gap;
+  gap.set(10, 20);
+  gap.set(12, 22); // a hole at 11
+  EXPECT_EQ(gap.get(11), kNoClass);
+  EXPECT_EQ(gap.get(12), 22u);
+  EXPECT_EQ(gap.get(10), 20u);
+}
+
 } // namespace

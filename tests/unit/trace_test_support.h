@@ -13,11 +13,11 @@ namespace fdtest {
 using namespace fencedep;
 
 inline std::vector<uint8_t> encode_events(std::initializer_list<TraceEvent> evs,
-                                          uint64_t dt = 5) {
+                                          uint64_t dt = 5, uint32_t version = kTraceVersion) {
   std::vector<uint8_t> out(64 * evs.size() + 16);
   size_t pos = 0;
   for (const TraceEvent &e : evs)
-    if (!encode_event(out.data(), out.size(), &pos, e, dt))
+    if (!encode_event(out.data(), out.size(), &pos, e, dt, version))
       return {};
   out.resize(pos);
   return out;
@@ -51,11 +51,12 @@ inline std::vector<uint8_t> encode_classes(std::initializer_list<TraceClass> cs)
 
 struct TraceBuilder {
   std::vector<uint8_t> bytes;
+  uint32_t version = kTraceVersion; // of the file headers and chunk checksums
 
   TraceBuilder &file_header(uint32_t pid, uint32_t extra = 0) {
     size_t at = bytes.size();
     bytes.resize(at + kFileHeaderSize + extra, 0xee);
-    encode_file_header(bytes.data() + at, FileHeader{kTraceVersion, pid, 1000});
+    encode_file_header(bytes.data() + at, FileHeader{version, pid, 1000});
     if (extra) {
       uint32_t hs = uint32_t(kFileHeaderSize + extra);
       std::memcpy(bytes.data() + at + 12, &hs, 4);
@@ -67,13 +68,14 @@ struct TraceBuilder {
     size_t at = bytes.size();
     bytes.resize(at + kChunkHeaderSize);
     ChunkHeader h{type, pid, tid, uint32_t(payload.size()), count,
-                  trace_checksum(payload.data(), payload.size())};
+                  trace_checksum_for(version, payload.data(), payload.size())};
     encode_chunk_header(bytes.data() + at, h);
     bytes.insert(bytes.end(), payload.begin(), payload.end());
     return *this;
   }
   TraceBuilder &events(uint32_t pid, uint32_t tid, std::initializer_list<TraceEvent> evs) {
-    return chunk(ChunkType::Events, pid, tid, encode_events(evs), uint32_t(evs.size()));
+    return chunk(ChunkType::Events, pid, tid, encode_events(evs, 5, version),
+                 uint32_t(evs.size()));
   }
   TraceBuilder &classes(uint32_t pid, std::initializer_list<TraceClass> cs) {
     return chunk(ChunkType::Classes, pid, 0, encode_classes(cs), uint32_t(cs.size()));

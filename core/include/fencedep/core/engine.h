@@ -63,6 +63,13 @@ struct EngineOptions {
   // (quadratic on large graphs); the caller searches the finished graph once
   // and queues what it finds through report_cycle().
   bool defer_cycle_search = false;
+  // Offline analysis (one replaying thread): log2 of the entries of a
+  // second cache of known gate-free edges, shared by all replayed threads
+  // and checked when a thread's own 128 entries miss: a trace's hot edges
+  // outnumber one thread's cache, and each miss is two probes of tables far
+  // larger than the CPU caches. 0 (the runtime): none, threads would
+  // contend on it.
+  uint32_t shared_edge_cache_bits = 0;
 };
 
 struct EngineStats {
@@ -153,6 +160,11 @@ private:
     return t.edge_cache[(*key ^ (*key >> 19) ^ (*key >> 37)) &
                         (ThreadState::kEdgeCacheSize - 1)];
   }
+  uint64_t *shared_edge_slot(uint64_t key) {
+    return shared_edge_bits_ ? &shared_edge_cache_[(key * 0x9e3779b97f4a7c15ull) >>
+                                                   (64 - shared_edge_bits_)]
+                             : nullptr;
+  }
   // Returns true when the new edge closed a reported (or hidden) cycle.
   bool add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, bool src_read,
                 bool dst_read, uint64_t from_pc, StackSource &st, bool report = true);
@@ -178,6 +190,8 @@ private:
   DepGraph graph_;
   ClassId reclaim_ = kNoClass;
   uint32_t trace_ = 0;
+  RawArray<uint64_t> shared_edge_cache_;
+  uint32_t shared_edge_bits_ = 0;
 
   // Same-class instance pairs seen nested (key: hash of the ordered pair).
   AddressMap instance_pairs_;

@@ -4,13 +4,19 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "fencedep/core/trace_format.h"
 
 namespace fencedep {
 
 inline constexpr char kTraceMagic[8] = {'F', 'E', 'N', 'C', 'E', 'D', 'E', 'P'};
-inline constexpr uint32_t kTraceVersion = 1;
+// Version 2: chunk checksums are XXH3 instead of FNV-1a (a multiply per
+// byte), and event records use prefix varints instead of LEB128 (a length
+// read from the first byte instead of a branch per byte). Version 1 traces
+// stay readable.
+inline constexpr uint32_t kTraceVersion = 2;
+inline constexpr uint32_t kOldestTraceVersion = 1;
 inline constexpr uint32_t kChunkMagic = 0x4b4e4843; // "CHNK"
 inline constexpr size_t kFileHeaderSize = 32;
 inline constexpr size_t kChunkHeaderSize = 28;
@@ -52,13 +58,92 @@ struct TraceModule {
   uint32_t path_len;
 };
 
+// Chunk payload checksum of the current version; trace_checksum_for() of any
+// readable one (v1: FNV-1a 32-bit; v2: low 32 bits of XXH3-64, seed 0).
 uint32_t trace_checksum(const uint8_t *p, size_t n);
+uint32_t trace_checksum_for(uint32_t version, const uint8_t *p, size_t n);
 void encode_file_header(uint8_t *out, const FileHeader &h);
 void encode_chunk_header(uint8_t *out, const ChunkHeader &h);
-// Appends one record at out[*pos]; false (nothing written) when it does not fit.
-bool encode_event(uint8_t *out, size_t cap, size_t *pos, const TraceEvent &e, uint64_t dt_ns);
+// Appends one record at out[*pos]; false (nothing written) when it does not
+// fit. Events are encoded as `version` lays them out (1 or 2).
+bool encode_event(uint8_t *out, size_t cap, size_t *pos, const TraceEvent &e, uint64_t dt_ns,
+                  uint32_t version = kTraceVersion);
 bool encode_class(uint8_t *out, size_t cap, size_t *pos, const TraceClass &c);
 bool encode_module(uint8_t *out, size_t cap, size_t *pos, const TraceModule &m);
+
+namespace trace_detail {
+bool get_varint_slow(const uint8_t *p, size_t n, size_t *pos, uint64_t *v);
+
+// Up to eight bytes of LEB128 at once: the terminating byte is the first
+// without its top bit; the 7-bit groups are then packed in three steps.
+// Addresses and pcs take 5-7 bytes, and a byte loop mispredicts on their
+// varying lengths.
+inline __attribute__((always_inline)) bool get_varint_word(const uint8_t *p, size_t *pos,
+                                                            uint64_t *v) {
+  uint64_t w;
+  memcpy(&w, p + *pos, 8);
+  uint64_t stops = ~w & 0x8080808080808080ull;
+  if (__builtin_expect(stops == 0, 0))
+    return false; // 9 or 10 bytes
+  unsigned bits = unsigned(__builtin_ctzll(stops)) + 1; // through the stop bit
+  uint64_t x = (bits == 64 ? w : w & ((1ull << bits) - 1)) & 0x7f7f7f7f7f7f7f7full;
+  x = (x & 0x007f007f007f007full) | ((x & 0x7f007f007f007f00ull) >> 1);
+  x = (x & 0x00003fff00003fffull) | ((x & 0x3fff00003fff0000ull) >> 2);
+  x = (x & 0x000000000fffffffull) | ((x & 0x0fffffff00000000ull) >> 4);
+  *v = x;
+  *pos += bits >> 3;
+  return true;
+}
+
+// Most fields (class ids, small args, time deltas) fit one byte: decoded
+// inline; longer ones a word at a time while eight bytes remain.
+inline __attribute__((always_inline)) bool get_varint(const uint8_t *p, size_t n, size_t *pos,
+                                                       uint64_t *v) {
+  if (__builtin_expect(*pos < n && p[*pos] < 0x80, 1)) {
+    *v = p[(*pos)++];
+    return true;
+  }
+  if (__builtin_expect(n - *pos >= 8, 1) && get_varint_word(p, pos, v))
+    return true;
+  return get_varint_slow(p, n, pos, v);
+}
+bool get_prefix_varint_slow(const uint8_t *p, size_t n, size_t *pos, uint64_t *v);
+
+// Prefix varint (event records of version 2): the trailing one bits of the
+// first byte, k, give the length: k < 8 is k + 1 bytes holding a value of
+// 7(k + 1) bits above the k + 1 length bits; a first byte 0xff is followed
+// by the value's eight bytes. While nine bytes remain: one load, no loop.
+inline __attribute__((always_inline)) uint64_t prefix_varint_unchecked(const uint8_t *p,
+                                                                       size_t *pos) {
+  uint64_t w;
+  memcpy(&w, p + *pos, 8);
+  unsigned len = unsigned(__builtin_ctz((~unsigned(w) & 0xffu) | 0x100u)) + 1;
+  if (__builtin_expect(len == 9, 0)) {
+    memcpy(&w, p + *pos + 1, 8);
+    *pos += 9;
+    return w;
+  }
+  *pos += len;
+  return (w << (64 - 8 * len)) >> (64 - 7 * len);
+}
+
+inline __attribute__((always_inline)) bool get_prefix_varint(const uint8_t *p, size_t n,
+                                                              size_t *pos, uint64_t *v) {
+  if (__builtin_expect(n - *pos < 9, 0))
+    return get_prefix_varint_slow(p, n, pos, v);
+  uint64_t w;
+  memcpy(&w, p + *pos, 8);
+  unsigned len = unsigned(__builtin_ctz((~unsigned(w) & 0xffu) | 0x100u)) + 1;
+  if (__builtin_expect(len == 9, 0)) {
+    memcpy(v, p + *pos + 1, 8);
+    *pos += 9;
+    return true;
+  }
+  *v = (w << (64 - 8 * len)) >> (64 - 7 * len);
+  *pos += len;
+  return true;
+}
+} // namespace trace_detail
 
 // Pull decoder over an in-memory trace.
 class TraceDecoder {
@@ -76,8 +161,19 @@ public:
   const char *error() const { return error_; }
   size_t consumed() const { return pos_; }
 
-  // Record decoders over a chunk payload.
-  static bool read_event(const uint8_t *p, size_t n, size_t *pos, TraceEvent *e, uint64_t *dt);
+  // Record decoders over a chunk payload. read_event (the current
+  // version's layout) and read_event_v1 are inline: replay decodes tens of
+  // millions of records.
+  static inline __attribute__((always_inline)) bool read_event(const uint8_t *p, size_t n,
+                                                                size_t *pos, TraceEvent *e,
+                                                                uint64_t *dt);
+  static inline __attribute__((always_inline)) bool read_event_v1(const uint8_t *p, size_t n,
+                                                                   size_t *pos, TraceEvent *e,
+                                                                   uint64_t *dt);
+  static bool read_event_for(uint32_t version, const uint8_t *p, size_t n, size_t *pos,
+                             TraceEvent *e, uint64_t *dt) {
+    return version == 1 ? read_event_v1(p, n, pos, e, dt) : read_event(p, n, pos, e, dt);
+  }
   static bool read_class(const uint8_t *p, size_t n, size_t *pos, TraceClass *c);
   static bool read_module(const uint8_t *p, size_t n, size_t *pos, TraceModule *m);
 
@@ -91,5 +187,58 @@ private:
   ChunkHeader ch_{};
   const char *error_ = nullptr;
 };
+
+namespace trace_detail {
+template <bool (*Get)(const uint8_t *, size_t, size_t *, uint64_t *)>
+inline __attribute__((always_inline)) bool read_event_with(const uint8_t *p, size_t n,
+                                                            size_t *pos, TraceEvent *e,
+                                                            uint64_t *dt) {
+  if (*pos >= n)
+    return false;
+  uint8_t op = p[(*pos)++];
+  if (op == 0 || op >= uint8_t(TraceOp::Count_))
+    return false;
+  uint64_t cls, obj, arg, pc, cls2 = 0;
+  if (!Get(p, n, pos, &cls) || !Get(p, n, pos, &obj) || !Get(p, n, pos, &arg) ||
+      !Get(p, n, pos, &pc) || !Get(p, n, pos, dt))
+    return false;
+  if (TraceOp(op) == TraceOp::Await && !Get(p, n, pos, &cls2))
+    return false;
+  if (cls > 0xffffffffu || cls2 > 0xffffffffu)
+    return false;
+  *e = TraceEvent{TraceOp(op), 0, ClassId(cls), obj, arg, pc, ClassId(cls2)};
+  return true;
+}
+} // namespace trace_detail
+
+inline bool TraceDecoder::read_event(const uint8_t *p, size_t n, size_t *pos, TraceEvent *e,
+                                     uint64_t *dt) {
+  using trace_detail::prefix_varint_unchecked;
+  // A record takes at most 1 + 6 * 9 bytes: far from the end of the chunk
+  // no field needs its own bounds check.
+  if (__builtin_expect(n - *pos >= 64, 1)) {
+    size_t at = *pos;
+    uint8_t op = p[at++];
+    if (op == 0 || op >= uint8_t(TraceOp::Count_))
+      return false;
+    uint64_t cls = prefix_varint_unchecked(p, &at);
+    uint64_t obj = prefix_varint_unchecked(p, &at);
+    uint64_t arg = prefix_varint_unchecked(p, &at);
+    uint64_t pc = prefix_varint_unchecked(p, &at);
+    *dt = prefix_varint_unchecked(p, &at);
+    uint64_t cls2 = TraceOp(op) == TraceOp::Await ? prefix_varint_unchecked(p, &at) : 0;
+    if ((cls | cls2) > 0xffffffffu)
+      return false;
+    *pos = at;
+    *e = TraceEvent{TraceOp(op), 0, ClassId(cls), obj, arg, pc, ClassId(cls2)};
+    return true;
+  }
+  return trace_detail::read_event_with<trace_detail::get_prefix_varint>(p, n, pos, e, dt);
+}
+
+inline bool TraceDecoder::read_event_v1(const uint8_t *p, size_t n, size_t *pos, TraceEvent *e,
+                                        uint64_t *dt) {
+  return trace_detail::read_event_with<trace_detail::get_varint>(p, n, pos, e, dt);
+}
 
 } // namespace fencedep

@@ -32,11 +32,16 @@ struct ReplayStats {
 };
 
 // A trace's class ids to the engine's: the runtime numbers classes densely
-// from 1, so a vector serves them (one load per event); anything above that
-// range (a corrupt or foreign trace) goes to a map.
+// from 1, so a vector serves them; anything above that range (a corrupt or
+// foreign trace) goes to a map. A process replayed into a fresh engine
+// usually gets its classes in the same order, engine id = trace id + a
+// constant: while that holds no table is read at all (the table is as
+// large as the class count and each event picks a random entry of it).
 class TraceClassMap {
 public:
   ClassId get(ClassId id) const {
+    if (affine_ && id - affine_from_ < span_)
+      return id + delta_;
     if (id < dense_.size())
       return dense_[id];
     auto it = sparse_.find(id);
@@ -48,15 +53,34 @@ public:
         dense_.resize(size_t(id) * 2 + 16 < kDenseLimit ? size_t(id) * 2 + 16 : kDenseLimit,
                       kNoClass);
       dense_[id] = engine_id;
+      track_affine(id, engine_id);
       return;
     }
     sparse_[id] = engine_id;
   }
 
 private:
+  // Affine while the ids set so far are exactly affine_from_ and the
+  // span_ - 1 after it, all with one delta.
+  void track_affine(ClassId id, ClassId engine_id) {
+    if (!affine_)
+      return;
+    if (span_ == 0) {
+      affine_from_ = id;
+      span_ = 1;
+      delta_ = engine_id - id;
+      return;
+    }
+    if (id == affine_from_ + span_ && engine_id == id + delta_)
+      ++span_;
+    else if (!(id - affine_from_ < span_ && engine_id == id + delta_))
+      affine_ = false;
+  }
   static constexpr size_t kDenseLimit = 1u << 22;
   std::vector<ClassId> dense_;
   std::unordered_map<ClassId, ClassId> sparse_;
+  bool affine_ = true;
+  ClassId affine_from_ = 0, span_ = 0, delta_ = 0;
 };
 
 class TraceReplayer {
@@ -87,7 +111,7 @@ private:
   };
   Run run_for(uint32_t pid, const Run &previous);
   void replay_events(Run &run, uint32_t tid, const uint8_t *p, size_t n, size_t chunk_at,
-                     ReplayStats &st);
+                     uint32_t version, ReplayStats &st);
   void observe(const Run &run, uint32_t tid, uint64_t ts, const TraceEvent &e, ClassId c,
                uint64_t obj, uint64_t salt);
   ThreadState &thread(const Run &run, uint32_t tid);
