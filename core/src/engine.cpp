@@ -153,9 +153,14 @@ void Engine::add_edges_from_held(ThreadState &t, ClassId to, EdgeKind kind, bool
     } else {
       uint64_t key;
       // The common case, checked here without a call: a known nesting.
-      if (edge_cache_slot(t, h.cls, to, dep_type(h.read, read), &key) != key) {
-        EdgeKind k = h.role == HeldRole::Section ? EdgeKind::Section : kind;
-        add_edge(t, h.cls, to, k, h.read, read, h.pc, st);
+      uint64_t &slot = edge_cache_slot(t, h.cls, to, dep_type(h.read, read), &key);
+      if (slot != key) {
+        if (uint64_t *shared = shared_edge_slot(key); shared && *shared == key) {
+          slot = key; // known to another replayed thread
+        } else {
+          EdgeKind k = h.role == HeldRole::Section ? EdgeKind::Section : kind;
+          add_edge(t, h.cls, to, k, h.read, read, h.pc, st);
+        }
       }
     }
     if (!h.is_try && h.role != HeldRole::Section)

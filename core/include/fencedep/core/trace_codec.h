@@ -113,18 +113,25 @@ bool get_prefix_varint_slow(const uint8_t *p, size_t n, size_t *pos, uint64_t *v
 // first byte, k, give the length: k < 8 is k + 1 bytes holding a value of
 // 7(k + 1) bits above the k + 1 length bits; a first byte 0xff is followed
 // by the value's eight bytes. While nine bytes remain: one load, no loop.
+// Value bits plus length bits of a prefix varint of 1..8 bytes.
+inline constexpr uint64_t kPrefixVarintMask[9] = {
+    0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffffull, 0xffffffffffffull,
+    0xffffffffffffffull, ~0ull};
+
 inline __attribute__((always_inline)) uint64_t prefix_varint_unchecked(const uint8_t *p,
                                                                        size_t *pos) {
   uint64_t w;
   memcpy(&w, p + *pos, 8);
-  unsigned len = unsigned(__builtin_ctz((~unsigned(w) & 0xffu) | 0x100u)) + 1;
+  // The first byte has a zero bit unless it is 0xff: then its trailing ones
+  // are the whole word's.
+  unsigned len = unsigned(__builtin_ctzll(~w | 0x100)) + 1;
   if (__builtin_expect(len == 9, 0)) {
     memcpy(&w, p + *pos + 1, 8);
     *pos += 9;
     return w;
   }
   *pos += len;
-  return (w << (64 - 8 * len)) >> (64 - 7 * len);
+  return (w & kPrefixVarintMask[len]) >> len;
 }
 
 inline __attribute__((always_inline)) bool get_prefix_varint(const uint8_t *p, size_t n,
