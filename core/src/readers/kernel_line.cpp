@@ -38,29 +38,44 @@ size_t find_cpu_column(std::string_view s) {
   return std::string_view::npos;
 }
 
-// "SECS.FRAC" or a plain counter, into nanoseconds.
+// "SECS.FRAC" or a plain counter, into nanoseconds. One pass: every line
+// has one.
 bool parse_timestamp(std::string_view s, uint64_t *ns) {
-  size_t dot = s.find('.');
-  uint64_t secs, frac = 0;
-  if (dot == std::string_view::npos)
+  size_t i = 0, n = s.size();
+  while (i < n && is_digit(s[i]))
+    ++i;
+  if (i == n)
     return parse_dec(s, ns); // trace_clock=counter and friends: raw ticks
-  if (!parse_dec(s.substr(0, dot), &secs) || secs > 18000000000ull)
+  if (i == 0 || i > 11 || s[i] != '.')
     return false;
-  std::string_view f = s.substr(dot + 1);
-  if (f.empty() || f.size() > 9 || !parse_dec(f, &frac))
+  uint64_t secs = 0;
+  for (size_t k = 0; k < i; ++k)
+    secs = secs * 10 + uint64_t(s[k] - '0');
+  if (secs > 18000000000ull)
     return false;
-  for (size_t k = f.size(); k < 9; ++k)
+  size_t f0 = ++i;
+  uint64_t frac = 0;
+  while (i < n && is_digit(s[i]))
+    frac = frac * 10 + uint64_t(s[i++] - '0');
+  size_t digits = i - f0;
+  if (i != n || digits == 0 || digits > 9)
+    return false;
+  for (size_t k = digits; k < 9; ++k)
     frac *= 10;
   *ns = secs * 1000000000ull + frac;
   return true;
 }
 
+// The next space-separated token; `rest` keeps what follows it.
 std::string_view next_token(std::string_view &rest) {
-  rest = trim(rest);
-  size_t sp = rest.find(' ');
-  std::string_view tok = rest.substr(0, sp);
-  rest = sp == std::string_view::npos ? std::string_view() : rest.substr(sp);
-  return tok;
+  const char *p = rest.data(), *end = p + rest.size();
+  while (p < end && (*p == ' ' || *p == '\t'))
+    ++p;
+  const char *t = p;
+  while (p < end && *p != ' ')
+    ++p;
+  rest = std::string_view(p, size_t(end - p));
+  return std::string_view(t, size_t(p - t));
 }
 
 // Lines that are not events: trace headers of the three tools.

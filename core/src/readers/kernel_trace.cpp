@@ -166,7 +166,7 @@ private:
     ClassId cls = kNoClass;
   };
   std::vector<LockCacheEntry> lock_cache_ = std::vector<LockCacheEntry>(1u << 14);
-  ClassId lock_class(uint64_t ptr, std::string_view name, uint32_t flags);
+  ClassId lock_class(uint64_t ptr, std::string_view name);
   std::unordered_map<uint64_t, FenceTimeline> timelines_; // fence context -> class
   std::vector<uint8_t> cpu_in_irq_;
   // Up to 6.16 the scheduler names jobs by ring + id and fences by pointer.
@@ -357,26 +357,26 @@ bool KernelReader::lock(Ev ev, ModelEvent &e, Task &task, std::string_view f, ui
     emit(e);
     return true;
   }
-  // Locks on memory-management paths (the LR rules' "mm" tag).
-  uint32_t flags = 0;
-  if (name.find("mmap_lock") != name.npos || name.find("mmap_sem") != name.npos ||
-      name.find("i_mmap") != name.npos)
-    flags = kClassMm;
   // One class per lockdep name whatever the mode: read and write holds of
   // an rwsem are the same lock.
-  e.cls = lock_class(ptr, name, flags);
+  e.cls = lock_class(ptr, name);
   e.op = ModelOp::Acquire;
   emit(e);
   return true;
 }
 
-ClassId KernelReader::lock_class(uint64_t ptr, std::string_view name, uint32_t flags) {
+ClassId KernelReader::lock_class(uint64_t ptr, std::string_view name) {
   LockCacheEntry &slot = lock_cache_[mix64(ptr) & (lock_cache_.size() - 1)];
   if (slot.ptr == ptr && slot.cls != kNoClass) {
     const char *known = ctx_.engine->classes().info(slot.cls).name;
     if (known && std::strncmp(known, name.data(), name.size()) == 0 && known[name.size()] == 0)
       return slot.cls;
   }
+  // Locks on memory-management paths (the LR rules' "mm" tag).
+  uint32_t flags = 0;
+  if (name.find("mmap_lock") != name.npos || name.find("mmap_sem") != name.npos ||
+      name.find("i_mmap") != name.npos)
+    flags = kClassMm;
   ClassId c = names_.get(ClassKind::UserLock, name, flags);
   slot.ptr = ptr;
   slot.cls = c;

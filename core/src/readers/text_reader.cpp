@@ -34,11 +34,17 @@ bool parse_dec(std::string_view s, uint64_t *out) {
   if (s.empty() || s.size() > 20)
     return false;
   uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9')
+  // Nineteen digits cannot overflow: only the twentieth needs the check.
+  size_t fast = s.size() < 20 ? s.size() : 19;
+  for (size_t i = 0; i < fast; ++i) {
+    unsigned d = unsigned(s[i]) - '0';
+    if (d > 9)
       return false;
-    uint64_t d = uint64_t(c - '0');
-    if (v > (~0ull - d) / 10)
+    v = v * 10 + d;
+  }
+  if (fast < s.size()) {
+    unsigned d = unsigned(s[19]) - '0';
+    if (d > 9 || v > (~0ull - d) / 10)
       return false;
     v = v * 10 + d;
   }
@@ -46,24 +52,35 @@ bool parse_dec(std::string_view s, uint64_t *out) {
   return true;
 }
 
+namespace {
+// Hex digit values, 0xff for anything else: one load per character.
+struct HexTable {
+  uint8_t v[256];
+  constexpr HexTable() : v() {
+    for (unsigned c = 0; c < 256; ++c)
+      v[c] = c >= '0' && c <= '9'   ? uint8_t(c - '0')
+             : c >= 'a' && c <= 'f' ? uint8_t(c - 'a' + 10)
+             : c >= 'A' && c <= 'F' ? uint8_t(c - 'A' + 10)
+                                    : 0xff;
+  }
+};
+constexpr HexTable kHex;
+} // namespace
+
 bool parse_hex(std::string_view s, uint64_t *out) {
   if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
     s.remove_prefix(2);
   if (s.empty() || s.size() > 16)
     return false;
   uint64_t v = 0;
+  unsigned bad = 0;
   for (char c : s) {
-    unsigned d;
-    if (c >= '0' && c <= '9')
-      d = unsigned(c - '0');
-    else if (c >= 'a' && c <= 'f')
-      d = unsigned(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F')
-      d = unsigned(c - 'A' + 10);
-    else
-      return false;
-    v = (v << 4) | d;
+    uint8_t d = kHex.v[uint8_t(c)];
+    bad |= d;
+    v = (v << 4) | (d & 0xf);
   }
+  if (bad & 0xf0)
+    return false;
   *out = v;
   return true;
 }

@@ -105,6 +105,33 @@ TEST(Numbers, ParseRejectsOverflowAndJunk) {
   EXPECT_TRUE(parse_dec("18446744073709551615", &v));
   EXPECT_FALSE(parse_dec("18446744073709551616", &v));
   EXPECT_FALSE(parse_dec("-1", &v));
+  EXPECT_TRUE(parse_hex("DeadBeef", &v));
+  EXPECT_EQ(v, 0xdeadbeefu);
+  for (const char *junk : {"12 4", "ffff88810000:c00", "ffff8881000 2c00", "f/", "F@", "x1"})
+    EXPECT_FALSE(parse_hex(junk, &v)) << junk;
+  EXPECT_TRUE(parse_dec("9999999999999999999", &v)); // nineteen digits: no check needed
+  EXPECT_EQ(v, 9999999999999999999ull);
+  EXPECT_TRUE(parse_dec("10000000000000000000", &v));
+  EXPECT_EQ(v, 10000000000000000000ull);
+  EXPECT_FALSE(parse_dec("99999999999999999999", &v));
+  EXPECT_FALSE(parse_dec("1844674407370955161x", &v));
+  EXPECT_FALSE(parse_dec("123456789012345678901", &v));
+}
+
+TEST(KernelLine, TimestampsOfEveryShape) {
+  const char *head = "  kworker/0:1-42     [001] .... ";
+  auto ts = [&](const char *stamp) {
+    return parse_ok(std::string(head) + stamp + ": lock_release: 0x1 a").ts_ns;
+  };
+  EXPECT_EQ(ts("0.000001"), 1000u);
+  EXPECT_EQ(ts("17999999999.999999999"), 17999999999999999999ull);
+  EXPECT_EQ(ts("5.1"), 5100000000u);
+  EXPECT_EQ(ts("123456789012345"), 123456789012345u); // trace_clock=counter
+  for (const char *bad : {"18000000001.0", "123456789012.5", ".5", "5.", "5.1234567890", "5.1.2",
+                          "5,1", "5.x"})
+    EXPECT_EQ(parse_error(std::string(head) + bad + ": lock_release: 0x1 a"),
+              "expected a timestamp 'SECONDS.FRACTION:'")
+        << bad;
 }
 
 // Records what a reader produces.
