@@ -108,6 +108,32 @@ bool measure(const std::string &path, Result *r) {
   return true;
 }
 
+// A fixed workload measured before and after the traces: arithmetic,
+// branches and random reads of a 64 MiB table, as the analysis mixes them.
+// The machines are shared and their speed drifts by tens of percent within
+// minutes; this says how fast the machine was during the run, so figures of
+// different runs can be compared.
+double reference_ns_per_step() {
+  constexpr size_t kWords = size_t(8) << 20; // 64 MiB
+  constexpr uint64_t kSteps = 20'000'000;
+  std::vector<uint64_t> table(kWords);
+  for (size_t i = 0; i < kWords; ++i)
+    table[i] = i * 0x9e3779b97f4a7c15ull;
+  uint64_t s = 88172645463325252ull, acc = 0;
+  double c0 = cpu_now();
+  for (uint64_t i = 0; i < kSteps; ++i) {
+    s ^= s << 13;
+    s ^= s >> 7;
+    s ^= s << 17;
+    uint64_t v = (i & 7) == 0 ? table[s & (kWords - 1)] : table[(acc + i) & 1023];
+    acc += (v & 1) ? v >> 3 : v * 3;
+  }
+  double t = cpu_now() - c0;
+  if (acc == 42) // keeps the loop
+    std::printf(" ");
+  return t / double(kSteps) * 1e9;
+}
+
 void print_row(const char *format, const Result &r) {
   std::printf("%-7s %12llu %9.1f %8.3f %9.3f %9.3f %8.2f %7.1fx %8.3f %9u %8u %7zu\n", format,
               static_cast<unsigned long long>(r.events), double(r.bytes) / (1 << 20), r.cat,
@@ -162,6 +188,7 @@ int main(int argc, char **argv) {
   std::printf("%-7s %12s %9s %8s %9s %9s %8s %8s %8s %9s %8s %7s\n", "format", "events", "MiB",
               "cat s", "read cpu", "read wall", "Mev/s", "vs cat", "search s", "edges", "classes",
               "reports");
+  double ref_before = reference_ns_per_step();
   int status = 0;
   for (int kind = 0; kind < 2; ++kind) {
     const std::vector<uint64_t> &sizes = kind == 0 ? native : kernel;
@@ -194,7 +221,10 @@ int main(int argc, char **argv) {
                   name, size, b.read / a.read, (b.read / a.read) / size, a.search, b.search);
     }
   }
-  std::printf("\ntargets: native >= 20 Mev/s per core; kernel text >= 3 M lines/s; "
+  std::printf("\nmachine reference (fixed arithmetic + random 64 MiB reads, lower is faster): "
+              "%.2f ns/step before, %.2f ns/step after\n",
+              ref_before, reference_ns_per_step());
+  std::printf("targets: native >= 20 Mev/s per core; kernel text >= 3 M lines/s; "
               "cycle search on 1e6 edges < 1 s; per-event cost flat as size grows\n");
   return status;
 }
