@@ -59,40 +59,40 @@ static size_t varint_size(uint64_t v) {
   return n;
 }
 
-static size_t prefix_varint_size(uint64_t v) {
-  size_t bits = v ? size_t(64 - __builtin_clzll(v)) : 1;
-  return bits > 56 ? 9 : (bits + 6) / 7;
+// Bytes a packed field needs: 0 for 0.
+static unsigned packed_size(uint64_t v) {
+  return v ? unsigned(8 - __builtin_clzll(v) / 8) : 0;
 }
 
-static void put_prefix_varint(uint8_t *out, size_t *pos, uint64_t v) {
-  size_t len = prefix_varint_size(v);
-  if (len == 9) {
-    out[(*pos)++] = 0xff;
-    put_u64(out + *pos, v);
-    *pos += 8;
-    return;
-  }
-  uint64_t w = (v << len) | ((uint64_t(1) << (len - 1)) - 1);
-  for (size_t i = 0; i < len; ++i)
-    out[(*pos)++] = uint8_t(w >> (8 * i));
+static void put_packed(uint8_t *out, size_t *pos, uint64_t v, unsigned len) {
+  for (unsigned i = 0; i < len; ++i)
+    out[(*pos)++] = uint8_t(v >> (8 * i));
 }
 
-bool trace_detail::get_prefix_varint_slow(const uint8_t *p, size_t n, size_t *pos, uint64_t *v) {
-  if (*pos >= n)
+bool trace_detail::read_packed_event_slow(const uint8_t *p, size_t n, size_t *pos, TraceEvent *e,
+                                          uint64_t *dt) {
+  if (n - *pos < 4)
     return false;
-  uint8_t b0 = p[*pos];
-  size_t len = size_t(__builtin_ctz((~unsigned(b0) & 0xffu) | 0x100u)) + 1;
-  if (len > n - *pos)
+  const uint8_t *r = p + *pos;
+  unsigned op = r[0];
+  unsigned b1 = r[1], b2 = r[2], b3 = r[3];
+  unsigned len[6] = {b1 & 15u, b1 >> 4, b2 & 15u, b2 >> 4, b3 & 15u, b3 >> 4};
+  if (op == 0 || op >= unsigned(TraceOp::Count_) || len[0] > 4 || len[1] > 8 || len[2] > 8 ||
+      len[3] > 8 || len[4] > 8 || len[5] > (TraceOp(op) == TraceOp::Await ? 4u : 0u))
     return false;
-  if (len == 9) {
-    *v = get_u64(p + *pos + 1);
-  } else {
-    uint64_t w = 0;
-    for (size_t i = 0; i < len; ++i)
-      w |= uint64_t(p[*pos + i]) << (8 * i);
-    *v = w >> len;
+  size_t at = 4;
+  uint64_t v[6];
+  for (int f = 0; f < 6; ++f) {
+    if (len[f] > n - *pos - at)
+      return false;
+    v[f] = 0;
+    for (unsigned i = 0; i < len[f]; ++i)
+      v[f] |= uint64_t(r[at + i]) << (8 * i);
+    at += len[f];
   }
-  *pos += len;
+  *dt = v[4];
+  *e = TraceEvent{TraceOp(op), 0, ClassId(v[0]), v[1], v[2], v[3], ClassId(v[5])};
+  *pos += at;
   return true;
 }
 
@@ -124,21 +124,36 @@ bool trace_detail::get_varint_slow(const uint8_t *p, size_t n, size_t *pos, uint
 bool encode_event(uint8_t *out, size_t cap, size_t *pos, const TraceEvent &e, uint64_t dt,
                   uint32_t version) {
   bool two = e.op == TraceOp::Await;
-  bool v1 = version == 1;
-  auto size = [v1](uint64_t v) { return v1 ? varint_size(v) : prefix_varint_size(v); };
-  size_t need = 1 + size(e.cls) + size(e.object) + size(e.arg) + size(e.pc) + size(dt) +
-                (two ? size(e.cls2) : 0);
+  if (version == 1) {
+    size_t need = 1 + varint_size(e.cls) + varint_size(e.object) + varint_size(e.arg) +
+                  varint_size(e.pc) + varint_size(dt) + (two ? varint_size(e.cls2) : 0);
+    if (*pos + need > cap)
+      return false;
+    out[(*pos)++] = uint8_t(e.op);
+    put_varint(out, pos, e.cls);
+    put_varint(out, pos, e.object);
+    put_varint(out, pos, e.arg);
+    put_varint(out, pos, e.pc);
+    put_varint(out, pos, dt);
+    if (two)
+      put_varint(out, pos, e.cls2);
+    return true;
+  }
+  unsigned len[6] = {packed_size(e.cls), packed_size(e.object), packed_size(e.arg),
+                     packed_size(e.pc),  packed_size(dt),       two ? packed_size(e.cls2) : 0};
+  size_t need = 4 + len[0] + len[1] + len[2] + len[3] + len[4] + len[5];
   if (*pos + need > cap)
     return false;
-  auto put = v1 ? put_varint : put_prefix_varint;
   out[(*pos)++] = uint8_t(e.op);
-  put(out, pos, e.cls);
-  put(out, pos, e.object);
-  put(out, pos, e.arg);
-  put(out, pos, e.pc);
-  put(out, pos, dt);
-  if (two)
-    put(out, pos, e.cls2);
+  out[(*pos)++] = uint8_t(len[0] | len[1] << 4);
+  out[(*pos)++] = uint8_t(len[2] | len[3] << 4);
+  out[(*pos)++] = uint8_t(len[4] | len[5] << 4);
+  put_packed(out, pos, e.cls, len[0]);
+  put_packed(out, pos, e.object, len[1]);
+  put_packed(out, pos, e.arg, len[2]);
+  put_packed(out, pos, e.pc, len[3]);
+  put_packed(out, pos, dt, len[4]);
+  put_packed(out, pos, e.cls2, len[5]);
   return true;
 }
 

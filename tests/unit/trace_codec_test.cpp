@@ -54,41 +54,52 @@ TEST(TraceCodec, EncodeEventDoesNotOverrun) {
   EXPECT_EQ(pos, 0u);
   TraceEvent small = ev(TraceOp::Release, 1, 2, 0, 3);
   EXPECT_TRUE(encode_event(buf, sizeof buf, &pos, small, 0));
-  EXPECT_EQ(pos, 6u); // op + five one-byte varints
+  EXPECT_EQ(pos, 7u); // op, field lengths, three one-byte fields, two empty ones
   EXPECT_FALSE(encode_event(buf, sizeof buf, &pos, small, 0));
-  EXPECT_EQ(pos, 6u);
+  EXPECT_EQ(pos, 7u);
 }
 
+// Packed records (version 2): op, the six fields' byte lengths, the fields.
 TEST(TraceCodec, BadEventsAreRejected) {
-  uint8_t zero_op[] = {0, 1, 1, 1, 1, 1};
-  uint8_t high_op[] = {uint8_t(TraceOp::Count_), 1, 1, 1, 1, 1};
-  uint8_t cut[] = {uint8_t(TraceOp::Acquire), 1, 0x80};           // varint cut short
-  uint8_t await_cut[] = {uint8_t(TraceOp::Await), 1, 1, 1, 1, 1}; // no cls2
-  // A class id above 32 bits (2^33 in five bytes: four length bits set).
-  uint8_t wide[] = {uint8_t(TraceOp::Acquire), 0x0f, 0, 0, 0, 0x40, 2, 2, 2, 2};
-  // A length beyond the record's bytes.
-  uint8_t long_len[] = {uint8_t(TraceOp::Acquire), 0x7f, 0, 0, 0};
+  const uint8_t A = uint8_t(TraceOp::Acquire);
+  std::vector<std::vector<uint8_t>> bad = {
+      {0, 0x11, 0x11, 0x01, 1, 2, 3, 4, 5},                        // op 0
+      {uint8_t(TraceOp::Count_), 0x11, 0x11, 0x01, 1, 2, 3, 4, 5}, // op past the last
+      {A, 0x11, 0x11, 0x01, 1, 2, 3},                              // fields cut short
+      {A, 0x11},                                                   // header cut short
+      {A, 0x15, 0x11, 0x01, 1, 1, 1, 1, 1, 2, 3, 4},               // class id of 5 bytes
+      {A, 0x91, 0x11, 0x01, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},   // object of 9 bytes
+      {A, 0x11, 0x11, 0x11, 1, 2, 3, 4, 5, 6},                     // cls2 outside an await
+      {uint8_t(TraceOp::Await), 0x11, 0x11, 0x51, 1, 2, 3, 4, 5, 1, 2, 3, 4, 5}, // cls2 of 5
+  };
   TraceEvent e;
   uint64_t dt;
-  for (auto [p, n] : {std::pair<const uint8_t *, size_t>{zero_op, sizeof zero_op},
-                      {high_op, sizeof high_op},
-                      {cut, sizeof cut},
-                      {await_cut, sizeof await_cut},
-                      {wide, sizeof wide},
-                      {long_len, sizeof long_len}}) {
-    size_t pos = 0;
-    EXPECT_FALSE(TraceDecoder::read_event(p, n, &pos, &e, &dt)) << unsigned(p[0]);
-  }
+  for (const auto &b : bad)
+    for (size_t pad : {size_t(0), size_t(64)}) {
+      // Far from the end of a chunk (fast path) and at its end (checked path).
+      std::vector<uint8_t> buf = b;
+      buf.resize(b.size() + pad, 0);
+      size_t pos = 0;
+      bool cut = b.size() < 4 || &b == &bad[2];
+      if (cut && pad)
+        continue; // with more bytes behind it the record is whole
+      EXPECT_FALSE(TraceDecoder::read_event(buf.data(), buf.size(), &pos, &e, &dt))
+          << unsigned(b[0]) << " " << unsigned(b[1]) << " pad " << pad;
+    }
   // Version 1 (LEB128): a class id above 32 bits.
   uint8_t wide_v1[] = {uint8_t(TraceOp::Acquire), 0x80, 0x80, 0x80, 0x80, 0x10, 1, 1, 1, 1};
   size_t pos = 0;
   EXPECT_FALSE(TraceDecoder::read_event_v1(wide_v1, sizeof wide_v1, &pos, &e, &dt));
-  // Prefix varints: one byte holds 7 bits, 0xff starts a raw eight-byte value.
-  uint8_t one[] = {uint8_t(TraceOp::Release), 0xfe, 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0};
+  // A packed record read field by field: zero-length fields are 0.
+  uint8_t one[] = {uint8_t(TraceOp::Release), 0x81, 0x00, 0x01, 0x7f, 1, 2, 3, 4, 5, 6, 7, 8, 0x28};
   pos = 0;
   ASSERT_TRUE(TraceDecoder::read_event(one, sizeof one, &pos, &e, &dt));
+  EXPECT_EQ(e.op, TraceOp::Release);
   EXPECT_EQ(e.cls, 127u);
   EXPECT_EQ(e.object, 0x0807060504030201ull);
+  EXPECT_EQ(e.arg, 0u);
+  EXPECT_EQ(e.pc, 0u);
+  EXPECT_EQ(dt, 0x28u);
   EXPECT_EQ(pos, sizeof one);
 }
 
@@ -288,9 +299,9 @@ TEST(TraceCodec, Version1TracesStillRead) {
   EXPECT_STREQ(d0.error(), "unsupported trace version");
 }
 
-// Varints of every length, in both record layouts, in the middle of a
+// Fields of every length, in both record layouts, in the middle of a
 // payload (decoded a word at a time) and in its last bytes (byte by byte).
-TEST(TraceCodec, VarintsOfEveryLength) {
+TEST(TraceCodec, FieldsOfEveryLength) {
   for (uint32_t version : {1u, 2u}) {
     SCOPED_TRACE(version);
     std::vector<uint64_t> values;

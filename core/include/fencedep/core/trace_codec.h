@@ -12,9 +12,10 @@ namespace fencedep {
 
 inline constexpr char kTraceMagic[8] = {'F', 'E', 'N', 'C', 'E', 'D', 'E', 'P'};
 // Version 2: chunk checksums are XXH3 instead of FNV-1a (a multiply per
-// byte), and event records use prefix varints instead of LEB128 (a length
-// read from the first byte instead of a branch per byte). Version 1 traces
-// stay readable.
+// byte), and event records are packed: the op and every field's byte length
+// in one 4-byte header, then the fields, so that a reader finds all of them
+// at once instead of walking LEB128 bytes one field after the other.
+// Version 1 traces stay readable.
 inline constexpr uint32_t kTraceVersion = 2;
 inline constexpr uint32_t kOldestTraceVersion = 1;
 inline constexpr uint32_t kChunkMagic = 0x4b4e4843; // "CHNK"
@@ -107,49 +108,15 @@ inline __attribute__((always_inline)) bool get_varint(const uint8_t *p, size_t n
     return true;
   return get_varint_slow(p, n, pos, v);
 }
-bool get_prefix_varint_slow(const uint8_t *p, size_t n, size_t *pos, uint64_t *v);
+// Low `n` bytes, n = 0..8.
+inline constexpr uint64_t kByteMask[9] = {0,          0xff,           0xffff,
+                                          0xffffff,   0xffffffff,     0xffffffffffull,
+                                          0xffffffffffffull, 0xffffffffffffffull, ~0ull};
 
-// Prefix varint (event records of version 2): the trailing one bits of the
-// first byte, k, give the length: k < 8 is k + 1 bytes holding a value of
-// 7(k + 1) bits above the k + 1 length bits; a first byte 0xff is followed
-// by the value's eight bytes. While nine bytes remain: one load, no loop.
-// Value bits plus length bits of a prefix varint of 1..8 bytes.
-inline constexpr uint64_t kPrefixVarintMask[9] = {
-    0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffffull, 0xffffffffffffull,
-    0xffffffffffffffull, ~0ull};
-
-inline __attribute__((always_inline)) uint64_t prefix_varint_unchecked(const uint8_t *p,
-                                                                       size_t *pos) {
-  uint64_t w;
-  memcpy(&w, p + *pos, 8);
-  // The first byte has a zero bit unless it is 0xff: then its trailing ones
-  // are the whole word's.
-  unsigned len = unsigned(__builtin_ctzll(~w | 0x100)) + 1;
-  if (__builtin_expect(len == 9, 0)) {
-    memcpy(&w, p + *pos + 1, 8);
-    *pos += 9;
-    return w;
-  }
-  *pos += len;
-  return (w & kPrefixVarintMask[len]) >> len;
-}
-
-inline __attribute__((always_inline)) bool get_prefix_varint(const uint8_t *p, size_t n,
-                                                              size_t *pos, uint64_t *v) {
-  if (__builtin_expect(n - *pos < 9, 0))
-    return get_prefix_varint_slow(p, n, pos, v);
-  uint64_t w;
-  memcpy(&w, p + *pos, 8);
-  unsigned len = unsigned(__builtin_ctz((~unsigned(w) & 0xffu) | 0x100u)) + 1;
-  if (__builtin_expect(len == 9, 0)) {
-    memcpy(v, p + *pos + 1, 8);
-    *pos += 9;
-    return true;
-  }
-  *v = (w << (64 - 8 * len)) >> (64 - 7 * len);
-  *pos += len;
-  return true;
-}
+// Packed event record (version 2): op, then byte lengths of cls | obj << 4,
+// arg | pc << 4, dt | cls2 << 4, then each field's low bytes, little-endian.
+// Class ids take at most 4 bytes, other fields 8; cls2 only in awaits.
+bool read_packed_event_slow(const uint8_t *p, size_t n, size_t *pos, TraceEvent *e, uint64_t *dt);
 } // namespace trace_detail
 
 // Pull decoder over an in-memory trace.
@@ -169,8 +136,8 @@ public:
   size_t consumed() const { return pos_; }
 
   // Record decoders over a chunk payload. read_event (the current
-  // version's layout) and read_event_v1 are inline: replay decodes tens of
-  // millions of records.
+  // version's packed layout) and read_event_v1 (LEB128) are inline: replay
+  // decodes tens of millions of records.
   static inline __attribute__((always_inline)) bool read_event(const uint8_t *p, size_t n,
                                                                 size_t *pos, TraceEvent *e,
                                                                 uint64_t *dt);
@@ -220,27 +187,39 @@ inline __attribute__((always_inline)) bool read_event_with(const uint8_t *p, siz
 
 inline bool TraceDecoder::read_event(const uint8_t *p, size_t n, size_t *pos, TraceEvent *e,
                                      uint64_t *dt) {
-  using trace_detail::prefix_varint_unchecked;
-  // A record takes at most 1 + 6 * 9 bytes: far from the end of the chunk
-  // no field needs its own bounds check.
+  using trace_detail::kByteMask;
+  // A record takes at most 4 + 4 + 4 * 8 + 4 bytes, and the header gives
+  // every field's place: far from the end of the chunk the fields are
+  // loaded in parallel, without bounds checks.
   if (__builtin_expect(n - *pos >= 64, 1)) {
-    size_t at = *pos;
-    uint8_t op = p[at++];
-    if (op == 0 || op >= uint8_t(TraceOp::Count_))
+    const uint8_t *r = p + *pos;
+    uint32_t h;
+    memcpy(&h, r, 4);
+    unsigned op = h & 0xff, lc = (h >> 8) & 15, lo = (h >> 12) & 15, la = (h >> 16) & 15,
+             lp = (h >> 20) & 15, ld = (h >> 24) & 15, lc2 = h >> 28;
+    if (op == 0 || op >= unsigned(TraceOp::Count_) || lc > 4 || lo > 8 || la > 8 || lp > 8 ||
+        ld > 8 || lc2 > (TraceOp(op) == TraceOp::Await ? 4u : 0u))
       return false;
-    uint64_t cls = prefix_varint_unchecked(p, &at);
-    uint64_t obj = prefix_varint_unchecked(p, &at);
-    uint64_t arg = prefix_varint_unchecked(p, &at);
-    uint64_t pc = prefix_varint_unchecked(p, &at);
-    *dt = prefix_varint_unchecked(p, &at);
-    uint64_t cls2 = TraceOp(op) == TraceOp::Await ? prefix_varint_unchecked(p, &at) : 0;
-    if ((cls | cls2) > 0xffffffffu)
-      return false;
-    *pos = at;
-    *e = TraceEvent{TraceOp(op), 0, ClassId(cls), obj, arg, pc, ClassId(cls2)};
+    size_t o1 = 4 + lc, o2 = o1 + lo, o3 = o2 + la, o4 = o3 + lp, o5 = o4 + ld;
+    uint64_t w0, w1, w2, w3, w4, w5;
+    memcpy(&w0, r + 4, 8);
+    memcpy(&w1, r + o1, 8);
+    memcpy(&w2, r + o2, 8);
+    memcpy(&w3, r + o3, 8);
+    memcpy(&w4, r + o4, 8);
+    memcpy(&w5, r + o5, 8);
+    *dt = w4 & kByteMask[ld];
+    *e = TraceEvent{TraceOp(op),
+                    0,
+                    ClassId(w0 & kByteMask[lc]),
+                    w1 & kByteMask[lo],
+                    w2 & kByteMask[la],
+                    w3 & kByteMask[lp],
+                    ClassId(w5 & kByteMask[lc2])};
+    *pos += o5 + lc2;
     return true;
   }
-  return trace_detail::read_event_with<trace_detail::get_prefix_varint>(p, n, pos, e, dt);
+  return trace_detail::read_packed_event_slow(p, n, pos, e, dt);
 }
 
 inline bool TraceDecoder::read_event_v1(const uint8_t *p, size_t n, size_t *pos, TraceEvent *e,
