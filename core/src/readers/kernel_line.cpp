@@ -13,15 +13,15 @@ namespace fencedep {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool is_digit(char c) { return unsigned(c) - '0' < 10; }
 
 bool starts_with(std::string_view s, std::string_view p) {
   return s.size() >= p.size() && s.compare(0, p.size(), p) == 0;
 }
 
 // Position of the "[NNN]" CPU column: a '[' after a space, digits, ']' and
-// then a space or the end. npos when there is none.
-size_t find_cpu_column(std::string_view s) {
+// then a space or the end; *close is the ']'. npos when there is none.
+size_t find_cpu_column(std::string_view s, size_t *close) {
   for (size_t i = 1; i + 2 < s.size(); ++i) {
     const void *open = std::memchr(s.data() + i, '[', s.size() - 2 - i);
     if (!open)
@@ -32,15 +32,17 @@ size_t find_cpu_column(std::string_view s) {
     size_t j = i + 1;
     while (j < s.size() && is_digit(s[j]))
       ++j;
-    if (j < s.size() && s[j] == ']' && (j + 1 == s.size() || s[j + 1] == ' '))
+    if (j < s.size() && s[j] == ']' && (j + 1 == s.size() || s[j + 1] == ' ')) {
+      *close = j;
       return i;
+    }
   }
   return std::string_view::npos;
 }
 
 // "SECS.FRAC" or a plain counter, into nanoseconds. One pass: every line
 // has one.
-bool parse_timestamp(std::string_view s, uint64_t *ns) {
+inline __attribute__((always_inline)) bool parse_timestamp(std::string_view s, uint64_t *ns) {
   size_t i = 0, n = s.size();
   while (i < n && is_digit(s[i]))
     ++i;
@@ -67,7 +69,7 @@ bool parse_timestamp(std::string_view s, uint64_t *ns) {
 }
 
 // The next space-separated token; `rest` keeps what follows it.
-std::string_view next_token(std::string_view &rest) {
+inline __attribute__((always_inline)) std::string_view next_token(std::string_view &rest) {
   const char *p = rest.data(), *end = p + rest.size();
   while (p < end && (*p == ' ' || *p == '\t'))
     ++p;
@@ -105,7 +107,8 @@ KernelLineKind parse_kernel_line(std::string_view line, KernelLine *out, const c
   if (s.empty() || is_header(s))
     return KernelLineKind::Ignored;
   *out = KernelLine{};
-  size_t cpu_at = find_cpu_column(s);
+  size_t close;
+  size_t cpu_at = find_cpu_column(s, &close);
   if (cpu_at == std::string_view::npos) {
     if (parse_lost(s, lost))
       return KernelLineKind::Lost;
@@ -113,7 +116,6 @@ KernelLineKind parse_kernel_line(std::string_view line, KernelLine *out, const c
     return KernelLineKind::Bad;
   }
   uint64_t v;
-  size_t close = s.find(']', cpu_at);
   if (!parse_dec(s.substr(cpu_at + 1, close - cpu_at - 1), &v) || v > 0xffffff) {
     *error = "CPU number out of range";
     return KernelLineKind::Bad;

@@ -8,6 +8,9 @@
 
 #include "fencedep/core/kernel_trace.h"
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 namespace fencedep {
 
 namespace {
@@ -161,12 +164,16 @@ private:
   Task *last_task_ = nullptr;
   // Lock classes by lockdep map address, checked against the name: most
   // lines name a lock seen before, and a pointer hashes faster than a name.
+  // A lock's class is its lockdep name. Per-object locks give one name
+  // many addresses, so the cache is keyed by the name's 64-bit hash (a
+  // collision of two names is a 2^-64 event) and spares the hash-map lookup
+  // of the name on almost every line.
   struct LockCacheEntry {
-    uint64_t ptr = 0;
+    uint64_t name_hash = 0;
     ClassId cls = kNoClass;
   };
-  std::vector<LockCacheEntry> lock_cache_ = std::vector<LockCacheEntry>(1u << 14);
-  ClassId lock_class(uint64_t ptr, std::string_view name);
+  std::vector<LockCacheEntry> lock_cache_ = std::vector<LockCacheEntry>(1u << 15);
+  ClassId lock_class(std::string_view name);
   std::unordered_map<uint64_t, FenceTimeline> timelines_; // fence context -> class
   std::vector<uint8_t> cpu_in_irq_;
   // Up to 6.16 the scheduler names jobs by ring + id and fences by pointer.
@@ -359,26 +366,24 @@ bool KernelReader::lock(Ev ev, ModelEvent &e, Task &task, std::string_view f, ui
   }
   // One class per lockdep name whatever the mode: read and write holds of
   // an rwsem are the same lock.
-  e.cls = lock_class(ptr, name);
+  e.cls = lock_class(name);
   e.op = ModelOp::Acquire;
   emit(e);
   return true;
 }
 
-ClassId KernelReader::lock_class(uint64_t ptr, std::string_view name) {
-  LockCacheEntry &slot = lock_cache_[mix64(ptr) & (lock_cache_.size() - 1)];
-  if (slot.ptr == ptr && slot.cls != kNoClass) {
-    const char *known = ctx_.engine->classes().info(slot.cls).name;
-    if (known && std::strncmp(known, name.data(), name.size()) == 0 && known[name.size()] == 0)
-      return slot.cls;
-  }
+ClassId KernelReader::lock_class(std::string_view name) {
+  uint64_t h = XXH3_64bits(name.data(), name.size());
+  LockCacheEntry &slot = lock_cache_[h & (lock_cache_.size() - 1)];
+  if (slot.name_hash == h && slot.cls != kNoClass)
+    return slot.cls;
   // Locks on memory-management paths (the LR rules' "mm" tag).
   uint32_t flags = 0;
   if (name.find("mmap_lock") != name.npos || name.find("mmap_sem") != name.npos ||
       name.find("i_mmap") != name.npos)
     flags = kClassMm;
   ClassId c = names_.get(ClassKind::UserLock, name, flags);
-  slot.ptr = ptr;
+  slot.name_hash = h;
   slot.cls = c;
   return c;
 }
@@ -586,7 +591,7 @@ ReaderStats KernelReader::run() {
     uint64_t n = cur.number();
     if ((n - 1) % ReaderStats::kIndexStride == 0) {
       st_.line_index.push_back(cur.offset());
-      if (ctx_.progress)
+      if (ctx_.progress && (n - 1) % ReaderStats::kProgressStride == 0)
         ctx_.progress(cur.consumed());
     }
     ++st_.lines;

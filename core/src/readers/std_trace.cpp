@@ -126,7 +126,7 @@ ReaderStats StdReader::run() {
     uint64_t n = cur.number();
     if ((n - 1) % ReaderStats::kIndexStride == 0) {
       st_.line_index.push_back(cur.offset());
-      if (ctx_.progress)
+      if (ctx_.progress && (n - 1) % ReaderStats::kProgressStride == 0)
         ctx_.progress(cur.consumed());
     }
     ++st_.lines;

@@ -31,7 +31,10 @@ struct ReaderContext {
 
 struct ReaderStats {
   static constexpr size_t kMaxErrors = 20;
-  static constexpr uint64_t kIndexStride = 1u << 16;
+  // Every kIndexStride-th line's offset is kept, so that reports can quote
+  // the line of an edge by scanning at most that many lines.
+  static constexpr uint64_t kIndexStride = 1u << 10;
+  static constexpr uint64_t kProgressStride = 1u << 16; // lines between progress calls
 
   uint64_t lines = 0;
   uint64_t events = 0;         // event lines understood
