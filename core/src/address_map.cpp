@@ -15,6 +15,15 @@ bool AddressMap::init(size_t capacity_pow2) {
   return true;
 }
 
+static uint64_t normalize(uint64_t key) {
+  // 0 and ~0 are reserved markers; remap them.
+  if (key == 0)
+    return 0x9e3779b97f4a7c15ULL;
+  if (key == ~0ull)
+    return 0x7f4a7c159e3779b9ULL;
+  return key;
+}
+
 bool AddressMap::find(uint64_t key, uint64_t *value) const {
   if (!slots_)
     return false;

@@ -90,20 +90,15 @@ bool Engine::add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, b
   uint8_t type = dep_type(src_read, dst_read);
   uint64_t ckey;
   uint64_t &slot = edge_cache_slot(t, from, to, type, &ckey);
-  if (slot == ckey)
+  if (edge_cached(slot, ckey))
     return false;
-  uint64_t *shared = shared_edge_slot(ckey);
-  if (shared && *shared == ckey) {
-    slot = ckey;
-    return false;
-  }
   if (EdgeId known = graph_.find_edge(from, to)) {
     const EdgeInfo &ke = graph_.edge(known);
     // Types only grow and gates only narrow: a cached edge stays valid.
     if ((ke.types.load(std::memory_order_relaxed) & type) &&
         ke.ngates.load(std::memory_order_relaxed) == 0) {
       slot = ckey;
-      if (shared)
+      if (uint64_t *shared = shared_edge_slot(ckey))
         *shared = ckey;
       return false;
     }
@@ -153,14 +148,9 @@ void Engine::add_edges_from_held(ThreadState &t, ClassId to, EdgeKind kind, bool
     } else {
       uint64_t key;
       // The common case, checked here without a call: a known nesting.
-      uint64_t &slot = edge_cache_slot(t, h.cls, to, dep_type(h.read, read), &key);
-      if (slot != key) {
-        if (uint64_t *shared = shared_edge_slot(key); shared && *shared == key) {
-          slot = key; // known to another replayed thread
-        } else {
-          EdgeKind k = h.role == HeldRole::Section ? EdgeKind::Section : kind;
-          add_edge(t, h.cls, to, k, h.read, read, h.pc, st);
-        }
+      if (!edge_cached(edge_cache_slot(t, h.cls, to, dep_type(h.read, read), &key), key)) {
+        EdgeKind k = h.role == HeldRole::Section ? EdgeKind::Section : kind;
+        add_edge(t, h.cls, to, k, h.read, read, h.pc, st);
       }
     }
     if (!h.is_try && h.role != HeldRole::Section)

@@ -18,12 +18,9 @@ void *map_anonymous(size_t bytes) {
   return p == MAP_FAILED ? nullptr : p;
 }
 
-size_t round_to_huge(size_t bytes) { return (bytes + kHugePage - 1) & ~(kHugePage - 1); }
-
-// A huge-page-aligned mapping of whole huge pages: over-map by one huge page
-// and trim both ends.
+// A mapping of `bytes` that starts on a huge page: over-map by one huge page
+// and trim both ends. Its last partial huge page, if any, gets 4 KiB pages.
 void *map_huge(size_t bytes) {
-  bytes = round_to_huge(bytes);
   char *raw = static_cast<char *>(map_anonymous(bytes + kHugePage));
   if (!raw)
     return nullptr;
@@ -50,9 +47,7 @@ void *raw_map(size_t bytes) {
 
 void raw_unmap(void *p, size_t bytes) {
   if (p)
-    munmap(p, bytes >= kHugePage && huge_pages.load(std::memory_order_relaxed)
-                  ? round_to_huge(bytes)
-                  : bytes);
+    munmap(p, bytes);
 }
 
 void *Arena::alloc(size_t bytes, size_t align) {

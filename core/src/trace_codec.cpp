@@ -74,11 +74,8 @@ bool trace_detail::read_packed_event_slow(const uint8_t *p, size_t n, size_t *po
   if (n - *pos < 4)
     return false;
   const uint8_t *r = p + *pos;
-  unsigned op = r[0];
-  unsigned b1 = r[1], b2 = r[2], b3 = r[3];
-  unsigned len[6] = {b1 & 15u, b1 >> 4, b2 & 15u, b2 >> 4, b3 & 15u, b3 >> 4};
-  if (op == 0 || op >= unsigned(TraceOp::Count_) || len[0] > 4 || len[1] > 8 || len[2] > 8 ||
-      len[3] > 8 || len[4] > 8 || len[5] > (TraceOp(op) == TraceOp::Await ? 4u : 0u))
+  unsigned op, len[6];
+  if (!packed_header(get_u32(r), &op, len))
     return false;
   size_t at = 4;
   uint64_t v[6];
@@ -104,9 +101,7 @@ static void put_varint(uint8_t *out, size_t *pos, uint64_t v) {
   out[(*pos)++] = uint8_t(v);
 }
 
-using trace_detail::get_varint;
-
-bool trace_detail::get_varint_slow(const uint8_t *p, size_t n, size_t *pos, uint64_t *v) {
+static bool get_varint_slow(const uint8_t *p, size_t n, size_t *pos, uint64_t *v) {
   uint64_t r = 0;
   for (unsigned shift = 0; shift < 64; shift += 7) {
     if (*pos >= n)
@@ -119,6 +114,17 @@ bool trace_detail::get_varint_slow(const uint8_t *p, size_t n, size_t *pos, uint
     }
   }
   return false;
+}
+
+// Most fields (class ids, small args, time deltas) fit one byte: decode
+// those inline and leave the loop to the rest.
+static inline __attribute__((always_inline)) bool get_varint(const uint8_t *p, size_t n,
+                                                              size_t *pos, uint64_t *v) {
+  if (__builtin_expect(*pos < n && p[*pos] < 0x80, 1)) {
+    *v = p[(*pos)++];
+    return true;
+  }
+  return get_varint_slow(p, n, pos, v);
 }
 
 bool encode_event(uint8_t *out, size_t cap, size_t *pos, const TraceEvent &e, uint64_t dt,
@@ -200,6 +206,25 @@ bool TraceDecoder::read_module(const uint8_t *p, size_t n, size_t *pos, TraceMod
   m->path = reinterpret_cast<const char *>(p + *pos);
   m->path_len = uint32_t(len);
   *pos += len;
+  return true;
+}
+
+bool TraceDecoder::read_event_v1(const uint8_t *p, size_t n, size_t *pos, TraceEvent *e,
+                                 uint64_t *dt) {
+  if (*pos >= n)
+    return false;
+  uint8_t op = p[(*pos)++];
+  if (op == 0 || op >= uint8_t(TraceOp::Count_))
+    return false;
+  uint64_t cls, obj, arg, pc, cls2 = 0;
+  if (!get_varint(p, n, pos, &cls) || !get_varint(p, n, pos, &obj) ||
+      !get_varint(p, n, pos, &arg) || !get_varint(p, n, pos, &pc) || !get_varint(p, n, pos, dt))
+    return false;
+  if (TraceOp(op) == TraceOp::Await && !get_varint(p, n, pos, &cls2))
+    return false;
+  if (cls > 0xffffffffu || cls2 > 0xffffffffu)
+    return false;
+  *e = TraceEvent{TraceOp(op), 0, ClassId(cls), obj, arg, pc, ClassId(cls2)};
   return true;
 }
 

@@ -300,7 +300,8 @@ TEST(TraceCodec, Version1TracesStillRead) {
 }
 
 // Fields of every length, in both record layouts, in the middle of a
-// payload (decoded a word at a time) and in its last bytes (byte by byte).
+// payload (version 2: the unchecked fast path) and in its last bytes (the
+// bounds-checked path).
 TEST(TraceCodec, FieldsOfEveryLength) {
   for (uint32_t version : {1u, 2u}) {
     SCOPED_TRACE(version);

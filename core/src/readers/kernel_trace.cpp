@@ -162,8 +162,6 @@ private:
   std::unordered_map<uint32_t, Task> tasks_; // nodes: pointers stay valid
   uint32_t last_tid_ = 0;
   Task *last_task_ = nullptr;
-  // Lock classes by lockdep map address, checked against the name: most
-  // lines name a lock seen before, and a pointer hashes faster than a name.
   // A lock's class is its lockdep name. Per-object locks give one name
   // many addresses, so the cache is keyed by the name's 64-bit hash (a
   // collision of two names is a 2^-64 event) and spares the hash-map lookup

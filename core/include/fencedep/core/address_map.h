@@ -39,14 +39,6 @@ private:
     std::atomic<uint64_t> key;
     std::atomic<uint64_t> value;
   };
-  static uint64_t normalize(uint64_t key) {
-    // 0 and ~0 are reserved markers; remap them.
-    if (key == 0)
-      return 0x9e3779b97f4a7c15ULL;
-    if (key == ~0ull)
-      return 0x7f4a7c159e3779b9ULL;
-    return key;
-  }
   static constexpr uint64_t kEmpty = 0;
   static constexpr uint64_t kTombstone = ~0ull;
   size_t probe_insert_locked(uint64_t key);

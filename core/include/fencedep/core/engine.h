@@ -165,6 +165,18 @@ private:
                                                    (64 - shared_edge_bits_)]
                              : nullptr;
   }
+  // True when edge `key` (its thread-cache slot `slot`) is known gate-free:
+  // in the thread's cache, or in the shared one, which then fills the
+  // thread's slot.
+  bool edge_cached(uint64_t &slot, uint64_t key) {
+    if (slot == key)
+      return true;
+    uint64_t *shared = shared_edge_slot(key);
+    if (!shared || *shared != key)
+      return false;
+    slot = key;
+    return true;
+  }
   // Returns true when the new edge closed a reported (or hidden) cycle.
   bool add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, bool src_read,
                 bool dst_read, uint64_t from_pc, StackSource &st, bool report = true);

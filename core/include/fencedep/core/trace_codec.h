@@ -73,41 +73,6 @@ bool encode_class(uint8_t *out, size_t cap, size_t *pos, const TraceClass &c);
 bool encode_module(uint8_t *out, size_t cap, size_t *pos, const TraceModule &m);
 
 namespace trace_detail {
-bool get_varint_slow(const uint8_t *p, size_t n, size_t *pos, uint64_t *v);
-
-// Up to eight bytes of LEB128 at once: the terminating byte is the first
-// without its top bit; the 7-bit groups are then packed in three steps.
-// Addresses and pcs take 5-7 bytes, and a byte loop mispredicts on their
-// varying lengths.
-inline __attribute__((always_inline)) bool get_varint_word(const uint8_t *p, size_t *pos,
-                                                            uint64_t *v) {
-  uint64_t w;
-  memcpy(&w, p + *pos, 8);
-  uint64_t stops = ~w & 0x8080808080808080ull;
-  if (__builtin_expect(stops == 0, 0))
-    return false; // 9 or 10 bytes
-  unsigned bits = unsigned(__builtin_ctzll(stops)) + 1; // through the stop bit
-  uint64_t x = (bits == 64 ? w : w & ((1ull << bits) - 1)) & 0x7f7f7f7f7f7f7f7full;
-  x = (x & 0x007f007f007f007full) | ((x & 0x7f007f007f007f00ull) >> 1);
-  x = (x & 0x00003fff00003fffull) | ((x & 0x3fff00003fff0000ull) >> 2);
-  x = (x & 0x000000000fffffffull) | ((x & 0x0fffffff00000000ull) >> 4);
-  *v = x;
-  *pos += bits >> 3;
-  return true;
-}
-
-// Most fields (class ids, small args, time deltas) fit one byte: decoded
-// inline; longer ones a word at a time while eight bytes remain.
-inline __attribute__((always_inline)) bool get_varint(const uint8_t *p, size_t n, size_t *pos,
-                                                       uint64_t *v) {
-  if (__builtin_expect(*pos < n && p[*pos] < 0x80, 1)) {
-    *v = p[(*pos)++];
-    return true;
-  }
-  if (__builtin_expect(n - *pos >= 8, 1) && get_varint_word(p, pos, v))
-    return true;
-  return get_varint_slow(p, n, pos, v);
-}
 // Low `n` bytes, n = 0..8.
 inline constexpr uint64_t kByteMask[9] = {0,          0xff,           0xffff,
                                           0xffffff,   0xffffffff,     0xffffffffffull,
@@ -116,6 +81,16 @@ inline constexpr uint64_t kByteMask[9] = {0,          0xff,           0xffff,
 // Packed event record (version 2): op, then byte lengths of cls | obj << 4,
 // arg | pc << 4, dt | cls2 << 4, then each field's low bytes, little-endian.
 // Class ids take at most 4 bytes, other fields 8; cls2 only in awaits.
+// Splits the 4-byte header `h` into op and field lengths; false when it is
+// not one of a packed record.
+inline bool packed_header(uint32_t h, unsigned *op, unsigned len[6]) {
+  *op = h & 0xff;
+  for (unsigned f = 0; f < 6; ++f)
+    len[f] = (h >> (8 + 4 * f)) & 15;
+  return *op != 0 && *op < unsigned(TraceOp::Count_) && len[0] <= 4 && len[1] <= 8 &&
+         len[2] <= 8 && len[3] <= 8 && len[4] <= 8 &&
+         len[5] <= (TraceOp(*op) == TraceOp::Await ? 4u : 0u);
+}
 bool read_packed_event_slow(const uint8_t *p, size_t n, size_t *pos, TraceEvent *e, uint64_t *dt);
 } // namespace trace_detail
 
@@ -136,14 +111,13 @@ public:
   size_t consumed() const { return pos_; }
 
   // Record decoders over a chunk payload. read_event (the current
-  // version's packed layout) and read_event_v1 (LEB128) are inline: replay
-  // decodes tens of millions of records.
+  // version's packed layout) is inline: replay decodes tens of millions of
+  // records. read_event_v1 reads the LEB128 layout of version 1.
   static inline __attribute__((always_inline)) bool read_event(const uint8_t *p, size_t n,
                                                                 size_t *pos, TraceEvent *e,
                                                                 uint64_t *dt);
-  static inline __attribute__((always_inline)) bool read_event_v1(const uint8_t *p, size_t n,
-                                                                   size_t *pos, TraceEvent *e,
-                                                                   uint64_t *dt);
+  static bool read_event_v1(const uint8_t *p, size_t n, size_t *pos, TraceEvent *e,
+                            uint64_t *dt);
   static bool read_event_for(uint32_t version, const uint8_t *p, size_t n, size_t *pos,
                              TraceEvent *e, uint64_t *dt) {
     return version == 1 ? read_event_v1(p, n, pos, e, dt) : read_event(p, n, pos, e, dt);
@@ -162,29 +136,6 @@ private:
   const char *error_ = nullptr;
 };
 
-namespace trace_detail {
-template <bool (*Get)(const uint8_t *, size_t, size_t *, uint64_t *)>
-inline __attribute__((always_inline)) bool read_event_with(const uint8_t *p, size_t n,
-                                                            size_t *pos, TraceEvent *e,
-                                                            uint64_t *dt) {
-  if (*pos >= n)
-    return false;
-  uint8_t op = p[(*pos)++];
-  if (op == 0 || op >= uint8_t(TraceOp::Count_))
-    return false;
-  uint64_t cls, obj, arg, pc, cls2 = 0;
-  if (!Get(p, n, pos, &cls) || !Get(p, n, pos, &obj) || !Get(p, n, pos, &arg) ||
-      !Get(p, n, pos, &pc) || !Get(p, n, pos, dt))
-    return false;
-  if (TraceOp(op) == TraceOp::Await && !Get(p, n, pos, &cls2))
-    return false;
-  if (cls > 0xffffffffu || cls2 > 0xffffffffu)
-    return false;
-  *e = TraceEvent{TraceOp(op), 0, ClassId(cls), obj, arg, pc, ClassId(cls2)};
-  return true;
-}
-} // namespace trace_detail
-
 inline bool TraceDecoder::read_event(const uint8_t *p, size_t n, size_t *pos, TraceEvent *e,
                                      uint64_t *dt) {
   using trace_detail::kByteMask;
@@ -195,11 +146,10 @@ inline bool TraceDecoder::read_event(const uint8_t *p, size_t n, size_t *pos, Tr
     const uint8_t *r = p + *pos;
     uint32_t h;
     memcpy(&h, r, 4);
-    unsigned op = h & 0xff, lc = (h >> 8) & 15, lo = (h >> 12) & 15, la = (h >> 16) & 15,
-             lp = (h >> 20) & 15, ld = (h >> 24) & 15, lc2 = h >> 28;
-    if (op == 0 || op >= unsigned(TraceOp::Count_) || lc > 4 || lo > 8 || la > 8 || lp > 8 ||
-        ld > 8 || lc2 > (TraceOp(op) == TraceOp::Await ? 4u : 0u))
+    unsigned op, len[6];
+    if (!trace_detail::packed_header(h, &op, len))
       return false;
+    unsigned lc = len[0], lo = len[1], la = len[2], lp = len[3], ld = len[4], lc2 = len[5];
     size_t o1 = 4 + lc, o2 = o1 + lo, o3 = o2 + la, o4 = o3 + lp, o5 = o4 + ld;
     uint64_t w0, w1, w2, w3, w4, w5;
     memcpy(&w0, r + 4, 8);
@@ -220,11 +170,6 @@ inline bool TraceDecoder::read_event(const uint8_t *p, size_t n, size_t *pos, Tr
     return true;
   }
   return trace_detail::read_packed_event_slow(p, n, pos, e, dt);
-}
-
-inline bool TraceDecoder::read_event_v1(const uint8_t *p, size_t n, size_t *pos, TraceEvent *e,
-                                        uint64_t *dt) {
-  return trace_detail::read_event_with<trace_detail::get_varint>(p, n, pos, e, dt);
 }
 
 } // namespace fencedep
