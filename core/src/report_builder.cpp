@@ -14,7 +14,7 @@ void build_class_view(Engine &e, ClassId id, Symbolizer &sym, ClassView *out) {
   out->flags = c.flags.load(std::memory_order_relaxed);
   out->name = c.name;
   if (c.site.pc) {
-    sym.symbolize(c.site.pc, !(out->flags & kClassStatic), &out->site);
+    sym.symbolize(c.site.pc, !(out->flags & (kClassStatic | kClassEntry)), &out->site);
   } else {
     out->site.module = c.site.module;
     out->site.offset = c.site.offset;

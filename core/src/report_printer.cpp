@@ -37,8 +37,9 @@ const char *class_display_name(const ClassView &c, char *buf, size_t cap) {
   w.str(class_kind_name(c.kind));
   if (c.site.pc || c.site.module || c.site.function) {
     w.ch('@');
-    // A static object is named by its symbol; a site by its source line.
-    if ((c.flags & kClassStatic) && c.site.function)
+    // A static object is named by its symbol, a thread's start routine by
+    // its function; a site by its source line.
+    if ((c.flags & (kClassStatic | kClassEntry)) && c.site.function)
       w.str(c.site.function);
     else
       write_location(c.site, w);

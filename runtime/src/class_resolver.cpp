@@ -1,31 +1,30 @@
 #include "class_resolver.h"
 
-#include <dlfcn.h>
-#include <unistd.h>
-
 #include <cstring>
+
+#include "unwind/modules.h"
 
 namespace fencedep::runtime {
 
-bool ClassResolver::init(ClassRegistry *reg, bool per_instance) {
+namespace {
+uint64_t pack(uint32_t chain, ClassId c) { return (uint64_t(chain) << 32) | c; }
+ClassId class_part(uint64_t v) { return ClassId(v & 0xffffffffu); }
+uint32_t chain_part(uint64_t v) { return uint32_t(v >> 32); }
+} // namespace
+
+bool ClassResolver::init(ClassRegistry *reg, bool per_instance, int class_depth) {
   reg_ = reg;
   per_instance_ = per_instance;
-  if (!instances_.init(1u << 23) || !names_.init(1u << 16) || !flags_.init(1u << 12) ||
-      !sites_.init(1u << 18) || !modules_.init(1u << 10) || !interned_.init(1u << 16) ||
-      !fds_.init(kMaxFds))
-    return false;
-  static char exe[4096];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    exe[n] = 0;
-    exe_path_ = exe;
-  }
-  return true;
+  return sites_chains_.init(class_depth) && instances_.init(1u << 23) &&
+         names_.init(1u << 16) && flags_.init(1u << 12) && sites_.init(1u << 18) &&
+         interned_.init(1u << 16) && fds_.init(kMaxFds);
 }
 
 void ClassResolver::reset_locks_after_fork() {
-  for (AddressMap *m : {&instances_, &names_, &flags_, &sites_, &modules_, &interned_})
+  for (AddressMap *m : {&instances_, &names_, &flags_, &sites_, &interned_})
     m->reset_lock();
+  sites_chains_.reset_locks_after_fork();
+  resolve_lock_.reset();
 }
 
 const char *ClassResolver::intern(const char *s) {
@@ -41,25 +40,14 @@ const char *ClassResolver::intern(const char *s) {
       interned_.put_if_absent(h, reinterpret_cast<uint64_t>(copy), &inserted));
 }
 
-SiteRef ClassResolver::site_for(uint64_t pc) {
+SiteRef ClassResolver::site_for(uint64_t addr, bool is_return) {
   SiteRef s;
-  s.pc = pc;
-  Dl_info info;
-  if (!pc || !dladdr(reinterpret_cast<void *>(pc), &info) || !info.dli_fbase)
+  s.pc = addr;
+  ModuleRef m;
+  if (!addr || !find_module(is_return ? addr - 1 : addr, &m))
     return s;
-  uint64_t base = reinterpret_cast<uint64_t>(info.dli_fbase);
-  s.offset = pc - base;
-  uint64_t v;
-  if (modules_.find(base, &v)) {
-    s.module = reinterpret_cast<const char *>(v);
-    return s;
-  }
-  const char *path = info.dli_fname && info.dli_fname[0] ? info.dli_fname : exe_path_;
-  // The main program reports its name as argv[0]-ish; prefer the real path.
-  if (exe_path_ && path && path[0] != '/')
-    path = exe_path_;
-  s.module = strings_.copy_string(path ? path : "?");
-  modules_.put(base, reinterpret_cast<uint64_t>(s.module));
+  s.module = m.path;
+  s.offset = addr - m.bias;
   return s;
 }
 
@@ -68,7 +56,7 @@ ClassId ClassResolver::site_class(ClassKind kind, uint64_t pc) {
   uint64_t v;
   if (sites_.find(key, &v))
     return ClassId(v);
-  SiteRef site = site_for(pc);
+  SiteRef site = site_for(pc, true);
   ClassId c = reg_->get_or_create(
       site.module ? class_key_for_site(kind, site.module, site.offset)
                   : class_key_for_instance(kind, pc),
@@ -77,51 +65,92 @@ ClassId ClassResolver::site_class(ClassKind kind, uint64_t pc) {
   return c;
 }
 
+ClassId ClassResolver::routine_class(ClassKind kind, uint64_t entry) {
+  uint64_t key = mix64(entry ^ 0xe47) ^ uint64_t(kind);
+  uint64_t v;
+  if (sites_.find(key, &v))
+    return ClassId(v);
+  SiteRef site = site_for(entry, false);
+  ClassId c = reg_->get_or_create(
+      (site.module ? class_key_for_site(kind, site.module, site.offset)
+                   : class_key_for_instance(kind, entry)) ^ 0xe47e47,
+      kind, nullptr, site, kClassEntry);
+  sites_.put(key, c);
+  return c;
+}
+
 ClassId ClassResolver::named_class(ClassKind kind, const char *name, uint64_t pc,
                                    uint32_t flags) {
-  ClassId c = reg_->get_or_create(class_key_for_name(kind, name), kind, name, site_for(pc),
-                                  flags);
+  ClassId c = reg_->get_or_create(class_key_for_name(kind, name), kind, name,
+                                  site_for(pc, true), flags);
   if (flags)
     reg_->info(c).flags.fetch_or(flags, std::memory_order_relaxed);
   return c;
 }
 
+bool ClassResolver::is_static_object(const void *obj, SiteRef *site) {
+  // Inside a module's mapping: its data or bss, at an address within the
+  // module that is the same in every run.
+  *site = site_for(reinterpret_cast<uint64_t>(obj), false);
+  return site->module != nullptr;
+}
+
+ClassId ClassResolver::class_of_chain(ClassKind kind, uint32_t chain) {
+  CreationSites::Resolved r = sites_chains_.resolve(chain);
+  if (!r.key)
+    return kNoClass;
+  return reg_->get_or_create(r.key, kind, nullptr, site_for(r.site, true));
+}
+
 ClassId ClassResolver::create_for(const void *obj, ClassKind kind, uint64_t pc) {
   uint64_t addr = reinterpret_cast<uint64_t>(obj);
   uint64_t v;
-  ClassId c;
+  ClassId c = kNoClass;
+  uint32_t chain = 0;
   uint64_t extra_flags = 0;
   flags_.find(addr, &extra_flags);
+  SiteRef site;
   if (names_.find(addr, &v)) {
     c = named_class(kind, reinterpret_cast<const char *>(v), pc, uint32_t(extra_flags));
   } else if (per_instance_) {
-    SiteRef site = site_for(pc);
-    c = reg_->get_or_create(class_key_for_instance(kind, addr), kind, nullptr, site,
-                            kClassInstance);
+    c = reg_->get_or_create(class_key_for_instance(kind, addr), kind, nullptr,
+                            site_for(pc, true), kClassInstance);
+  } else if (is_static_object(obj, &site)) {
+    c = reg_->get_or_create(class_key_for_site(kind, site.module, site.offset) ^ 0x57a71c, kind,
+                            nullptr, site, kClassStatic);
   } else {
-    Dl_info info;
-    if (dladdr(obj, &info) && info.dli_fbase) {
-      // A static object: its address within its module is stable.
-      SiteRef site = site_for(addr);
-      site.pc = addr;
-      c = reg_->get_or_create(class_key_for_site(kind, site.module, site.offset) ^ 0x57a71c,
-                              kind, nullptr, site, kClassStatic);
-    } else {
+    // A heap object never initialised through the runtime: classed by where
+    // it is first used, through wrappers like an init site.
+    chain = sites_chains_.note(kind, true, pc);
+    c = class_of_chain(kind, chain);
+    if (c == kNoClass)
       c = site_class(kind, pc);
-    }
   }
-  instances_.put(addr, c);
+  instances_.put(addr, pack(chain, c));
   return c;
 }
 
 ClassId ClassResolver::object_class(const void *obj, ClassKind kind, uint64_t pc) {
+  uint64_t addr = reinterpret_cast<uint64_t>(obj);
   uint64_t v;
-  if (instances_.find(reinterpret_cast<uint64_t>(obj), &v))
-    return ClassId(v);
+  if (instances_.find(addr, &v)) {
+    if (ClassId c = class_part(v))
+      return c;
+    // Initialised, classed now that it is used: the creating function's
+    // other objects are known by now (see creation_sites.h).
+    SpinGuard g(resolve_lock_);
+    if (instances_.find(addr, &v) && class_part(v))
+      return class_part(v);
+    ClassId c = class_of_chain(kind, chain_part(v));
+    if (c == kNoClass)
+      c = site_class(kind, pc);
+    instances_.put(addr, pack(chain_part(v), c));
+    return c;
+  }
   return create_for(obj, kind, pc);
 }
 
-ClassId ClassResolver::bind_at_init(const void *obj, ClassKind kind, uint64_t pc) {
+void ClassResolver::note_init(const void *obj, ClassKind kind, uint64_t pc) {
   uint64_t addr = reinterpret_cast<uint64_t>(obj);
   uint64_t old;
   if (instances_.find(addr, &old))
@@ -129,11 +158,25 @@ ClassId ClassResolver::bind_at_init(const void *obj, ClassKind kind, uint64_t pc
   uint64_t v;
   if (names_.find(addr, &v) || per_instance_) {
     instances_.erase(addr);
-    return create_for(obj, kind, pc);
+    create_for(obj, kind, pc);
+    return;
   }
-  ClassId c = site_class(kind, pc);
-  instances_.put(addr, c);
-  return c;
+  instances_.put(addr, pack(sites_chains_.note(kind, false, pc), kNoClass));
+}
+
+ClassId ClassResolver::bind_at_init(const void *obj, ClassKind kind, uint64_t pc) {
+  note_init(obj, kind, pc);
+  return object_class(obj, kind, pc);
+}
+
+uint64_t ClassResolver::object_site(const void *obj) const {
+  uint64_t v;
+  if (!instances_.find(reinterpret_cast<uint64_t>(obj), &v))
+    return 0;
+  ClassId c = class_part(v);
+  if (!chain_part(v))
+    return c ? reg_->info(c).site.pc : 0;
+  return sites_chains_.resolve(chain_part(v)).site;
 }
 
 void ClassResolver::forget(const void *obj) {
@@ -154,10 +197,12 @@ void ClassResolver::set_name(const void *obj, const char *name, uint32_t flags) 
   if (flags)
     flags_.put(addr, flags);
   uint64_t v;
-  if (instances_.find(addr, &v)) {
+  if (instances_.find(addr, &v) && class_part(v)) {
     // Already in use: move it to the named class of the same kind.
-    ClassKind kind = reg_->info(ClassId(v)).kind;
-    instances_.put(addr, named_class(kind, n, reg_->info(ClassId(v)).site.pc, flags));
+    ClassInfo &old = reg_->info(class_part(v));
+    instances_.put(addr, pack(chain_part(v), named_class(old.kind, n, old.site.pc, flags)));
+  } else if (instances_.find(addr, &v)) {
+    instances_.erase(addr); // initialised, not yet used: the name decides
   }
 }
 

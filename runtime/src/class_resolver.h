@@ -1,29 +1,41 @@
 // Maps objects (by address) and code sites to classes. A lock's class is
-// where it was initialised, the object's own static address when it never
-// was (PTHREAD_MUTEX_INITIALIZER), or the site of its first use for
-// zero-initialised heap objects; an annotation's name overrides all three.
-// Keys are module file name + offset, so classes are stable across runs.
+// where it was initialised (seen through wrappers: creation_sites.h), the
+// object's own static address when it never was (PTHREAD_MUTEX_INITIALIZER),
+// or the site of its first use for zero-initialised heap objects; an
+// annotation's name overrides all three. Keys are module file name +
+// offset, so classes are stable across runs.
 #pragma once
 #include <atomic>
 #include <cstdint>
 
 #include "fencedep/core/address_map.h"
 #include "fencedep/core/class_registry.h"
+#include "creation_sites.h"
 
 namespace fencedep::runtime {
 
 class ClassResolver {
 public:
-  bool init(ClassRegistry *reg, bool per_instance);
+  // `class_depth`: CreationSites::kAuto (the wrapper rule) or a fixed depth.
+  bool init(ClassRegistry *reg, bool per_instance, int class_depth);
   void reset_locks_after_fork();
 
   // Class of the object at `obj`; created from `pc` (the caller) if unknown.
   ClassId object_class(const void *obj, ClassKind kind, uint64_t pc);
-  // The object is being initialised at `pc`: (re)bind it to that site's class.
+  // The object is being initialised at `pc`: it is classed by this
+  // creation when first used.
+  void note_init(const void *obj, ClassKind kind, uint64_t pc);
+  // Like note_init, and classes it now (objects used at once, like fences).
   ClassId bind_at_init(const void *obj, ClassKind kind, uint64_t pc);
+  // Where an object was created (or first used), for naming instances in
+  // reports; 0 when unknown.
+  uint64_t object_site(const void *obj) const;
   void forget(const void *obj);
-  // Class of a site itself (thread-exit classes of pthread_create sites).
+  // Class of a code site itself (a return address).
   ClassId site_class(ClassKind kind, uint64_t pc);
+  // Class keyed by a function's entry (thread exits, by start routine: one
+  // class however many copies of an inlined helper start it).
+  ClassId routine_class(ClassKind kind, uint64_t entry);
   // Names `obj`'s class; applies at its first use when not yet bound.
   void set_name(const void *obj, const char *name, uint32_t flags);
   ClassId named_class(ClassKind kind, const char *name, uint64_t pc, uint32_t flags);
@@ -48,20 +60,26 @@ public:
   void forget_fd(int fd);
 
 private:
-  SiteRef site_for(uint64_t pc);
+  // Module and offset of a code address (`pc` is a return address unless
+  // `is_entry`) or a static object.
+  SiteRef site_for(uint64_t addr, bool is_return);
   ClassId create_for(const void *obj, ClassKind kind, uint64_t pc);
+  ClassId class_of_chain(ClassKind kind, uint32_t chain);
+  bool is_static_object(const void *obj, SiteRef *site);
 
   ClassRegistry *reg_ = nullptr;
   bool per_instance_ = false;
-  AddressMap instances_; // object address -> class id
+  CreationSites sites_chains_;
+  // object address -> (creation chain << 32) | class id; class 0 while the
+  // object waits to be classed at its first use.
+  AddressMap instances_;
   AddressMap names_;     // object address -> interned name (before first use)
   AddressMap flags_;     // object address -> class flags to apply at first use
   AddressMap sites_;     // pc ^ kind -> class id
-  AddressMap modules_;   // module base -> interned path
   AddressMap interned_;  // string hash -> interned pointer
   Arena strings_;
+  SpinLock resolve_lock_;
   RawArray<uint32_t> fds_; // fd -> class id | nonblocking bit 31
-  const char *exe_path_ = nullptr;
   std::atomic<uint32_t> generation_{1};
 };
 

@@ -24,7 +24,8 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <time.h>
-#include <unwind.h>
+#include "unwind/modules.h"
+#include "unwind/unwinder.h"
 
 #include <cstddef>
 #include <cstring>
@@ -45,40 +46,23 @@ std::atomic<uint64_t> handles_unmodelled{0};
 
 // Syncobjs created through libdrm would all get one class (libdrm's call
 // site); their class is the first caller outside libdrm.
-struct SiteWalk {
-  const void *self_base; // the runtime's own frames are skipped too
-  uint64_t pc = 0;
-};
-
 bool in_libdrm(uint64_t pc) {
-  Dl_info info;
-  if (!dladdr(reinterpret_cast<void *>(pc - 1), &info) || !info.dli_fname)
+  ModuleRef m;
+  if (!find_module(pc - 1, &m))
     return false;
-  const char *slash = strrchr(info.dli_fname, '/');
-  return strncmp(slash ? slash + 1 : info.dli_fname, "libdrm", 6) == 0;
-}
-
-_Unwind_Reason_Code first_outside_libdrm(struct _Unwind_Context *ctx, void *arg) {
-  auto *w = static_cast<SiteWalk *>(arg);
-  uint64_t pc = _Unwind_GetIP(ctx);
-  if (!pc)
-    return _URC_END_OF_STACK;
-  Dl_info info;
-  if (dladdr(reinterpret_cast<void *>(pc - 1), &info) && info.dli_fbase == w->self_base)
-    return _URC_NO_REASON;
-  if (in_libdrm(pc))
-    return _URC_NO_REASON;
-  w->pc = pc;
-  return _URC_END_OF_STACK;
+  const char *slash = strrchr(m.path, '/');
+  return strncmp(slash ? slash + 1 : m.path, "libdrm", 6) == 0;
 }
 
 uint64_t creation_site(uint64_t pc) {
   if (!in_libdrm(pc))
     return pc;
-  Dl_info self;
-  SiteWalk w{dladdr(reinterpret_cast<void *>(&creation_site), &self) ? self.dli_fbase : nullptr};
-  _Unwind_Backtrace(first_outside_libdrm, &w);
-  return w.pc ? w.pc : pc;
+  uint64_t pcs[kMaxFrames];
+  uint32_t n = capture_host_stack(pcs, kMaxFrames);
+  for (uint32_t i = 0; i < n; ++i)
+    if (!in_libdrm(pcs[i]))
+      return pcs[i];
+  return pc;
 }
 
 const void *as_obj(uint64_t instance) { return reinterpret_cast<const void *>(instance); }

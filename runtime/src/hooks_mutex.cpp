@@ -46,7 +46,7 @@ static int hooked_init(const void *m, ClassKind kind, uint64_t pc, Fn &&real_cal
   int r = real_call();
   HookScope h;
   if (h.active() && r == 0)
-    rt.resolver.bind_at_init(m, kind, pc);
+    rt.resolver.note_init(m, kind, pc);
   return r;
 }
 

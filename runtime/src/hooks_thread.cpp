@@ -1,6 +1,8 @@
-// Threads: a join waits on "exit of threads started at this pthread_create
-// site"; the thread's exit signals it, so whatever the thread took since
-// its last completed wait is what the join depends on.
+// Threads: a join waits on "exit of threads running this start routine"
+// (keyed by the routine, not the pthread_create call: a start helper inlined
+// in two places still starts one kind of thread); the thread's exit signals
+// it, so whatever the thread took since its last completed wait is what the
+// join depends on.
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -113,7 +115,6 @@ static int hooked_join(pthread_t th, uint64_t pc, Fn &&real_call) {
 extern "C" {
 
 int pthread_create(pthread_t *th, const pthread_attr_t *attr, thread_start_fn fn, void *arg) {
-  uint64_t pc = FENCEDEP_CALLER_PC();
   HookScope h;
   if (!h.active())
     return REAL(pthread_create)(th, attr, fn, arg);
@@ -121,7 +122,8 @@ int pthread_create(pthread_t *th, const pthread_attr_t *attr, thread_start_fn fn
   StartRecord *rec = new_record();
   if (!rec)
     return REAL(pthread_create)(th, attr, fn, arg);
-  ClassId exit_class = rt.resolver.site_class(ClassKind::ThreadExit, pc);
+  ClassId exit_class =
+      rt.resolver.routine_class(ClassKind::ThreadExit, reinterpret_cast<uint64_t>(fn));
   *rec = StartRecord{fn, arg, exit_class, h.state().tid, nullptr};
   int r = REAL(pthread_create)(th, attr, thread_trampoline, rec);
   if (r != 0) {

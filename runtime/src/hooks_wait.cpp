@@ -51,7 +51,7 @@ static int hooked_init(const void *obj, ClassKind kind, uint64_t pc, Fn &&real_c
   int r = real_call();
   HookScope h;
   if (h.active() && r == 0)
-    rt.resolver.bind_at_init(obj, kind, pc);
+    rt.resolver.note_init(obj, kind, pc);
   return r;
 }
 

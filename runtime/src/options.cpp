@@ -79,7 +79,14 @@ void parse_options(const char *text, Options *o) {
         o->class_per_instance = false;
       else
         ok = false;
-    } else if (!strcmp(key, "verbosity"))
+    } else if (!strcmp(key, "class_depth")) {
+      if (!strcmp(val, "auto"))
+        o->class_depth = -1;
+      else
+        ok = parse_int(val, &o->class_depth) && o->class_depth >= 0 && o->class_depth < 8;
+    } else if (!strcmp(key, "report_predicted"))
+      ok = parse_bool(val, &o->report_predicted);
+    else if (!strcmp(key, "verbosity"))
       ok = parse_int(val, &o->verbosity);
     else if (!strcmp(key, "report_gated"))
       ok = parse_bool(val, &o->report_gated);

@@ -11,6 +11,11 @@ struct Options {
   const char *trace_path = nullptr;
   const char *suppressions_path = nullptr;
   bool class_per_instance = false; // class=instance
+  // How far up the creating call's stack a class key reaches: -1 (auto)
+  // sees through init wrappers (creation_sites.h), N a fixed N callers.
+  int class_depth = -1;
+  // Print class-level cycles that no instance ordering closes.
+  bool report_predicted = true;
   int verbosity = 0;
   bool report_gated = false;
   bool print_stats = false;

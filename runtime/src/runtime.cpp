@@ -16,6 +16,7 @@
 #include "real_functions.h"
 #include "stack_capture.h"
 #include "trace_writer.h"
+#include "unwind/modules.h"
 #include "watchdog.h"
 
 namespace fencedep::runtime {
@@ -76,6 +77,7 @@ void ensure_initialized() {
   resolve_real_functions();
   ssize_t n = readlink("/proc/self/exe", exe_path_buf, sizeof exe_path_buf - 1);
   exe_path_buf[n > 0 ? n : 0] = 0;
+  init_modules(exe_path_buf);
   const char *slash = strrchr(exe_path_buf, '/');
   rt.program = slash ? slash + 1 : exe_path_buf;
   parse_options(getenv("FENCEDEP_OPTIONS"), &rt.options);
@@ -84,7 +86,8 @@ void ensure_initialized() {
   eo.pid = rt.pid;
   eo.report_gated = rt.options.report_gated;
   bool ok = rt.engine.init(eo) &&
-            rt.resolver.init(&rt.engine.classes(), rt.options.class_per_instance) &&
+            rt.resolver.init(&rt.engine.classes(), rt.options.class_per_instance,
+                              rt.options.class_depth) &&
             fence_objects.init();
   if (!ok) {
     FdWriter err(2);

@@ -42,7 +42,7 @@ std::vector<std::string> class_names(offline::Analysis &a, bool symbolize, Strin
     ClassView v;
     build_class_view(e, c, a.symbolizer(0), &v);
     if (lookup && v.site.module)
-      sym.frame(v.site);
+      sym.frame(v.site, !(v.flags & (kClassStatic | kClassEntry)));
     char buf[512];
     names[c] = class_display_name(v, buf, sizeof buf);
   }

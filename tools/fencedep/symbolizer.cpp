@@ -35,7 +35,7 @@ struct Symbolizer::Impl {
   // looked up by its offset from the load address. Frames are return
   // addresses (and call sites taken from them): one byte back lands inside
   // the call instruction, whose line is the one to show.
-  bool lookup_address(const FrameView &f, uint64_t *addr) {
+  bool lookup_address(const FrameView &f, uint64_t *addr, bool is_return = true) {
     if (!f.module || !*f.module || f.module[0] == '[')
       return false;
     auto it = modules.find(f.module);
@@ -50,7 +50,7 @@ struct Symbolizer::Impl {
     uint64_t a = it->second.fixed_address ? f.pc : f.offset;
     if (a == 0)
       return false;
-    *addr = a - 1;
+    *addr = is_return ? a - 1 : a;
     return true;
   }
 
@@ -81,9 +81,9 @@ static bool is_annotation_wrapper(const FrameView &f) {
 Symbolizer::Symbolizer(StringPool &pool) : impl_(std::make_unique<Impl>(pool)) {}
 Symbolizer::~Symbolizer() = default;
 
-void Symbolizer::frame(FrameView &f) {
+void Symbolizer::frame(FrameView &f, bool is_return) {
   uint64_t addr = 0;
-  if (!impl_->lookup_address(f, &addr))
+  if (!impl_->lookup_address(f, &addr, is_return))
     return;
   auto res = impl_->llvm.symbolizeInlinedCode(f.module,
                                               {addr, llvm::object::SectionedAddress::UndefSection});
@@ -137,7 +137,9 @@ std::vector<FrameView> Symbolizer::stack(const std::vector<FrameView> &in) {
 }
 
 void Symbolizer::report(OwnedReport &r) {
-  auto cls = [&](ClassView &c) { frame(c.site); };
+  // A class's site is a return address (a call site), except for static
+  // objects and thread start routines, which are addresses themselves.
+  auto cls = [&](ClassView &c) { frame(c.site, !(c.flags & (kClassStatic | kClassEntry))); };
   cls(r.fields.subject);
   cls(r.fields.gate);
   cls(r.fields.lr_context);

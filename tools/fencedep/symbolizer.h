@@ -19,7 +19,8 @@ public:
 
   // Fills function, file, line and column; what the runtime gave stays when
   // the module has no debug info or cannot be read.
-  void frame(FrameView &f);
+  // `is_return`: the address is a return address (look up the call before it).
+  void frame(FrameView &f, bool is_return = true);
   // A stack with each inlined call chain expanded into one frame per
   // function, innermost first, as the sanitizers print them.
   std::vector<FrameView> stack(const std::vector<FrameView> &in);

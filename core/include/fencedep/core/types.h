@@ -52,6 +52,7 @@ enum : uint32_t {
   kClassNamed = 1u << 2,       // name came from an annotation
   kClassStatic = 1u << 3,      // identified by a static object's address
   kClassInstance = 1u << 4,    // class=instance mode: one class per object
+  kClassEntry = 1u << 5,       // keyed by a function's entry (a thread's start routine)
 };
 
 // How the edge's destination was entered.

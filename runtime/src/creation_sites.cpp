@@ -1,0 +1,159 @@
+#include "creation_sites.h"
+
+#include "fencedep/core/class_registry.h"
+#include "unwind/modules.h"
+#include "unwind/unwinder.h"
+
+namespace fencedep::runtime {
+
+namespace {
+constexpr uint64_t kMany = 1ull << 63;
+constexpr uint64_t kNoFunction = 1;
+constexpr uint32_t kMaxChains = 1u << 18;
+
+uint64_t space_of(ClassKind kind, bool first_use) {
+  return (uint64_t(kind) << 1) | (first_use ? 1 : 0);
+}
+
+uint64_t fn_key(uint64_t space, uint64_t fn) { return mix64(fn * 0x9e3779b97f4a7c15ull + space + 1); }
+
+uint64_t site_key(ClassKind kind, uint64_t pc) {
+  ModuleRef m;
+  if (find_module(pc - 1, &m))
+    return class_key_for_site(kind, m.path, pc - m.bias);
+  return class_key_for_instance(kind, pc);
+}
+} // namespace
+
+bool CreationSites::init(int class_depth) {
+  class_depth_ = class_depth;
+  return functions_.init(1u << 18) && sites_.init(1u << 17) && callers_.init(1u << 17) &&
+         chain_index_.init(size_t(kMaxChains) * 2) && chains_.init(kMaxChains);
+}
+
+void CreationSites::reset_locks_after_fork() {
+  for (AddressMap *m : {&functions_, &sites_, &callers_, &chain_index_})
+    m->reset_lock();
+  chain_lock_.reset();
+}
+
+uint64_t CreationSites::function_of(uint64_t pc) {
+  uint64_t v;
+  if (functions_.find(pc, &v))
+    return v;
+  v = function_start_of_return(pc);
+  if (!v)
+    v = kNoFunction;
+  functions_.put(pc, v);
+  return v;
+}
+
+uint64_t CreationSites::function_of_known(uint64_t pc) const {
+  uint64_t v;
+  return functions_.find(pc, &v) ? v : kNoFunction;
+}
+
+bool CreationSites::learn(AddressMap &m, uint64_t space, uint64_t fn, uint64_t site) {
+  uint64_t key = fn_key(space, fn);
+  bool inserted;
+  uint64_t first = m.put_if_absent(key, site, &inserted);
+  if (inserted || first == site)
+    return false;
+  if (!(first & kMany)) {
+    m.put(key, kMany);
+    if (&m == &callers_)
+      wrappers_.fetch_add(1, std::memory_order_relaxed);
+  }
+  return true;
+}
+
+bool CreationSites::has_many(const AddressMap &m, uint64_t space, uint64_t fn) const {
+  uint64_t v;
+  return m.find(fn_key(space, fn), &v) && (v & kMany);
+}
+
+uint32_t CreationSites::intern(uint64_t space, const uint64_t *pcs, uint32_t n) {
+  uint64_t h = hash_bytes(pcs, n * sizeof(uint64_t), space + 0xc4a1);
+  if (!h || h == ~0ull)
+    h = 2;
+  uint64_t v;
+  if (chain_index_.find(h, &v))
+    return uint32_t(v);
+  SpinGuard g(chain_lock_);
+  if (chain_index_.find(h, &v))
+    return uint32_t(v);
+  uint32_t id = nchains_.load(std::memory_order_relaxed);
+  if (id >= kMaxChains)
+    return 0;
+  Chain &c = chains_[id];
+  for (uint32_t i = 0; i < n; ++i)
+    c.pcs[i] = pcs[i];
+  c.n = n;
+  c.space = uint32_t(space);
+  nchains_.store(id + 1, std::memory_order_release);
+  chain_index_.put(h, id);
+  return id;
+}
+
+uint32_t CreationSites::note(ClassKind kind, bool first_use, uint64_t pc) {
+  uint64_t space = space_of(kind, first_use);
+  uint64_t pcs[kMaxFrames];
+  uint32_t n = 0;
+  uint32_t want = class_depth_ >= 0 ? uint32_t(class_depth_) + 1 : kMaxFrames;
+  if (want > kMaxFrames)
+    want = kMaxFrames;
+  HostStackWalker w;
+  uint64_t prev_fn = 0;
+  while (n < want && w.next(&pcs[n])) {
+    // The walk must start at the interposed call; if it does not, the
+    // stack cannot be trusted beyond the call site itself.
+    if (n == 0 && pcs[0] != pc)
+      break;
+    uint64_t fn = function_of(pcs[n]);
+    if (prev_fn && prev_fn != kNoFunction)
+      learn(callers_, space, prev_fn, pcs[n]);
+    ++n;
+    if (class_depth_ >= 0)
+      continue;
+    // A function with several sites ends every chain through it, now and
+    // later: nothing above it can matter.
+    if (fn == kNoFunction || learn(sites_, space, fn, pcs[n - 1]) ||
+        has_many(sites_, space, fn))
+      break;
+    prev_fn = fn;
+  }
+  if (n == 0) {
+    pcs[0] = pc;
+    n = 1;
+  }
+  return intern(space, pcs, n);
+}
+
+CreationSites::Resolved CreationSites::resolve(uint32_t chain) const {
+  Resolved r;
+  if (!chain || chain >= nchains_.load(std::memory_order_acquire))
+    return r;
+  const Chain &c = chains_[chain];
+  uint64_t space = c.space;
+  ClassKind kind = ClassKind(space >> 1);
+  uint32_t j = 0;
+  if (class_depth_ >= 0) {
+    j = uint32_t(class_depth_) < c.n ? uint32_t(class_depth_) : c.n - 1;
+  } else {
+    for (; j + 1 < c.n; ++j) {
+      uint64_t fn = function_of_known(c.pcs[j]);
+      bool wrapper = fn != kNoFunction && !has_many(sites_, space, fn) &&
+                     has_many(callers_, space, fn);
+      if (!wrapper)
+        break;
+    }
+  }
+  r.key = site_key(kind, c.pcs[0]);
+  for (uint32_t i = 1; i <= j; ++i)
+    r.key = mix64(r.key * 31 + site_key(kind, c.pcs[i]));
+  r.site = c.pcs[j];
+  r.depth = j;
+  return r;
+}
+
+} // namespace fencedep::runtime
