@@ -87,6 +87,9 @@ DepGraph::AddResult DepGraph::add(const EdgeOccurrence &occ, EdgeId *out) {
   e.pid = occ.pid;
   e.from_pc = occ.from_pc;
   e.trace = occ.trace;
+  e.from_inst = occ.from_inst;
+  e.to_inst = occ.to_inst;
+  e.watched.store(0, std::memory_order_relaxed);
   e.next_out.store(out_head_[occ.from].load(std::memory_order_relaxed),
                    std::memory_order_relaxed);
   bool inserted;
@@ -101,7 +104,7 @@ DepGraph::AddResult DepGraph::add(const EdgeOccurrence &occ, EdgeId *out) {
   return AddResult::New;
 }
 
-bool DepGraph::find_cycle(EdgeId e, Cycle *out) {
+bool DepGraph::find_cycle(EdgeId e, Cycle *out, const EdgeId *banned, uint32_t nbanned) {
   uint8_t types = edges_[e].types.load(std::memory_order_acquire);
   Cycle best;
   bool found = false;
@@ -109,7 +112,7 @@ bool DepGraph::find_cycle(EdgeId e, Cycle *out) {
     if (!(types & t))
       continue;
     Cycle c;
-    if (bfs(e, t, &c) && (!found || c.size < best.size)) {
+    if (bfs(e, t, &c, banned, nbanned) && (!found || c.size < best.size)) {
       best = c;
       found = true;
     }
@@ -123,7 +126,14 @@ bool DepGraph::find_cycle(EdgeId e, Cycle *out) {
 // plus whether it was entered by a (recursive) read; lockdep's rule: a path
 // may not enter a class by read and leave it from a read hold, since two
 // readers do not exclude each other.
-bool DepGraph::bfs(EdgeId start, uint8_t type, Cycle *out) {
+bool DepGraph::bfs(EdgeId start, uint8_t type, Cycle *out, const EdgeId *banned,
+                   uint32_t nbanned) {
+  auto is_banned = [&](EdgeId id) {
+    for (uint32_t i = 0; i < nbanned; ++i)
+      if (banned[i] == id)
+        return true;
+    return false;
+  };
   SpinGuard g(search_lock_);
   const EdgeInfo &s = edges_[start];
   bool start_src_read = type & (kDepRN | kDepRR);
@@ -148,6 +158,8 @@ bool DepGraph::bfs(EdgeId start, uint8_t type, Cycle *out) {
     for (EdgeId id = out_head_[c].load(std::memory_order_acquire); id != kNoEdge;
          id = edges_[id].next_out.load(std::memory_order_acquire)) {
       const EdgeInfo &e = edges_[id];
+      if (nbanned && is_banned(id))
+        continue;
       uint8_t et = e.types.load(std::memory_order_acquire);
       for (int dr = 0; dr < 2; ++dr) {
         // Leaving `c`: a read-entered class may only be left from a write hold.

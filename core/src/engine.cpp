@@ -1,17 +1,17 @@
 #include "fencedep/core/engine.h"
 
 #include <cstring>
+#include <cstdio>
+#include <cstdlib>
 
 namespace fencedep {
 
 bool Engine::init(const EngineOptions &opts) {
   opts_ = opts;
   if (!classes_.init(opts.max_classes) || !stacks_.init() ||
-      !graph_.init(opts.max_classes, opts.max_edges) || !instance_pairs_.init(1u << 20) ||
-      !await_nodes_.init(size_t(kAwaitCapacity) * 2) || !await_links_.init(kAwaitCapacity) ||
-      !await_head_.init(kAwaitCapacity) || !await_inst_.init(kAwaitCapacity) ||
-      !await_class_.init(kAwaitCapacity) || !await_visit_.init(kAwaitCapacity) ||
-      !await_parent_.init(kAwaitCapacity) || !await_queue_.init(kAwaitCapacity) ||
+      !graph_.init(opts.max_classes, opts.max_edges) ||
+      !lock_instances_.init(1u << 20, 1u << 21) || !awaits_.init(1u << 20, 1u << 20) ||
+      !waits_.init(opts.max_edges, 1u << 20) ||
       !reported_.init(1u << 16))
     return false;
   if (opts.shared_edge_cache_bits) {
@@ -30,10 +30,11 @@ void Engine::reset_locks_after_fork() {
   classes_.reset_locks_after_fork();
   stacks_.reset_locks_after_fork();
   graph_.reset_locks_after_fork();
-  instance_pairs_.reset_lock();
-  await_nodes_.reset_lock();
+  lock_instances_.reset_locks_after_fork();
+  awaits_.reset_locks_after_fork();
   reported_.reset_lock();
-  await_lock_.reset();
+  waits_.reset_lock();
+  watched_lock_.reset();
   pending_lock_.reset();
 }
 
@@ -43,7 +44,10 @@ EngineStats Engine::stats() const {
                      reports_dropped_.load(std::memory_order_relaxed),
                      held_overflows_.load(std::memory_order_relaxed),
                      gated_hidden_.load(std::memory_order_relaxed),
-                     duplicates_.load(std::memory_order_relaxed)};
+                     duplicates_.load(std::memory_order_relaxed),
+                     self_wake_hidden_.load(std::memory_order_relaxed),
+                     predicted_.load(std::memory_order_relaxed),
+                     lock_instances_.dropped()};
 }
 
 // --- held set and window ------------------------------------------------
@@ -84,7 +88,8 @@ static void remove_held(ThreadState &t, uint32_t i) {
 }
 
 bool Engine::add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, bool src_read,
-                      bool dst_read, uint64_t from_pc, StackSource &st, bool report) {
+                      bool dst_read, uint64_t from_pc, StackSource &st, uint64_t from_inst,
+                      uint64_t to_inst, bool report) {
   // Fast path: a known edge of a known type with no gate to narrow costs a
   // per-thread cache hit, or one lock-free probe.
   uint8_t type = dep_type(src_read, dst_read);
@@ -93,10 +98,15 @@ bool Engine::add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, b
   if (edge_cached(slot, ckey))
     return false;
   if (EdgeId known = graph_.find_edge(from, to)) {
-    const EdgeInfo &ke = graph_.edge(known);
+    EdgeInfo &ke = graph_.edge(known);
     // Types only grow and gates only narrow: a cached edge stays valid.
     if ((ke.types.load(std::memory_order_relaxed) & type) &&
         ke.ngates.load(std::memory_order_relaxed) == 0) {
+      if (ke.watched.load(std::memory_order_acquire)) {
+        if (note_occurrence(t, known, kind, src_read, dst_read, from_inst, to_inst, st))
+          recheck_pending(t, known, kNoClass, from_inst, to_inst, src_read, dst_read, st);
+        return false;
+      }
       slot = ckey;
       if (uint64_t *shared = shared_edge_slot(ckey))
         *shared = ckey;
@@ -114,43 +124,220 @@ bool Engine::add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, b
     }
   }
   EdgeOccurrence occ{from, to, kind, src_read, dst_read, gates, ng, nullptr, 0,
-                     t.tid, opts_.pid, from_pc, trace_};
+                     t.tid, opts_.pid, from_pc, trace_, from_inst, to_inst};
   EdgeId e;
   DepGraph::AddResult r = graph_.add(occ, &e);
-  if (r == DepGraph::AddResult::Known || r == DepGraph::AddResult::Full)
+  if (r == DepGraph::AddResult::Full)
     return false;
   if (r == DepGraph::AddResult::New)
     graph_.set_stack(e, st.capture());
+  bool news = opts_.instance_rules &&
+              note_occurrence(t, e, kind, src_read, dst_read, from_inst, to_inst, st);
+  if (r == DepGraph::AddResult::Known) {
+    if (news && graph_.edge(e).watched.load(std::memory_order_acquire))
+      recheck_pending(t, e, kNoClass, from_inst, to_inst, src_read, dst_read, st);
+    return false;
+  }
   if (opts_.defer_cycle_search)
     return false;
-  Cycle cyc;
-  if (!graph_.find_cycle(e, &cyc))
-    return false;
-  if (!report)
-    return true;
-  if (ClassId gate = graph_.common_gate(cyc); gate != kNoClass && !opts_.report_gated) {
-    gated_hidden_.fetch_add(1, std::memory_order_relaxed);
-    return true;
+  // The shortest cycle through the new edge may need a thread to wake
+  // itself; a longer one may not. Look again without that hop's signal.
+  EdgeId banned[3];
+  uint32_t nbanned = 0;
+  for (;;) {
+    Cycle cyc;
+    if (!graph_.find_cycle(e, &cyc, banned, nbanned))
+      return nbanned != 0;
+    if (!report)
+      return true;
+    if (ClassId gate = graph_.common_gate(cyc); gate != kNoClass && !opts_.report_gated) {
+      gated_hidden_.fetch_add(1, std::memory_order_relaxed);
+      return true;
+    }
+    uint32_t hidden_hop = 0;
+    CycleStatus status = opts_.instance_rules
+                             ? classify(cyc, from_inst, to_inst, src_read, dst_read, &hidden_hop)
+                             : CycleStatus::Confirmed;
+    if (status == CycleStatus::Confirmed) {
+      queue_cycle(t, cyc, to, kind, dst_read, st);
+      return true;
+    }
+    watch(t, cyc, status, to, kind, dst_read);
+    if (status == CycleStatus::Predicted) {
+      predicted_.fetch_add(1, std::memory_order_relaxed);
+      if (opts_.report_predicted)
+        queue_cycle(t, cyc, to, kind, dst_read, st, true);
+      return true;
+    }
+    self_wake_hidden_.fetch_add(1, std::memory_order_relaxed);
+    if (nbanned == 3)
+      return true;
+    banned[nbanned++] = cyc.edges[hidden_hop];
   }
-  queue_cycle(t, cyc, to, kind, dst_read, st);
-  return true;
+}
+
+bool Engine::note_occurrence(ThreadState &t, EdgeId e, EdgeKind kind, bool src_read,
+                             bool dst_read, uint64_t from_inst, uint64_t to_inst,
+                             StackSource &st) {
+  const EdgeInfo &ei = graph_.edge(e);
+  switch (kind) {
+  case EdgeKind::Acquire:
+    if (!from_inst || !to_inst || !is_lock_kind(classes_.info(ei.from).kind) ||
+        !is_lock_kind(classes_.info(ei.to).kind))
+      return false;
+    return lock_instances_.add(from_inst, ei.from, to_inst, ei.to, dep_type(src_read, dst_read),
+                               t.tid, st.capture()) != 0;
+  case EdgeKind::Wait:
+  case EdgeKind::WaitForSubmit:
+    return waits_.note(e, to_inst, t.tid);
+  case EdgeKind::Signal:
+    return waits_.note(e, from_inst, t.tid);
+  default:
+    return false;
+  }
+}
+
+static bool is_fence_like(ClassKind k) {
+  return k == ClassKind::Fence || k == ClassKind::Syncobj || k == ClassKind::SyncFile;
+}
+
+CycleStatus Engine::lock_cycle_status(const Cycle &cyc, uint64_t from, uint64_t to,
+                                      bool src_read, bool dst_read) {
+  if (!from || !to)
+    return CycleStatus::Confirmed;
+  ClassId classes[kMaxCycle];
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < cyc.size; ++i)
+    classes[n++] = graph_.edge(cyc.edges[i]).from;
+  InstancePath path;
+  if (!lock_instances_.find_path(to, from, classes, n, dst_read, src_read, &path))
+    return CycleStatus::Predicted;
+  // An instance cycle inside one class confirms nothing about this one.
+  ClassId first = lock_instances_.node_class(lock_instances_.link(path.links[0]).from);
+  for (uint32_t i = 0; i < path.size; ++i)
+    if (lock_instances_.node_class(lock_instances_.link(path.links[i]).to) != first)
+      return CycleStatus::Confirmed;
+  return CycleStatus::Predicted;
+}
+
+CycleStatus Engine::classify(const Cycle &cyc, uint64_t close_from, uint64_t close_to,
+                             bool close_src_read, bool close_dst_read,
+                             uint32_t *first_hidden_hop) {
+  if (cyc.truncated)
+    return CycleStatus::Confirmed;
+  bool all_locks = true;
+  for (uint32_t i = 0; i < cyc.size; ++i) {
+    const EdgeInfo &e = graph_.edge(cyc.edges[i]);
+    all_locks &= e.kind == EdgeKind::Acquire && is_lock_kind(classes_.info(e.from).kind) &&
+                 is_lock_kind(classes_.info(e.to).kind);
+  }
+  if (all_locks)
+    return lock_cycle_status(cyc, close_from, close_to, close_src_read, close_dst_read);
+  CycleStatus status = CycleStatus::Confirmed;
+  for (uint32_t i = 0; i < cyc.size; ++i) {
+    const EdgeInfo &in = graph_.edge(cyc.edges[i]);
+    const EdgeInfo &out = graph_.edge(cyc.edges[(i + 1) % cyc.size]);
+    if ((in.kind != EdgeKind::Wait && in.kind != EdgeKind::WaitForSubmit) ||
+        out.kind != EdgeKind::Signal)
+      continue;
+    CycleStatus hop = waits_.hop(cyc.edges[i], cyc.edges[(i + 1) % cyc.size],
+                                 is_fence_like(classes_.info(in.to).kind));
+    if (hop == CycleStatus::Hidden && status != CycleStatus::Hidden)
+      *first_hidden_hop = (i + 1) % cyc.size;
+    if (hop < status)
+      status = hop;
+  }
+  return status;
+}
+
+static uint64_t cycle_id(const Cycle &cyc) {
+  uint64_t id = 0x3c7;
+  for (uint32_t i = 0; i < cyc.size; ++i)
+    id += mix64(cyc.edges[i]); // order-free: a rotation is the same cycle
+  return id;
+}
+
+void Engine::watch(ThreadState &, const Cycle &cyc, CycleStatus shown, ClassId subject,
+                   EdgeKind kind, bool read) {
+  uint64_t id = cycle_id(cyc);
+  {
+    SpinGuard g(watched_lock_);
+    WatchedCycle *free = nullptr;
+    for (WatchedCycle &w : watched_) {
+      if (w.used && w.id == id)
+        return; // watched already
+      if (!w.used && !free)
+        free = &w;
+    }
+    if (free)
+      *free = WatchedCycle{cyc, shown, subject, kind, read, true, id};
+  }
+  for (uint32_t i = 0; i < cyc.size; ++i)
+    graph_.edge(cyc.edges[i]).watched.store(1, std::memory_order_release);
+  watch_gen_.fetch_add(1, std::memory_order_acq_rel);
+  // The shared cache (offline replay) is the engine's own: empty it now.
+  for (size_t i = 0; shared_edge_bits_ && i < (size_t(1) << shared_edge_bits_); ++i)
+    shared_edge_cache_[i] = 0;
+}
+
+void Engine::recheck_pending(ThreadState &t, EdgeId e, ClassId link_class, uint64_t from_inst,
+                             uint64_t to_inst, bool src_read, bool dst_read, StackSource &st) {
+  WatchedCycle found[8];
+  uint32_t nfound = 0;
+  {
+    SpinGuard g(watched_lock_);
+    for (WatchedCycle &w : watched_) {
+      if (!w.used || nfound == 8)
+        continue;
+      bool involved = false;
+      for (uint32_t i = 0; i < w.cyc.size && !involved; ++i) {
+        const EdgeInfo &ei = graph_.edge(w.cyc.edges[i]);
+        involved = e ? w.cyc.edges[i] == e : ei.from == link_class;
+      }
+      if (involved)
+        found[nfound++] = w;
+    }
+  }
+  for (uint32_t k = 0; k < nfound; ++k) {
+    WatchedCycle &w = found[k];
+    uint32_t hop = 0;
+    CycleStatus now = classify(w.cyc, from_inst, to_inst, src_read, dst_read, &hop);
+    if (now <= w.shown)
+      continue;
+    {
+      SpinGuard g(watched_lock_);
+      for (WatchedCycle &x : watched_) {
+        if (x.used && x.id == w.id && x.shown < now) {
+          x.shown = now;
+          x.used = now != CycleStatus::Confirmed;
+        }
+      }
+    }
+    if (now == CycleStatus::Predicted) {
+      predicted_.fetch_add(1, std::memory_order_relaxed);
+      if (!opts_.report_predicted)
+        continue;
+    }
+    queue_cycle(t, w.cyc, w.subject, w.kind, w.read, st, now == CycleStatus::Predicted);
+  }
 }
 
 void Engine::add_edges_from_held(ThreadState &t, ClassId to, EdgeKind kind, bool read,
                                  uint64_t skip_inst, uint64_t inst, StackSource &st) {
+  sync_edge_cache(t);
   for (uint32_t i = t.nheld; i > 0; --i) {
     const HeldEntry &h = t.held[i - 1];
     if (skip_inst && h.instance == skip_inst && h.role == HeldRole::Lock)
       continue;
     if (h.cls == to) {
-      if (h.role == HeldRole::Lock && inst && h.instance != inst)
-        same_class_nesting(t, h, to, inst, st);
+      if (h.role == HeldRole::Lock && kind == EdgeKind::Acquire && inst && h.instance != inst)
+        same_class_nesting(t, h, to, inst, read, st);
     } else {
       uint64_t key;
       // The common case, checked here without a call: a known nesting.
       if (!edge_cached(edge_cache_slot(t, h.cls, to, dep_type(h.read, read), &key), key)) {
         EdgeKind k = h.role == HeldRole::Section ? EdgeKind::Section : kind;
-        add_edge(t, h.cls, to, k, h.read, read, h.pc, st);
+        add_edge(t, h.cls, to, k, h.read, read, h.pc, st, h.instance, inst);
       }
     }
     if (!h.is_try && h.role != HeldRole::Section)
@@ -159,44 +346,59 @@ void Engine::add_edges_from_held(ThreadState &t, ClassId to, EdgeKind kind, bool
 }
 
 void Engine::same_class_nesting(ThreadState &t, const HeldEntry &h, ClassId c, uint64_t inst,
-                                StackSource &st) {
-  uint64_t fwd = mix64(h.instance * 31 + mix64(inst));
-  uint64_t rev = mix64(inst * 31 + mix64(h.instance));
-  uint64_t earlier;
-  if (!instance_pairs_.find(rev, &earlier)) {
-    uint64_t dummy;
-    if (!instance_pairs_.find(fwd, &dummy))
-      instance_pairs_.put(fwd, (uint64_t(t.tid) << 32) | st.capture());
-    return;
+                                bool read, StackSource &st) {
+  uint32_t link = lock_instances_.add(h.instance, c, inst, c, dep_type(h.read, read), t.tid,
+                                      st.capture());
+  if (!link)
+    return; // this pair (and type) was seen before
+  // Does the new nesting close a ring of instances of this class (two
+  // nested both ways, a chain of locks made in one loop, philosophers)?
+  InstancePath path;
+  if (lock_instances_.find_path(inst, h.instance, &c, 1, read, h.read, &path)) {
+    // Record the class self-edge too, so the graph export shows it.
+    EdgeOccurrence occ{c, c, EdgeKind::Acquire, h.read, read, nullptr, 0, nullptr, 0,
+                       t.tid, opts_.pid, h.pc, trace_, h.instance, inst};
+    EdgeId e;
+    if (graph_.add(occ, &e) == DepGraph::AddResult::New)
+      graph_.set_stack(e, st.capture());
+    queue_instance_cycle(t, lock_instances_, link, path, ReportKind::LockOrder, c,
+                         EdgeKind::Acquire, st);
   }
-  // Both nestings of the same two instances were seen: an ABBA inversion
-  // inside one class (lockdep would call this recursive locking).
-  uint64_t key = mix64(fwd ^ rev ^ 0xabba);
-  uint64_t seen;
-  if (reported_.find(key, &seen)) {
-    duplicates_.fetch_add(1, std::memory_order_relaxed);
-    return;
-  }
+  // It may also confirm a class cycle through this class.
+  if (opts_.instance_rules)
+    recheck_pending(t, kNoEdge, c, h.instance, inst, h.read, read, st);
+}
+
+void Engine::queue_instance_cycle(ThreadState &t, InstanceGraph &g, uint32_t closing,
+                                  const InstancePath &path, ReportKind kind, ClassId subject,
+                                  EdgeKind subject_kind, StackSource &st) {
   PendingReport r{};
-  r.kind = ReportKind::LockOrder;
-  r.subject = c;
-  r.subject_kind = EdgeKind::Acquire;
-  r.instance_a = h.instance;
-  r.instance_b = inst;
-  r.stack = st.capture();
-  r.other_stack = StackId(earlier & 0xffffffffu);
-  r.other_tid = uint32_t(earlier >> 32);
-  // Record the class self-edge too, so the graph export shows it.
-  EdgeOccurrence occ{c, c, EdgeKind::Acquire, h.read, false, nullptr, 0, nullptr, 0,
-                     t.tid, opts_.pid, h.pc, 0};
-  EdgeId e;
-  if (graph_.add(occ, &e) == DepGraph::AddResult::New)
-    graph_.set_stack(e, r.stack);
-  r.cycle.size = 1;
-  r.cycle.edges[0] = e;
+  r.kind = kind;
+  r.subject = subject;
+  r.subject_kind = subject_kind;
+  // The cycle starts with the closing link: from its source, along the
+  // path, back to it.
+  const InstanceLink &first = g.link(closing);
+  r.inst_len = 0;
+  auto push = [&](const InstanceLink &l) {
+    if (r.inst_len == kMaxCycle)
+      return;
+    r.inst[r.inst_len] = g.instance(l.from);
+    r.inst_class[r.inst_len] = g.node_class(l.from);
+    r.inst_stack[r.inst_len] = l.stack;
+    r.inst_tid[r.inst_len] = l.tid;
+    ++r.inst_len;
+  };
+  push(first);
+  for (uint32_t i = 0; i < path.size; ++i)
+    push(g.link(path.links[i]));
+  uint64_t key = 0x1a57 + uint64_t(kind);
+  for (uint32_t i = 0; i < r.inst_len; ++i)
+    key += mix64(r.inst[i]);
   r.tid = t.tid;
+  r.stack = st.capture();
   snapshot_held(t, r);
-  queue(r, key);
+  queue(r, mix64(key));
 }
 
 // --- events ---------------------------------------------------------------
@@ -288,7 +490,9 @@ void Engine::wait_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t relea
       }
     }
   }
-  add_edges_from_held(t, c, kind, false, released_inst, 0, st);
+  if (opts_.instance_rules)
+    waits_.note_waiter(inst, t.tid);
+  add_edges_from_held(t, c, kind, false, released_inst, inst, st);
   window_push(t, c, false, pc);
 }
 
@@ -300,6 +504,7 @@ void Engine::wait_end(ThreadState &t, ClassId c, uint64_t, bool one_shot, uint64
 }
 
 void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSource &st) {
+  sync_edge_cache(t);
   bool in_section = false;
   for (uint32_t i = 0; i < t.nheld; ++i) {
     const HeldEntry &h = t.held[i];
@@ -308,7 +513,7 @@ void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
       continue;
     }
     if (h.cls != c)
-      add_edge(t, c, h.cls, EdgeKind::Signal, false, h.read, 0, st);
+      add_edge(t, c, h.cls, EdgeKind::Signal, false, h.read, 0, st, inst, h.instance);
   }
   // Inside an explicit signalling section for this class the section's own
   // edges already say what the signal depends on.
@@ -316,7 +521,7 @@ void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
     for (uint32_t k = 0; k < t.window_len; ++k) {
       const WindowEntry &w = t.window[(t.window_pos + kWindowSize - 1 - k) % kWindowSize];
       if (w.cls != c)
-        add_edge(t, c, w.cls, EdgeKind::Signal, false, w.read, w.pc, st);
+        add_edge(t, c, w.cls, EdgeKind::Signal, false, w.read, w.pc, st, inst, 0);
     }
   }
   ClassKind kind = classes_.info(c).kind;
@@ -381,105 +586,20 @@ void Engine::might_reclaim(ThreadState &t, uint64_t pc, StackSource &st) {
 
 // --- fences: await DAG and LR rules ---------------------------------------
 
-uint32_t Engine::await_node(uint64_t inst, ClassId cls, bool create) {
-  uint64_t v;
-  if (await_nodes_.find(inst, &v))
-    return uint32_t(v);
-  if (!create || await_next_node_ >= kAwaitCapacity)
-    return 0;
-  uint32_t n = await_next_node_++;
-  await_head_[n] = 0;
-  await_inst_[n] = inst;
-  await_class_[n] = cls;
-  await_nodes_.put(inst, n);
-  return n;
-}
-
-void Engine::fence_reset(uint64_t inst) {
-  SpinGuard g(await_lock_);
-  if (uint32_t n = await_node(inst, kNoClass, false))
-    await_head_[n] = 0;
-}
-
-bool Engine::await_find_path(uint32_t from, uint32_t target, PendingReport &r) {
-  if (++await_epoch_ == 0) {
-    for (uint32_t i = 0; i < kAwaitCapacity; ++i)
-      await_visit_[i] = 0;
-    await_epoch_ = 1;
-  }
-  uint32_t head = 0, tail = 0;
-  await_queue_[tail++] = from;
-  await_visit_[from] = await_epoch_;
-  await_parent_[from] = 0;
-  while (head < tail) {
-    uint32_t n = await_queue_[head++];
-    if (n == target) {
-      uint32_t path[kMaxCycle];
-      uint32_t len = 0;
-      for (uint32_t k = n; k && len < kMaxCycle; k = await_parent_[k])
-        path[len++] = k;
-      r.await_len = 0;
-      for (uint32_t i = len; i > 0; --i) {
-        r.await_inst[r.await_len] = await_inst_[path[i - 1]];
-        r.await_class[r.await_len++] = await_class_[path[i - 1]];
-      }
-      return true;
-    }
-    for (uint32_t l = await_head_[n]; l; l = await_links_[l].next) {
-      uint32_t m = await_node(await_links_[l].target, kNoClass, false);
-      if (!m || await_visit_[m] == await_epoch_ || tail >= kAwaitCapacity)
-        continue;
-      await_visit_[m] = await_epoch_;
-      await_parent_[m] = n;
-      await_queue_[tail++] = m;
-    }
-  }
-  return false;
-}
+void Engine::fence_reset(uint64_t inst) { awaits_.clear_out(inst); }
 
 void Engine::await(ThreadState &t, ClassId f, uint64_t fi, ClassId g, uint64_t gi,
                    uint64_t, StackSource &st) {
-  bool definite = false;
-  PendingReport r{};
-  {
-    SpinGuard guard(await_lock_);
-    uint32_t nf = await_node(fi, f, true);
-    uint32_t ng = await_node(gi, g, true);
-    if (nf && ng && await_next_link_ < kAwaitCapacity) {
-      uint32_t l = await_next_link_++;
-      await_links_[l] = AwaitLink{gi, await_head_[nf]};
-      await_head_[nf] = l;
-      // f now waits for g: a path g ->* f closes a cycle of instances.
-      definite = await_find_path(ng, nf, r);
-    }
-  }
+  // f now waits for g: a path g ->* f closes a cycle of instances.
+  uint32_t link = awaits_.add(fi, f, gi, g, kDepNN, t.tid, kNoStack);
+  InstancePath path;
+  bool definite = link && awaits_.find_path(gi, fi, nullptr, 0, false, false, &path);
   // The class edge keeps the class-level picture; when the instances already
   // form a cycle the definite report says everything.
-  add_edge(t, f, g, EdgeKind::Await, false, false, 0, st, !definite);
-  if (!definite)
-    return;
-  // The path runs g -> ... -> f; rotate it so the cycle reads f -> g -> ...
-  // (the report closes it back to f).
-  if (r.await_len > 1) {
-    uint64_t last_inst = r.await_inst[r.await_len - 1];
-    ClassId last_class = r.await_class[r.await_len - 1];
-    for (uint32_t i = r.await_len - 1; i > 0; --i) {
-      r.await_inst[i] = r.await_inst[i - 1];
-      r.await_class[i] = r.await_class[i - 1];
-    }
-    r.await_inst[0] = last_inst;
-    r.await_class[0] = last_class;
-  }
-  uint64_t key = 0xa11a;
-  for (uint32_t i = 0; i < r.await_len; ++i)
-    key += mix64(r.await_inst[i]);
-  r.kind = ReportKind::AwaitCycle;
-  r.subject = g;
-  r.subject_kind = EdgeKind::Await;
-  r.tid = t.tid;
-  r.stack = st.capture();
-  snapshot_held(t, r);
-  queue(r, mix64(key));
+  add_edge(t, f, g, EdgeKind::Await, false, false, 0, st, fi, gi, !definite);
+  if (definite)
+    queue_instance_cycle(t, awaits_, link, path, ReportKind::AwaitCycle, g, EdgeKind::Await,
+                         st);
 }
 
 void Engine::resv_attach(ThreadState &t, ClassId f, uint64_t, uint64_t, StackSource &st) {
@@ -501,7 +621,7 @@ void Engine::snapshot_held(const ThreadState &t, PendingReport &r) {
 }
 
 void Engine::queue_cycle(ThreadState &t, const Cycle &cyc, ClassId subject, EdgeKind kind,
-                         bool read, StackSource &st) {
+                         bool read, StackSource &st, bool predicted) {
   // Dedup on the set of classes: the same cycle found from another edge or
   // thread is the same report.
   ClassId ids[kMaxCycle];
@@ -518,9 +638,10 @@ void Engine::queue_cycle(ThreadState &t, const Cycle &cyc, ClassId subject, Edge
       ids[j] = ids[j - 1];
       ids[j - 1] = tmp;
     }
-  uint64_t key = hash_bytes(ids, cyc.size * sizeof(ClassId), 0xc1c1e);
+  uint64_t key = hash_bytes(ids, cyc.size * sizeof(ClassId), predicted ? 0x9ed1c7 : 0xc1c1e);
   PendingReport r{};
   r.kind = all_locks ? ReportKind::LockOrder : ReportKind::WaitCycle;
+  r.predicted = predicted;
   r.tid = t.tid;
   r.subject = subject;
   r.subject_kind = kind;
@@ -566,10 +687,25 @@ bool Engine::report_cycle(const Cycle &cyc) {
     t.nheld = 1;
   }
   KnownStack st(e.stack);
+  bool predicted = false;
+  if (opts_.instance_rules) {
+    uint32_t hop = 0;
+    CycleStatus status = classify(cyc, e.from_inst, e.to_inst, src_read, dst_read, &hop);
+    if (status == CycleStatus::Hidden) {
+      self_wake_hidden_.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
+    predicted = status == CycleStatus::Predicted;
+    if (predicted) {
+      predicted_.fetch_add(1, std::memory_order_relaxed);
+      if (!opts_.report_predicted)
+        return false;
+    }
+  }
   uint32_t saved_pid = opts_.pid;
   opts_.pid = e.pid;
   uint64_t before = reports_total_.load(std::memory_order_relaxed);
-  queue_cycle(t, cyc, e.to, e.kind, dst_read, st);
+  queue_cycle(t, cyc, e.to, e.kind, dst_read, st, predicted);
   opts_.pid = saved_pid;
   return reports_total_.load(std::memory_order_relaxed) != before;
 }

@@ -31,7 +31,8 @@ static uint32_t fill_stack(Engine &e, StackId id, Symbolizer &sym, FrameView *ou
 }
 
 void build_report_view(Engine &e, const PendingReport &p, Symbolizer &sym, ReportScratch &s,
-                       ReportView *out, const char *const *trace_names, uint32_t ntraces) {
+                       ReportView *out, const char *const *trace_names, uint32_t ntraces,
+                       InstanceSites *sites) {
   *out = ReportView{};
   out->kind = p.kind;
   out->pid = p.pid;
@@ -45,45 +46,44 @@ void build_report_view(Engine &e, const PendingReport &p, Symbolizer &sym, Repor
   out->stack = s.stack;
 
   uint32_t n = 0;
-  if (p.kind == ReportKind::AwaitCycle) {
-    for (uint32_t i = 0; i < p.await_len && n < kMaxCycle; ++i, ++n) {
+  out->predicted = p.predicted;
+  if (p.inst_len) {
+    // A cycle of instances: fences awaiting each other, or locks of one
+    // class nested into a ring.
+    bool await = p.kind == ReportKind::AwaitCycle;
+    for (uint32_t i = 0; i < p.inst_len && n < kMaxCycle; ++i, ++n) {
       EdgeView &ev = s.edges[n];
       ev = EdgeView{};
-      build_class_view(e, p.await_class[i], sym, &ev.from);
-      build_class_view(e, p.await_class[(i + 1) % p.await_len], sym, &ev.to);
-      ev.kind = EdgeKind::Await;
+      uint32_t next = (i + 1) % p.inst_len;
+      build_class_view(e, p.inst_class[i], sym, &ev.from);
+      build_class_view(e, p.inst_class[next], sym, &ev.to);
+      ev.kind = await ? EdgeKind::Await : EdgeKind::Acquire;
       ev.pid = p.pid;
-      ev.tid = p.tid;
+      ev.tid = p.inst_tid[i] ? p.inst_tid[i] : p.tid;
+      ev.from_inst = p.inst[i];
+      ev.to_inst = p.inst[next];
+      if (uint64_t site = sites ? sites->site_of(p.inst[i]) : 0)
+        sym.symbolize(site, true, &ev.from_inst_site);
       ev.stack = s.edge_frames[n];
-      // The closing await is the current one; earlier links were recorded
-      // by whoever made them.
-      ev.nstack = i == 0 ? fill_stack(e, p.stack, sym, s.edge_frames[n]) : 0;
+      // The closing link is the current event; its stack is the report's.
+      StackId st = p.inst_stack[i] ? p.inst_stack[i] : (i == 0 ? p.stack : kNoStack);
+      ev.nstack = st ? fill_stack(e, st, sym, s.edge_frames[n]) : 0;
     }
     BufferWriter d(s.detail, sizeof s.detail);
-    d.str("fence instances ");
-    for (uint32_t i = 0; i < p.await_len; ++i)
-      d.hex(p.await_inst[i]).str(" -> ");
-    if (p.await_len)
-      d.hex(p.await_inst[0]);
-    d.str(" await each other");
-    out->detail = s.detail;
-  } else if (p.instance_a || p.instance_b) {
-    // Two nestings of the same pair of instances, in opposite orders.
-    const EdgeInfo &ei = e.graph().edge(p.cycle.edges[0]);
-    for (int k = 0; k < 2; ++k, ++n) {
-      EdgeView &ev = s.edges[n];
-      ev = EdgeView{};
-      build_class_view(e, ei.from, sym, &ev.from);
-      ev.to = ev.from;
-      ev.kind = EdgeKind::Acquire;
-      ev.pid = p.pid;
-      ev.tid = k == 0 ? p.tid : p.other_tid;
-      ev.stack = s.edge_frames[n];
-      ev.nstack = fill_stack(e, k == 0 ? p.stack : p.other_stack, sym, s.edge_frames[n]);
+    if (await) {
+      d.str("fence instances ");
+      for (uint32_t i = 0; i < p.inst_len; ++i)
+        d.hex(p.inst[i]).str(" -> ");
+      d.hex(p.inst[0]).str(" await each other");
+    } else if (p.inst_len == 2) {
+      d.str("instances ").hex(p.inst[0]).str(" and ").hex(p.inst[1]);
+      d.str(" of one class were nested in both orders");
+    } else {
+      d.str("instances ");
+      for (uint32_t i = 0; i < p.inst_len; ++i)
+        d.hex(p.inst[i]).str(" -> ");
+      d.hex(p.inst[0]).str(" of one class were nested in a ring");
     }
-    BufferWriter d(s.detail, sizeof s.detail);
-    d.str("instances ").hex(p.instance_a).str(" and ").hex(p.instance_b);
-    d.str(" of one class were nested in both orders");
     out->detail = s.detail;
   } else {
     for (uint32_t i = 0; i < p.cycle.size && n < kMaxCycle; ++i, ++n) {

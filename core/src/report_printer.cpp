@@ -133,9 +133,10 @@ static void held_line(const HeldView &h, uint32_t index, unsigned indent, Writer
 static const char *headline(const ReportView &r) {
   switch (r.kind) {
   case ReportKind::LockOrder:
-    return r.detail && r.nchain && r.chain[0].from.key == r.chain[0].to.key
-               ? "possible ABBA deadlock between two locks of one class"
-               : "possible circular locking dependency detected";
+    if (r.nchain && r.chain[0].from_inst && r.chain[0].from.key == r.chain[0].to.key)
+      return r.nchain == 2 ? "possible ABBA deadlock between two locks of one class"
+                           : "possible deadlock: a ring of locks of one class";
+    return "possible circular locking dependency detected";
   case ReportKind::WaitCycle:
     return "possible circular wait dependency detected";
   case ReportKind::AwaitCycle:
@@ -198,6 +199,8 @@ void print_report_summary(const ReportView &r, Writer &w) {
     name(r.gate, w);
     w.ch(']');
   }
+  if (r.predicted)
+    w.str(" [class-predicted]");
   w.str(" (pid ").dec(r.pid).ch(')');
 }
 
@@ -343,6 +346,9 @@ void print_report_text(const ReportView &r, Writer &w) {
   if (r.program)
     w.str(" (").str(r.program).ch(')');
   w.ch('\n');
+  if (r.predicted)
+    w.str("class-predicted: no objects seen so far close this cycle; objects of these\n"
+          "classes could (report_predicted=0 hides such reports)\n");
   w.str("------------------------------------------------------\n");
   if (r.kind == ReportKind::LiveHang && r.nblocked) {
     live_hang(r, w);
@@ -394,8 +400,12 @@ void print_report_text(const ReportView &r, Writer &w) {
         const EdgeView &e = r.chain[i];
         w.str("-> #").dec(i).str(" (");
         name(e.from, w);
+        if (e.from_inst)
+          w.ch(' ').hex(e.from_inst);
         w.str(") -> (");
         name(e.to, w);
+        if (e.to_inst)
+          w.ch(' ').hex(e.to_inst);
         w.str("): ").str(edge_kind_name(e.kind));
         if (e.src_read || e.dst_read)
           w.str(e.src_read ? " R" : " W").str(e.dst_read ? "R" : "W");
@@ -403,6 +413,13 @@ void print_report_text(const ReportView &r, Writer &w) {
         if (e.trace)
           w.str(" of ").str(e.trace);
         w.str(":\n");
+        if (e.from_inst_site.pc || e.from_inst_site.function) {
+          w.spaces(7).str("(").hex(e.from_inst).str(" was created at ");
+          write_location(e.from_inst_site, w);
+          if (e.from_inst_site.function && e.from_inst_site.file)
+            w.str(" in ").str(e.from_inst_site.function);
+          w.str(")\n");
+        }
         write_frames(e.stack, e.nstack, w, 7);
         w.ch('\n');
       }
@@ -523,6 +540,11 @@ void print_report_json(const ReportView &r, Writer &w) {
     w.str(",\"pid\":").dec(e.pid).str(",\"tid\":").dec(e.tid);
     w.str(",\"trace\":").json_str(e.trace).str(",\"stack\":");
     json_frames(e.stack, e.nstack, w);
+    if (e.from_inst || e.to_inst) {
+      w.str(",\"from_instance\":\"").hex(e.from_inst).str("\",\"to_instance\":\"");
+      w.hex(e.to_inst).str("\",\"from_instance_site\":");
+      json_frame(e.from_inst_site, w);
+    }
     w.ch('}');
   }
   w.str("],\"held\":[");
@@ -540,6 +562,7 @@ void print_report_json(const ReportView &r, Writer &w) {
   w.str("],\"stack\":");
   json_frames(r.stack, r.nstack, w);
   w.str(",\"gated\":").str(r.gated ? "true" : "false");
+  w.str(",\"predicted\":").str(r.predicted ? "true" : "false");
   w.str(",\"gate\":");
   if (r.gated)
     json_class(r.gate, w);

@@ -85,6 +85,7 @@ void ensure_initialized() {
   EngineOptions eo;
   eo.pid = rt.pid;
   eo.report_gated = rt.options.report_gated;
+  eo.report_predicted = rt.options.report_predicted;
   bool ok = rt.engine.init(eo) &&
             rt.resolver.init(&rt.engine.classes(), rt.options.class_per_instance,
                               rt.options.class_depth) &&

@@ -137,17 +137,16 @@ TEST_F(EngineTest, SameClassTwoInstancesNestedBothOrders) {
   ASSERT_EQ(rs.size(), 1u);
   EXPECT_EQ(rs[0].kind, ReportKind::LockOrder);
   EXPECT_EQ(rs[0].subject, X);
-  EXPECT_EQ(rs[0].instance_a, i2);
-  EXPECT_EQ(rs[0].instance_b, i1);
+  EXPECT_EQ(rs[0].inst[0], i2);
+  EXPECT_EQ(rs[0].inst[1], i1);
   EXPECT_EQ(rs[0].tid, 3u);
-  EXPECT_EQ(rs[0].other_tid, 1u); // who nested them the other way first
+  EXPECT_EQ(rs[0].inst_tid[1], 1u); // who nested them the other way first
   EXPECT_TRUE(h.has_edge(X, X));
   h.unlock(3, X, i1), h.unlock(3, X, i2);
 
   // The same pair inverted again is the same report.
   h.lock(4, X, i2), h.lock(4, X, i1);
   EXPECT_TRUE(h.drain().empty());
-  EXPECT_GE(h.e().stats().duplicates, 1u);
 }
 
 TEST_F(EngineTest, ReadReadInversionIsQuiet) {
@@ -638,11 +637,11 @@ TEST_F(EngineTest, AwaitInstanceCycle) {
   EXPECT_EQ(r.subject, F);
   // The cycle in await order, starting at the fence that awaited last:
   // g1 awaits f1, f1 awaits g1. Each instance appears once.
-  ASSERT_EQ(r.await_len, 2u);
-  EXPECT_EQ(r.await_inst[0], g1);
-  EXPECT_EQ(r.await_inst[1], f1);
-  EXPECT_EQ(r.await_class[0], G);
-  EXPECT_EQ(r.await_class[1], F);
+  ASSERT_EQ(r.inst_len, 2u);
+  EXPECT_EQ(r.inst[0], g1);
+  EXPECT_EQ(r.inst[1], f1);
+  EXPECT_EQ(r.inst_class[0], G);
+  EXPECT_EQ(r.inst_class[1], F);
 }
 
 TEST_F(EngineTest, AwaitThreeInstanceCycle) {
@@ -654,10 +653,10 @@ TEST_F(EngineTest, AwaitThreeInstanceCycle) {
   auto rs = h.drain();
   ASSERT_EQ(rs.size(), 1u);
   EXPECT_EQ(rs[0].kind, ReportKind::AwaitCycle);
-  ASSERT_EQ(rs[0].await_len, 3u);
-  EXPECT_EQ(rs[0].await_inst[0], 3u);
-  EXPECT_EQ(rs[0].await_inst[1], 1u);
-  EXPECT_EQ(rs[0].await_inst[2], 2u);
+  ASSERT_EQ(rs[0].inst_len, 3u);
+  EXPECT_EQ(rs[0].inst[0], 3u);
+  EXPECT_EQ(rs[0].inst[1], 1u);
+  EXPECT_EQ(rs[0].inst[2], 2u);
 }
 
 TEST_F(EngineTest, AwaitDagIsQuiet) {

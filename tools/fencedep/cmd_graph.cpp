@@ -56,9 +56,9 @@ std::vector<offline::DotCycle> report_cycles(Engine &e, const std::vector<Render
     const PendingReport &p = *r.pending;
     offline::DotCycle c;
     c.title = "cycle " + std::to_string(out.size() + 1) + " (" + report_kind_name(p.kind) + ")";
-    if (p.kind == ReportKind::AwaitCycle) {
-      for (uint32_t i = 0; i < p.await_len; ++i) {
-        EdgeId id = e.graph().find_edge(p.await_class[i], p.await_class[(i + 1) % p.await_len]);
+    if (p.inst_len) {
+      for (uint32_t i = 0; i < p.inst_len; ++i) {
+        EdgeId id = e.graph().find_edge(p.inst_class[i], p.inst_class[(i + 1) % p.inst_len]);
         if (id != kNoEdge)
           c.edges.push_back(id);
       }

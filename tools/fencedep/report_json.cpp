@@ -207,6 +207,11 @@ void parse_into(const json &j, Reader &rd, OwnedReport *out) {
     ev.pid = uint32_t(rd.number(e, "pid"));
     ev.tid = uint32_t(rd.number(e, "tid"));
     ev.trace = rd.opt_string(e, "trace");
+    if (e.contains("from_instance")) {
+      ev.from_inst = rd.hex(e, "from_instance");
+      ev.to_inst = rd.hex(e, "to_instance");
+      ev.from_inst_site = rd.frame(rd.field(e, "from_instance_site"));
+    }
     out->chain.push_back(ev);
     out->chain_stacks.push_back(rd.frames(rd.field(e, "stack"), "stack"));
   }
@@ -219,6 +224,7 @@ void parse_into(const json &j, Reader &rd, OwnedReport *out) {
 
   out->stack = rd.frames(rd.field(j, "stack"), "stack");
   r.gated = rd.boolean(j, "gated");
+  r.predicted = j.contains("predicted") && rd.boolean(j, "predicted");
   r.gate = rd.opt_cls(j, "gate");
   const json &lr = rd.field(j, "lr_use");
   if (!lr.is_null())

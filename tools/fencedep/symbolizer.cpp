@@ -146,6 +146,8 @@ void Symbolizer::report(OwnedReport &r) {
   for (size_t i = 0; i < r.chain.size(); ++i) {
     cls(r.chain[i].from);
     cls(r.chain[i].to);
+    if (r.chain[i].from_inst_site.module)
+      frame(r.chain[i].from_inst_site);
     r.chain_stacks[i] = stack(r.chain_stacks[i]);
   }
   for (HeldView &h : r.held) {

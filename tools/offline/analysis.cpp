@@ -80,6 +80,9 @@ bool Analysis::init(std::string *err) {
   eo.report_gated = opts_.report_gated;
   eo.defer_cycle_search = true;
   eo.shared_edge_cache_bits = 16; // 512 KiB: stays in a core's L2
+  // Cycles are searched once, at the end: only the first occurrence of each
+  // edge kept its instances, too little to judge cycles by instance.
+  eo.instance_rules = false;
   if (!engine_->init(eo)) {
     *err = "cannot reserve memory for the analysis tables";
     return false;

@@ -31,6 +31,13 @@ struct EdgeInfo {
   StackId stack = kNoStack;  // where `to` was entered (first occurrence)
   uint64_t from_pc = 0;      // where `from` was entered, when known
   uint32_t trace = 0;        // trace file index (offline analysis), else 0
+  // The instances behind the first occurrence (0 when none): the lock held
+  // and the one taken, or the object waited on / signalled.
+  uint64_t from_inst = 0;
+  uint64_t to_inst = 0;
+  // Part of a class cycle that is not instance-confirmed yet: every
+  // occurrence is looked at, none answered from a cache.
+  std::atomic<uint8_t> watched{0};
   std::atomic<EdgeId> next_out{kNoEdge};
 };
 
@@ -55,6 +62,8 @@ struct EdgeOccurrence {
   uint32_t pid;
   uint64_t from_pc;
   uint32_t trace;
+  uint64_t from_inst = 0;
+  uint64_t to_inst = 0;
 };
 
 class DepGraph {
@@ -70,8 +79,9 @@ public:
   AddResult add(const EdgeOccurrence &occ, EdgeId *edge);
   void set_stack(EdgeId e, StackId s) { edges_[e].stack = s; }
 
-  // Shortest strong cycle that contains edge `e` (any of its types).
-  bool find_cycle(EdgeId e, Cycle *out);
+  // Shortest strong cycle that contains edge `e` (any of its types), not
+  // going through the `nbanned` edges of `banned`.
+  bool find_cycle(EdgeId e, Cycle *out, const EdgeId *banned = nullptr, uint32_t nbanned = 0);
   // Common gate of all edges of a cycle not itself part of the cycle.
   ClassId common_gate(const Cycle &c) const;
 
@@ -84,7 +94,7 @@ public:
   void reset_locks_after_fork() { lock_.reset(); index_.reset_lock(); }
 
 private:
-  bool bfs(EdgeId start, uint8_t type, Cycle *out);
+  bool bfs(EdgeId start, uint8_t type, Cycle *out, const EdgeId *banned, uint32_t nbanned);
 
   RawArray<EdgeInfo> edges_;
   RawArray<std::atomic<EdgeId>> out_head_;

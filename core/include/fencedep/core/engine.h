@@ -11,8 +11,10 @@
 #include "fencedep/core/address_map.h"
 #include "fencedep/core/class_registry.h"
 #include "fencedep/core/dep_graph.h"
+#include "fencedep/core/instance_graph.h"
 #include "fencedep/core/stack_depot.h"
 #include "fencedep/core/thread_state.h"
+#include "fencedep/core/wait_evidence.h"
 
 namespace fencedep {
 
@@ -37,19 +39,20 @@ struct PendingReport {
   ClassId subject;
   EdgeKind subject_kind;
   bool subject_read;
-  Cycle cycle; // edges[0] is the new edge
+  bool predicted; // class-predicted (see CycleStatus)
+  Cycle cycle;    // edges[0] is the new edge
   ClassId gate;
   LrUse lr_use;
   ClassId lr_context;
-  uint64_t instance_a; // same-class inversions
-  uint64_t instance_b;
-  StackId stack;       // where the reporting context is now
-  StackId other_stack; // same-class inversions: the earlier, opposite nesting
-  uint32_t other_tid;
-  // Await cycles: the fence instances and their classes, in await order.
-  uint32_t await_len;
-  uint64_t await_inst[kMaxCycle];
-  ClassId await_class[kMaxCycle];
+  StackId stack; // where the reporting context is now
+  // Instance cycles (fence awaits, locks of one class): the instances and
+  // their classes in cycle order; link i runs inst[i] -> inst[i + 1], the
+  // last back to inst[0], recorded by inst_tid[i] with inst_stack[i].
+  uint32_t inst_len;
+  uint64_t inst[kMaxCycle];
+  ClassId inst_class[kMaxCycle];
+  StackId inst_stack[kMaxCycle];
+  uint32_t inst_tid[kMaxCycle];
   uint32_t nheld;
   HeldEntry held[kReportHeld];
 };
@@ -70,6 +73,10 @@ struct EngineOptions {
   // larger than the CPU caches. 0 (the runtime): none, threads would
   // contend on it.
   uint32_t shared_edge_cache_bits = 0;
+  // Judge class cycles by their instances and threads (CycleStatus):
+  // needs the instances of every event, as the runtime has them.
+  bool instance_rules = true;
+  bool report_predicted = true; // print class-predicted cycles
 };
 
 struct EngineStats {
@@ -79,6 +86,9 @@ struct EngineStats {
   uint64_t held_overflows;
   uint64_t gated_hidden;
   uint64_t duplicates;
+  uint64_t self_wake_hidden; // cycles that need a thread to wake itself
+  uint64_t predicted;        // class-predicted cycles found
+  uint64_t instance_pairs_dropped;
 };
 
 class Engine {
@@ -178,23 +188,47 @@ private:
     return true;
   }
   // Returns true when the new edge closed a reported (or hidden) cycle.
+  // `from_inst` / `to_inst`: the instances behind this occurrence (the held
+  // lock and the one taken; the object waited on or signalled), 0 if none.
   bool add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, bool src_read,
-                bool dst_read, uint64_t from_pc, StackSource &st, bool report = true);
+                bool dst_read, uint64_t from_pc, StackSource &st, uint64_t from_inst,
+                uint64_t to_inst, bool report = true);
+  // Records what an occurrence of edge `e` says about its instances and
+  // threads; true when that is new.
+  bool note_occurrence(ThreadState &t, EdgeId e, EdgeKind kind, bool src_read, bool dst_read,
+                       uint64_t from_inst, uint64_t to_inst, StackSource &st);
+  CycleStatus classify(const Cycle &cyc, uint64_t close_from, uint64_t close_to,
+                       bool close_src_read, bool close_dst_read, uint32_t *first_hidden_hop);
+  CycleStatus lock_cycle_status(const Cycle &cyc, uint64_t from, uint64_t to, bool src_read,
+                                bool dst_read);
+  void watch(ThreadState &t, const Cycle &cyc, CycleStatus shown, ClassId subject,
+             EdgeKind kind, bool read);
+  void recheck_pending(ThreadState &t, EdgeId e, ClassId link_class, uint64_t from_inst,
+                       uint64_t to_inst, bool src_read, bool dst_read, StackSource &st);
+  void sync_edge_cache(ThreadState &t) {
+    uint32_t gen = watch_gen_.load(std::memory_order_acquire);
+    if (__builtin_expect(t.cache_gen != gen, 0)) {
+      for (uint64_t &slot : t.edge_cache)
+        slot = 0;
+      t.cache_gen = gen;
+    }
+  }
   // Edges into `to` from the held set, lockdep style: from the top entry,
   // continuing down past entries that have no incoming edge of their own
   // (trylocks, signalling sections).
   void add_edges_from_held(ThreadState &t, ClassId to, EdgeKind kind, bool read,
                            uint64_t skip_inst, uint64_t inst, StackSource &st);
   void same_class_nesting(ThreadState &t, const HeldEntry &h, ClassId c, uint64_t inst,
-                          StackSource &st);
+                          bool read, StackSource &st);
+  void queue_instance_cycle(ThreadState &t, InstanceGraph &g, uint32_t closing,
+                            const InstancePath &path, ReportKind kind, ClassId subject,
+                            EdgeKind subject_kind, StackSource &st);
   void window_push(ThreadState &t, ClassId c, bool read, uint64_t pc);
   void queue_cycle(ThreadState &t, const Cycle &cyc, ClassId subject, EdgeKind kind,
-                   bool read, StackSource &st);
+                   bool read, StackSource &st, bool predicted = false);
   void queue_lr(ThreadState &t, LrUse use, ClassId fence, ClassId ctx, StackSource &st);
   void queue(PendingReport &r, uint64_t dedup_key);
   void snapshot_held(const ThreadState &t, PendingReport &r);
-  uint32_t await_node(uint64_t inst, ClassId cls, bool create);
-  bool await_find_path(uint32_t from, uint32_t target, PendingReport &r);
 
   EngineOptions opts_;
   ClassRegistry classes_;
@@ -205,26 +239,30 @@ private:
   RawArray<uint64_t> shared_edge_cache_;
   uint32_t shared_edge_bits_ = 0;
 
-  // Same-class instance pairs seen nested (key: hash of the ordered pair).
-  AddressMap instance_pairs_;
-  // Await DAG over fence instances: node id per instance, arena of dep links.
-  AddressMap await_nodes_;
-  struct AwaitLink {
-    uint64_t target;
-    uint32_t next;
+  // Instances behind lock nestings (same-class nestings and the pairs
+  // behind class edges), and the fence await DAG.
+  InstanceGraph lock_instances_;
+  InstanceGraph awaits_;
+  // Who waited on / signalled which object along wait and signal edges.
+  WaitEvidence waits_;
+  // Class cycles found but not (yet) instance-confirmed: their edges are
+  // watched (every occurrence is looked at, not cached) until new
+  // instances confirm them.
+  struct WatchedCycle {
+    Cycle cyc;
+    CycleStatus shown = CycleStatus::Hidden; // what has been reported of it so far
+    ClassId subject = kNoClass;
+    EdgeKind kind = EdgeKind::Acquire;
+    bool read = false;
+    bool used = false;
+    uint64_t id = 0; // hash of its edge set
   };
-  RawArray<AwaitLink> await_links_;
-  RawArray<uint32_t> await_head_;   // per node: first link
-  RawArray<uint64_t> await_inst_;   // per node
-  RawArray<ClassId> await_class_;   // per node
-  RawArray<uint32_t> await_visit_;  // per node: BFS epoch
-  RawArray<uint32_t> await_parent_; // per node: BFS parent
-  RawArray<uint32_t> await_queue_;
-  uint32_t await_epoch_ = 0;
-  uint32_t await_next_link_ = 1;
-  uint32_t await_next_node_ = 1;
-  static constexpr uint32_t kAwaitCapacity = 1u << 20;
-  SpinLock await_lock_;
+  static constexpr unsigned kMaxWatched = 128;
+  WatchedCycle watched_[kMaxWatched];
+  SpinLock watched_lock_;
+  std::atomic<uint32_t> watch_gen_{1};
+  std::atomic<uint64_t> self_wake_hidden_{0};
+  std::atomic<uint64_t> predicted_{0};
 
   AddressMap reported_;
   static constexpr unsigned kMaxPending = 256;

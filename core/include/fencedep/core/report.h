@@ -36,6 +36,11 @@ struct EdgeView {
   const char *trace = nullptr; // source trace (offline analysis)
   const FrameView *stack = nullptr;
   uint32_t nstack = 0;
+  // Instance cycles: the objects this edge runs between, and where each was
+  // created (site.pc == 0 when unknown).
+  uint64_t from_inst = 0;
+  uint64_t to_inst = 0;
+  FrameView from_inst_site;
 };
 
 struct HeldView {
@@ -85,6 +90,9 @@ struct ReportView {
   uint32_t nstack = 0;
   bool gated = false;
   ClassView gate;
+  // Class-predicted: no instances seen close the cycle, objects of these
+  // classes could.
+  bool predicted = false;
   LrUse lr_use = LrUse::ResvAttach;
   ClassView lr_context; // the MM lock / context for wait violations
   const char *detail = nullptr;

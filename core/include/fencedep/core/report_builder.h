@@ -15,6 +15,15 @@ public:
   virtual void symbolize(uint64_t pc, bool is_return, FrameView *out) = 0;
 };
 
+// Where an object was created, for naming instances in reports (the
+// runtime knows; offline analysis may not).
+class InstanceSites {
+public:
+  virtual ~InstanceSites() = default;
+  // A return address of the creating call, 0 when unknown.
+  virtual uint64_t site_of(uint64_t instance) = 0;
+};
+
 struct ReportScratch {
   EdgeView edges[kMaxCycle];
   FrameView edge_frames[kMaxCycle][kMaxFrames];
@@ -27,6 +36,7 @@ void build_class_view(Engine &e, ClassId id, Symbolizer &sym, ClassView *out);
 // `trace_names[i - 1]` names trace i for edges recorded offline.
 void build_report_view(Engine &e, const PendingReport &p, Symbolizer &sym,
                        ReportScratch &scratch, ReportView *out,
-                       const char *const *trace_names = nullptr, uint32_t ntraces = 0);
+                       const char *const *trace_names = nullptr, uint32_t ntraces = 0,
+                       InstanceSites *sites = nullptr);
 
 } // namespace fencedep

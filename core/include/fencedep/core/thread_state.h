@@ -51,6 +51,9 @@ struct ThreadState {
   // common case of re-taking a known nesting costs no shared-table probe.
   static constexpr unsigned kEdgeCacheSize = 128;
   uint64_t edge_cache[kEdgeCacheSize];
+  // The engine's watch generation the cache was filled under: an edge that
+  // became watched since must not be answered from it.
+  uint32_t cache_gen;
   // Set by acquire_begin when the instance was not held, read by acquire_end.
   uint64_t not_held_inst;
 

@@ -1,0 +1,88 @@
+// A graph over object instances (lock addresses, fence identities), next to
+// the class graph: an edge a -> b says one context held or awaited a while
+// it took or awaited b. The class graph predicts; this one confirms. It
+// serves two purposes:
+//   - fence await DAG: an instance cycle is a definite deadlock;
+//   - lock instances: nestings of two instances of one class (invisible at
+//     class level: chains and rings of locks made at one site), and the
+//     instance pairs behind class edges, which tell an instance-confirmed
+//     class cycle from a class-predicted one.
+// Each pair is stored once. Fixed capacity reserved up front; when full,
+// new pairs are dropped and counted.
+#pragma once
+#include <cstdint>
+
+#include "fencedep/core/address_map.h"
+#include "fencedep/core/dep_graph.h"
+#include "fencedep/core/raw_memory.h"
+#include "fencedep/core/types.h"
+
+namespace fencedep {
+
+struct InstanceLink {
+  uint32_t from; // node ids
+  uint32_t to;
+  uint32_t next; // next link out of `from`
+  uint32_t tid;
+  StackId stack;
+  uint8_t types; // kDep* of the nestings seen for this pair
+};
+
+// A path of links, in order.
+struct InstancePath {
+  uint32_t links[kMaxCycle];
+  uint32_t size = 0;
+};
+
+class InstanceGraph {
+public:
+  bool init(uint32_t max_nodes, uint32_t max_links);
+  void reset_locks_after_fork() {
+    lock_.reset();
+    nodes_.reset_lock();
+    pairs_.reset_lock();
+  }
+
+  // Records `from` -> `to`. Returns the link when this pair (or this
+  // dependency type of it) is new, 0 when known or out of room.
+  uint32_t add(uint64_t from, ClassId from_class, uint64_t to, ClassId to_class, uint8_t type,
+               uint32_t tid, StackId stack);
+  // True when the pair is recorded.
+  bool has(uint64_t from, uint64_t to) const;
+  // Forgets the links out of `inst` (a fence re-initialised for reuse).
+  void clear_out(uint64_t inst);
+
+  // The shortest path from `from` to `to` along links into nodes whose
+  // class is in `classes` (any class when n == 0), under lockdep's rule for
+  // read holds: a node entered by a read may not be left from a read hold.
+  // `entered_read`: `from` was entered by a read (by the link that closes
+  // the cycle); `closing_src_read`: that closing link leaves `to` from a
+  // read hold, so `to` may not be entered by a read.
+  bool find_path(uint64_t from, uint64_t to, const ClassId *classes, uint32_t n,
+                 bool entered_read, bool closing_src_read, InstancePath *out);
+
+  const InstanceLink &link(uint32_t id) const { return links_[id]; }
+  uint64_t instance(uint32_t node) const { return inst_[node]; }
+  ClassId node_class(uint32_t node) const { return class_[node]; }
+  uint64_t dropped() const { return dropped_; }
+
+private:
+  uint32_t node(uint64_t inst, ClassId cls, bool create);
+
+  AddressMap nodes_; // instance -> node id
+  AddressMap pairs_; // hash of (from, to) -> link id
+  RawArray<InstanceLink> links_;
+  RawArray<uint32_t> head_; // per node: first link out
+  RawArray<uint64_t> inst_;
+  RawArray<ClassId> class_;
+  RawArray<uint32_t> visit_;  // BFS epoch per (node, entered-by-read) state
+  RawArray<uint32_t> parent_; // BFS: the link that reached a state
+  RawArray<uint32_t> parent_state_;
+  RawArray<uint32_t> queue_;
+  uint32_t max_nodes_ = 0, max_links_ = 0;
+  uint32_t next_node_ = 1, next_link_ = 1, epoch_ = 0;
+  uint64_t dropped_ = 0;
+  SpinLock lock_;
+};
+
+} // namespace fencedep
