@@ -52,7 +52,7 @@ EngineStats Engine::stats() const {
 
 // --- held set and window ------------------------------------------------
 
-void Engine::window_push(ThreadState &t, ClassId c, bool read, uint64_t pc) {
+void Engine::window_push(ThreadState &t, ClassId c, uint64_t inst, bool read, uint64_t pc) {
   if (t.window_len) {
     const WindowEntry &last = t.window[(t.window_pos + kWindowSize - 1) % kWindowSize];
     if (last.cls == c && last.read == read)
@@ -65,7 +65,7 @@ void Engine::window_push(ThreadState &t, ClassId c, bool read, uint64_t pc) {
         return;
     }
   }
-  t.window[t.window_pos] = WindowEntry{c, pc, read};
+  t.window[t.window_pos] = WindowEntry{c, pc, inst, read};
   t.window_pos = (t.window_pos + 1) % kWindowSize;
   if (t.window_len < kWindowSize)
     ++t.window_len;
@@ -181,73 +181,17 @@ bool Engine::note_occurrence(ThreadState &t, EdgeId e, EdgeKind kind, bool src_r
                              StackSource &st) {
   const EdgeInfo &ei = graph_.edge(e);
   switch (kind) {
-  case EdgeKind::Acquire:
-    if (!from_inst || !to_inst || !is_lock_kind(classes_.info(ei.from).kind) ||
-        !is_lock_kind(classes_.info(ei.to).kind))
-      return false;
-    return lock_instances_.add(from_inst, ei.from, to_inst, ei.to, dep_type(src_read, dst_read),
-                               t.tid, st.capture()) != 0;
-  case EdgeKind::Wait:
-  case EdgeKind::WaitForSubmit:
-    return waits_.note(e, to_inst, t.tid);
-  case EdgeKind::Signal:
-    return waits_.note(e, from_inst, t.tid);
+  case EdgeKind::Acquire: {
+    bool news = waits_.note(e, from_inst, to_inst, t.tid);
+    if (from_inst && to_inst && is_lock_kind(classes_.info(ei.from).kind) &&
+        is_lock_kind(classes_.info(ei.to).kind))
+      news |= lock_instances_.add(from_inst, ei.from, to_inst, ei.to,
+                                  dep_type(src_read, dst_read), t.tid, st.capture()) != 0;
+    return news;
+  }
   default:
-    return false;
+    return waits_.note(e, from_inst, to_inst, t.tid);
   }
-}
-
-static bool is_fence_like(ClassKind k) {
-  return k == ClassKind::Fence || k == ClassKind::Syncobj || k == ClassKind::SyncFile;
-}
-
-CycleStatus Engine::lock_cycle_status(const Cycle &cyc, uint64_t from, uint64_t to,
-                                      bool src_read, bool dst_read) {
-  if (!from || !to)
-    return CycleStatus::Confirmed;
-  ClassId classes[kMaxCycle];
-  uint32_t n = 0;
-  for (uint32_t i = 0; i < cyc.size; ++i)
-    classes[n++] = graph_.edge(cyc.edges[i]).from;
-  InstancePath path;
-  if (!lock_instances_.find_path(to, from, classes, n, dst_read, src_read, &path))
-    return CycleStatus::Predicted;
-  // An instance cycle inside one class confirms nothing about this one.
-  ClassId first = lock_instances_.node_class(lock_instances_.link(path.links[0]).from);
-  for (uint32_t i = 0; i < path.size; ++i)
-    if (lock_instances_.node_class(lock_instances_.link(path.links[i]).to) != first)
-      return CycleStatus::Confirmed;
-  return CycleStatus::Predicted;
-}
-
-CycleStatus Engine::classify(const Cycle &cyc, uint64_t close_from, uint64_t close_to,
-                             bool close_src_read, bool close_dst_read,
-                             uint32_t *first_hidden_hop) {
-  if (cyc.truncated)
-    return CycleStatus::Confirmed;
-  bool all_locks = true;
-  for (uint32_t i = 0; i < cyc.size; ++i) {
-    const EdgeInfo &e = graph_.edge(cyc.edges[i]);
-    all_locks &= e.kind == EdgeKind::Acquire && is_lock_kind(classes_.info(e.from).kind) &&
-                 is_lock_kind(classes_.info(e.to).kind);
-  }
-  if (all_locks)
-    return lock_cycle_status(cyc, close_from, close_to, close_src_read, close_dst_read);
-  CycleStatus status = CycleStatus::Confirmed;
-  for (uint32_t i = 0; i < cyc.size; ++i) {
-    const EdgeInfo &in = graph_.edge(cyc.edges[i]);
-    const EdgeInfo &out = graph_.edge(cyc.edges[(i + 1) % cyc.size]);
-    if ((in.kind != EdgeKind::Wait && in.kind != EdgeKind::WaitForSubmit) ||
-        out.kind != EdgeKind::Signal)
-      continue;
-    CycleStatus hop = waits_.hop(cyc.edges[i], cyc.edges[(i + 1) % cyc.size],
-                                 is_fence_like(classes_.info(in.to).kind));
-    if (hop == CycleStatus::Hidden && status != CycleStatus::Hidden)
-      *first_hidden_hop = (i + 1) % cyc.size;
-    if (hop < status)
-      status = hop;
-  }
-  return status;
 }
 
 static uint64_t cycle_id(const Cycle &cyc) {
@@ -449,7 +393,7 @@ void Engine::acquire_end(ThreadState &t, ClassId c, uint64_t inst, bool read, bo
     e.read = read;
     e.is_try = is_try;
   }
-  window_push(t, c, read, pc);
+  window_push(t, c, inst, read, pc);
 }
 
 void Engine::release(ThreadState &t, uint64_t inst) {
@@ -493,14 +437,14 @@ void Engine::wait_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t relea
   if (opts_.instance_rules)
     waits_.note_waiter(inst, t.tid);
   add_edges_from_held(t, c, kind, false, released_inst, inst, st);
-  window_push(t, c, false, pc);
+  window_push(t, c, inst, false, pc);
 }
 
-void Engine::wait_end(ThreadState &t, ClassId c, uint64_t, bool one_shot, uint64_t pc) {
+void Engine::wait_end(ThreadState &t, ClassId c, uint64_t inst, bool one_shot, uint64_t pc) {
   t.window_len = 0;
   t.window_pos = 0;
   if (one_shot)
-    window_push(t, c, false, pc);
+    window_push(t, c, inst, false, pc);
 }
 
 void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSource &st) {
@@ -521,7 +465,7 @@ void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
     for (uint32_t k = 0; k < t.window_len; ++k) {
       const WindowEntry &w = t.window[(t.window_pos + kWindowSize - 1 - k) % kWindowSize];
       if (w.cls != c)
-        add_edge(t, c, w.cls, EdgeKind::Signal, false, w.read, w.pc, st, inst, 0);
+        add_edge(t, c, w.cls, EdgeKind::Signal, false, w.read, w.pc, st, inst, w.instance);
     }
   }
   ClassKind kind = classes_.info(c).kind;
@@ -562,7 +506,7 @@ void Engine::mm_begin(ThreadState &t, const char *label, uint64_t pc, StackSourc
   HeldEntry e{reclaim_, 0, pc, label, 0, HeldRole::Context, false, false};
   if (!push_held(t, e))
     held_overflows_.fetch_add(1, std::memory_order_relaxed);
-  window_push(t, reclaim_, false, pc);
+  window_push(t, reclaim_, 0, false, pc);
 }
 
 void Engine::mm_end(ThreadState &t) {
@@ -581,7 +525,7 @@ void Engine::might_reclaim(ThreadState &t, uint64_t pc, StackSource &st) {
     if (t.held[i].role == HeldRole::Context)
       return; // already reclaiming: reclaim does not recurse into itself
   add_edges_from_held(t, reclaim_, EdgeKind::Reclaim, false, 0, 0, st);
-  window_push(t, reclaim_, false, pc);
+  window_push(t, reclaim_, 0, false, pc);
 }
 
 // --- fences: await DAG and LR rules ---------------------------------------

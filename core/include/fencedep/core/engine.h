@@ -133,7 +133,7 @@ public:
   // several fds, a syncobj wait on all of its handles).
   void wait_end_more(ThreadState &t, ClassId c, bool one_shot, uint64_t pc) {
     if (one_shot)
-      window_push(t, c, false, pc);
+      window_push(t, c, 0, false, pc);
   }
   void signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t pc, StackSource &st);
   // Returns a cookie for section_end (0 when the section was already open).
@@ -223,7 +223,7 @@ private:
   void queue_instance_cycle(ThreadState &t, InstanceGraph &g, uint32_t closing,
                             const InstancePath &path, ReportKind kind, ClassId subject,
                             EdgeKind subject_kind, StackSource &st);
-  void window_push(ThreadState &t, ClassId c, bool read, uint64_t pc);
+  void window_push(ThreadState &t, ClassId c, uint64_t inst, bool read, uint64_t pc);
   void queue_cycle(ThreadState &t, const Cycle &cyc, ClassId subject, EdgeKind kind,
                    bool read, StackSource &st, bool predicted = false);
   void queue_lr(ThreadState &t, LrUse use, ClassId fence, ClassId ctx, StackSource &st);

@@ -30,6 +30,7 @@ struct HeldEntry {
 struct WindowEntry {
   ClassId cls;
   uint64_t pc;
+  uint64_t instance; // the first instance of the class taken in the window
   bool read;
 };
 

@@ -1,21 +1,19 @@
-// Who waited on and who signalled which object, along the wait and signal
-// edges of the class graph: what tells a wait cycle that can deadlock from
-// one that needs a thread to wake itself.
-//
-// A wait edge X -> W (a wait on an object of class W while holding X) and a
-// signal edge W -> Y (an object of class W signalled after taking Y) form a
-// "hop" of a cycle through W. The hop is
-//   - instance-confirmed when one object was waited on by one thread and
-//     signalled by another (a condvar, a barrier, a thread's exit);
-//   - class-predicted when only different objects of the class were: a
-//     thread T waits on w1, a thread S != T signals w2, and S itself never
-//     waits on w2 (a thread that waits on an object and later signals it,
-//     like a parent handing a start monitor to its child, wakes no one it
-//     could block: it is the object's own waiter);
-//   - hidden otherwise: every signal came from the waiting thread itself.
-// A fence timeline (dma-fence context, syncobj) is one object for this
-// purpose: any of its fences stands for the next one, as in lockdep's
-// dma_fence_map.
+// What the objects behind wait cycles were: for each wait and signal edge of
+// the class graph, which thread waited on (or signalled) which object while
+// holding (or after taking) which lock instance. A class cycle through a
+// wait is a deadlock only when these line up:
+//   - a thread never wakes itself: the signal must come from a thread other
+//     than the waiter;
+//   - the signaller must need the very lock the waiter holds, not another
+//     lock made at the same site (per-object locks: a worker's own isolate
+//     lock is not the one its joiner holds);
+//   - the object signalled must be the one waited on. A fence timeline
+//     (dma-fence context, syncobj) is one object for this purpose: any of
+//     its fences stands for the next one, as in lockdep's dma_fence_map.
+// When everything lines up the cycle is instance-confirmed. When only the
+// objects waited on differ (one condvar of a class waited on, another
+// signalled by a thread that is not that object's own waiter) it is
+// class-predicted. Otherwise it is hidden.
 #pragma once
 #include <cstdint>
 
@@ -30,40 +28,58 @@ enum class CycleStatus : uint8_t { Hidden, Predicted, Confirmed };
 
 class WaitEvidence {
 public:
+  struct Sample {
+    uint64_t from; // instance at the edge's source (0: none, e.g. a context)
+    uint64_t to;   // instance at its destination
+    uint32_t tid;
+    bool multi;         // seen from more than one thread
+    uint32_t next_edge; // next sample of the same edge
+    uint32_t next_from; // next sample of the same edge and `from`
+  };
+
   bool init(uint32_t max_edges, uint32_t max_samples);
   void reset_lock() {
     lock_.reset();
     index_.reset_lock();
+    by_from_.reset_lock();
     waiters_.reset_lock();
   }
 
-  // An occurrence of edge `e`: a wait on, or a signal of, object `inst` by
-  // thread `tid`. True when that adds to what is known.
-  bool note(EdgeId e, uint64_t inst, uint32_t tid);
+  // An occurrence of edge `e` between instances `from` and `to` by thread
+  // `tid`. True when that adds to what is known.
+  bool note(EdgeId e, uint64_t from, uint64_t to, uint32_t tid);
   // A wait on `inst` by `tid` began (whatever it held).
   void note_waiter(uint64_t inst, uint32_t tid);
-  bool has(EdgeId e) const { return head_[e] != 0; }
+  // True when `tid` is the only thread ever seen waiting on `inst`.
+  bool only_waiter(uint64_t inst, uint32_t tid) const;
+  bool has(EdgeId e) const { return e < head_.capacity() && head_[e] != 0; }
 
-  // The hop through a wait class: wait edge `in`, then signal edge `out`.
-  CycleStatus hop(EdgeId in, EdgeId out, bool timeline) const;
+  // The samples of edge `e` (those starting at instance `from` unless it
+  // is 0), through `visit(const Sample &)`; stops when it returns false.
+  template <typename F> void for_each(EdgeId e, uint64_t from, F &&visit) const {
+    if (!from) {
+      for (uint32_t id = head_[e]; id; id = samples_[id].next_edge)
+        if (!visit(samples_[id]))
+          return;
+      return;
+    }
+    uint64_t v;
+    if (!by_from_.find(from_key(e, from), &v))
+      return;
+    for (uint32_t id = uint32_t(v); id; id = samples_[id].next_from)
+      if (!visit(samples_[id]))
+        return;
+  }
   uint64_t dropped() const { return dropped_; }
 
 private:
-  struct Sample {
-    uint64_t inst;
-    uint32_t tid;
-    uint32_t next; // next sample of the same edge
-    bool multi;    // more than one thread
-  };
-  const Sample *find(EdgeId e, uint64_t inst) const;
-  // Two distinct threads seen on edge `e` (0 when fewer).
-  void tids(EdgeId e, uint32_t *a, uint32_t *b) const;
+  static uint64_t from_key(EdgeId e, uint64_t from);
 
   RawArray<Sample> samples_;
-  RawArray<uint32_t> head_;       // per edge: first sample
-  RawArray<uint64_t> edge_tids_;  // per edge: up to two distinct tids
-  AddressMap index_;              // (edge, instance) -> sample
-  AddressMap waiters_;            // instance -> first waiter tid | kMulti
+  RawArray<uint32_t> head_; // per edge: first sample
+  AddressMap index_;        // (edge, from, to) -> sample
+  AddressMap by_from_;      // (edge, from) -> first sample with that source
+  AddressMap waiters_;      // instance -> first waiter tid | kMulti
   uint32_t next_ = 1;
   uint64_t dropped_ = 0;
   SpinLock lock_;

@@ -1,0 +1,141 @@
+// How sure a class cycle is: instance-confirmed, class-predicted, or hidden
+// (see CycleStatus in wait_evidence.h). Lock-only cycles are judged on the
+// lock instance graph; cycles through waits on the wait evidence.
+#include "fencedep/core/engine.h"
+
+namespace fencedep {
+
+namespace {
+
+bool is_fence_like(ClassKind k) {
+  return k == ClassKind::Fence || k == ClassKind::Syncobj || k == ClassKind::SyncFile;
+}
+
+bool is_wait_edge(EdgeKind k) { return k == EdgeKind::Wait || k == EdgeKind::WaitForSubmit; }
+
+// Looks for samples, one per edge of a cycle, that line up: each edge
+// starts at the instance the previous one ended at, and each signal
+// following a wait comes from another thread than that wait. `relaxed`
+// lets the object signalled differ from the one waited on (class-level
+// prediction), as long as its signaller is not that object's only waiter.
+class WaitCycleSearch {
+public:
+  WaitCycleSearch(DepGraph &g, ClassRegistry &c, const WaitEvidence &w, const Cycle &cyc,
+                  uint32_t start, bool relaxed)
+      : graph_(g), classes_(c), waits_(w), cyc_(cyc), start_(start), relaxed_(relaxed) {}
+
+  // True when the samples close the cycle; *gave_up when the search was
+  // cut short (too many combinations).
+  bool run(bool *gave_up) {
+    bool found = step(0, 0, 0, Waiter{});
+    *gave_up = budget_ == 0;
+    return found;
+  }
+
+private:
+  struct Waiter {
+    bool active = false; // the previous edge was a wait
+    uint64_t object = 0;
+    uint32_t tid = 0;
+    bool multi = false;
+  };
+
+  bool step(uint32_t i, uint64_t at, uint64_t first, Waiter w) {
+    if (budget_ == 0)
+      return false;
+    --budget_;
+    if (i == cyc_.size)
+      return !at || !first || at == first;
+    EdgeId id = cyc_.edges[(start_ + i) % cyc_.size];
+    const EdgeInfo &e = graph_.edge(id);
+    if (!waits_.has(id)) // nothing known about its instances: no constraint
+      return step(i + 1, 0, first, Waiter{});
+    // A fence timeline is one object: any of its fences stands for another.
+    bool loose_object =
+        is_fence_like(classes_.info(e.from).kind) || (w.active && relaxed_);
+    uint64_t from = loose_object ? 0 : at;
+    bool found = false;
+    waits_.for_each(id, from, [&](const WaitEvidence::Sample &s) {
+      if (w.active && e.kind == EdgeKind::Signal && !signal_may_wake(w, s))
+        return true;
+      Waiter next;
+      if (is_wait_edge(e.kind))
+        next = Waiter{true, s.to, s.tid, s.multi};
+      found = step(i + 1, s.to, i == 0 ? s.from : first, next);
+      return !found;
+    });
+    return found;
+  }
+
+  // A thread never wakes itself; a class-level match also needs a
+  // signaller that is not the signalled object's own (only) waiter.
+  bool signal_may_wake(const Waiter &w, const WaitEvidence::Sample &s) const {
+    if (!w.multi && !s.multi && w.tid == s.tid)
+      return false;
+    if (s.from != w.object && !s.multi && waits_.only_waiter(s.from, s.tid))
+      return false;
+    return true;
+  }
+
+  DepGraph &graph_;
+  ClassRegistry &classes_;
+  const WaitEvidence &waits_;
+  const Cycle &cyc_;
+  uint32_t start_;
+  bool relaxed_;
+  uint32_t budget_ = 20000;
+};
+
+} // namespace
+
+CycleStatus Engine::lock_cycle_status(const Cycle &cyc, uint64_t from, uint64_t to,
+                                      bool src_read, bool dst_read) {
+  if (!from || !to)
+    return CycleStatus::Confirmed;
+  ClassId classes[kMaxCycle];
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < cyc.size; ++i)
+    classes[n++] = graph_.edge(cyc.edges[i]).from;
+  InstancePath path;
+  if (!lock_instances_.find_path(to, from, classes, n, dst_read, src_read, &path))
+    return CycleStatus::Predicted;
+  // An instance cycle inside one class confirms nothing about this one.
+  ClassId first = lock_instances_.node_class(lock_instances_.link(path.links[0]).from);
+  for (uint32_t i = 0; i < path.size; ++i)
+    if (lock_instances_.node_class(lock_instances_.link(path.links[i]).to) != first)
+      return CycleStatus::Confirmed;
+  return CycleStatus::Predicted;
+}
+
+CycleStatus Engine::classify(const Cycle &cyc, uint64_t close_from, uint64_t close_to,
+                             bool close_src_read, bool close_dst_read,
+                             uint32_t *first_hidden_hop) {
+  if (cyc.truncated)
+    return CycleStatus::Confirmed;
+  bool all_locks = true;
+  uint32_t first_wait = cyc.size;
+  for (uint32_t i = 0; i < cyc.size; ++i) {
+    const EdgeInfo &e = graph_.edge(cyc.edges[i]);
+    all_locks &= e.kind == EdgeKind::Acquire && is_lock_kind(classes_.info(e.from).kind) &&
+                 is_lock_kind(classes_.info(e.to).kind);
+    if (is_wait_edge(e.kind) && first_wait == cyc.size)
+      first_wait = i;
+  }
+  if (all_locks)
+    return lock_cycle_status(cyc, close_from, close_to, close_src_read, close_dst_read);
+  if (first_wait == cyc.size)
+    return CycleStatus::Confirmed; // signals and sections only: no waiter to wake
+  // The hop to ban when looking for another cycle: the signal after the
+  // first wait.
+  *first_hidden_hop = (first_wait + 1) % cyc.size;
+  bool gave_up = false;
+  if (WaitCycleSearch(graph_, classes_, waits_, cyc, first_wait, false).run(&gave_up))
+    return CycleStatus::Confirmed;
+  bool relaxed_gave_up = false;
+  if (WaitCycleSearch(graph_, classes_, waits_, cyc, first_wait, true).run(&relaxed_gave_up) ||
+      gave_up || relaxed_gave_up)
+    return CycleStatus::Predicted;
+  return CycleStatus::Hidden;
+}
+
+} // namespace fencedep
