@@ -1,6 +1,10 @@
 // How sure a class cycle is: instance-confirmed, class-predicted, or hidden
 // (see CycleStatus in wait_evidence.h). Lock-only cycles are judged on the
-// lock instance graph; cycles through waits on the wait evidence.
+// lock instance graph: confirmed when instances close them, else
+// class-predicted (lockdep's prediction). Cycles through waits on the wait
+// evidence: confirmed when the very objects line up, else hidden - a
+// per-object condvar, barrier or thread exit signalled by one thread says
+// nothing about another object of its class waited on by another thread.
 #include "fencedep/core/engine.h"
 
 namespace fencedep {
@@ -14,15 +18,14 @@ bool is_fence_like(ClassKind k) {
 bool is_wait_edge(EdgeKind k) { return k == EdgeKind::Wait || k == EdgeKind::WaitForSubmit; }
 
 // Looks for samples, one per edge of a cycle, that line up: each edge
-// starts at the instance the previous one ended at, and each signal
-// following a wait comes from another thread than that wait. `relaxed`
-// lets the object signalled differ from the one waited on (class-level
-// prediction), as long as its signaller is not that object's only waiter.
+// starts at the instance the previous one ended at (any fence of a
+// timeline standing for another), and each signal following a wait comes
+// from another thread than that wait.
 class WaitCycleSearch {
 public:
   WaitCycleSearch(DepGraph &g, ClassRegistry &c, const WaitEvidence &w, const Cycle &cyc,
-                  uint32_t start, bool relaxed)
-      : graph_(g), classes_(c), waits_(w), cyc_(cyc), start_(start), relaxed_(relaxed) {}
+                  uint32_t start)
+      : graph_(g), classes_(c), waits_(w), cyc_(cyc), start_(start) {}
 
   // True when the samples close the cycle; *gave_up when the search was
   // cut short (too many combinations).
@@ -35,7 +38,6 @@ public:
 private:
   struct Waiter {
     bool active = false; // the previous edge was a wait
-    uint64_t object = 0;
     uint32_t tid = 0;
     bool multi = false;
   };
@@ -51,30 +53,19 @@ private:
     if (!waits_.has(id)) // nothing known about its instances: no constraint
       return step(i + 1, 0, first, Waiter{});
     // A fence timeline is one object: any of its fences stands for another.
-    bool loose_object =
-        is_fence_like(classes_.info(e.from).kind) || (w.active && relaxed_);
-    uint64_t from = loose_object ? 0 : at;
+    uint64_t from = is_fence_like(classes_.info(e.from).kind) ? 0 : at;
     bool found = false;
     waits_.for_each(id, from, [&](const WaitEvidence::Sample &s) {
-      if (w.active && e.kind == EdgeKind::Signal && !signal_may_wake(w, s))
+      // A thread never wakes itself.
+      if (w.active && e.kind == EdgeKind::Signal && !w.multi && !s.multi && w.tid == s.tid)
         return true;
       Waiter next;
       if (is_wait_edge(e.kind))
-        next = Waiter{true, s.to, s.tid, s.multi};
+        next = Waiter{true, s.tid, s.multi};
       found = step(i + 1, s.to, i == 0 ? s.from : first, next);
       return !found;
     });
     return found;
-  }
-
-  // A thread never wakes itself; a class-level match also needs a
-  // signaller that is not the signalled object's own (only) waiter.
-  bool signal_may_wake(const Waiter &w, const WaitEvidence::Sample &s) const {
-    if (!w.multi && !s.multi && w.tid == s.tid)
-      return false;
-    if (s.from != w.object && !s.multi && waits_.only_waiter(s.from, s.tid))
-      return false;
-    return true;
   }
 
   DepGraph &graph_;
@@ -82,7 +73,6 @@ private:
   const WaitEvidence &waits_;
   const Cycle &cyc_;
   uint32_t start_;
-  bool relaxed_;
   uint32_t budget_ = 20000;
 };
 
@@ -129,11 +119,10 @@ CycleStatus Engine::classify(const Cycle &cyc, uint64_t close_from, uint64_t clo
   // first wait.
   *first_hidden_hop = (first_wait + 1) % cyc.size;
   bool gave_up = false;
-  if (WaitCycleSearch(graph_, classes_, waits_, cyc, first_wait, false).run(&gave_up))
+  if (WaitCycleSearch(graph_, classes_, waits_, cyc, first_wait).run(&gave_up))
     return CycleStatus::Confirmed;
-  bool relaxed_gave_up = false;
-  if (WaitCycleSearch(graph_, classes_, waits_, cyc, first_wait, true).run(&relaxed_gave_up) ||
-      gave_up || relaxed_gave_up)
+  // Too many combinations to tell: shown, marked as not confirmed.
+  if (gave_up)
     return CycleStatus::Predicted;
   return CycleStatus::Hidden;
 }

@@ -331,11 +331,13 @@ void Engine::queue_instance_cycle(ThreadState &t, InstanceGraph &g, uint32_t clo
     r.inst_class[r.inst_len] = g.node_class(l.from);
     r.inst_stack[r.inst_len] = l.stack;
     r.inst_tid[r.inst_len] = l.tid;
+    r.inst_types[r.inst_len] = l.types;
     ++r.inst_len;
   };
   push(first);
   for (uint32_t i = 0; i < path.size; ++i)
     push(g.link(path.links[i]));
+  r.inst_total = path.total + 1;
   uint64_t key = 0x1a57 + uint64_t(kind);
   for (uint32_t i = 0; i < r.inst_len; ++i)
     key += mix64(r.inst[i]);
@@ -434,8 +436,6 @@ void Engine::wait_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t relea
       }
     }
   }
-  if (opts_.instance_rules)
-    waits_.note_waiter(inst, t.tid);
   add_edges_from_held(t, c, kind, false, released_inst, inst, st);
   window_push(t, c, inst, false, pc);
 }

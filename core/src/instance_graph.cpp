@@ -123,11 +123,13 @@ bool InstanceGraph::find_path(uint64_t from, uint64_t to, const ClassId *classes
           uint32_t len = 0;
           for (uint32_t st = ns; st != s0; st = parent_state_[st])
             ++len;
-          if (len > kMaxCycle - 1)
-            return false; // longer than a report holds: not worth confirming
-          out->size = len;
+          // The closing link comes first in a report: keep room for it.
+          out->total = len;
+          out->size = len < kMaxCycle - 1 ? len : kMaxCycle - 1;
+          uint32_t pos = len;
           for (uint32_t st = ns; st != s0; st = parent_state_[st])
-            out->links[--len] = parent_[st];
+            if (--pos < out->size)
+              out->links[pos] = parent_[st];
           return true;
         }
         if (k.to != target)

@@ -58,6 +58,8 @@ void build_report_view(Engine &e, const PendingReport &p, Symbolizer &sym, Repor
       build_class_view(e, p.inst_class[i], sym, &ev.from);
       build_class_view(e, p.inst_class[next], sym, &ev.to);
       ev.kind = await ? EdgeKind::Await : EdgeKind::Acquire;
+      ev.src_read = !(p.inst_types[i] & (kDepNN | kDepNR));
+      ev.dst_read = !(p.inst_types[i] & (kDepNN | kDepRN));
       ev.pid = p.pid;
       ev.tid = p.inst_tid[i] ? p.inst_tid[i] : p.tid;
       ev.from_inst = p.inst[i];
@@ -78,6 +80,10 @@ void build_report_view(Engine &e, const PendingReport &p, Symbolizer &sym, Repor
     } else if (p.inst_len == 2) {
       d.str("instances ").hex(p.inst[0]).str(" and ").hex(p.inst[1]);
       d.str(" of one class were nested in both orders");
+    } else if (p.inst_total > 8) {
+      d.str("a ring of ").dec(p.inst_total).str(" instances of one class");
+      if (p.inst_total > p.inst_len)
+        d.str(" (the first ").dec(p.inst_len).str(" links are shown)");
     } else {
       d.str("instances ");
       for (uint32_t i = 0; i < p.inst_len; ++i)

@@ -55,7 +55,8 @@ static void name(const ClassView &c, Writer &w) {
 }
 
 // The verb for entering `to` along an edge, as in lockdep's scenario table.
-static void action(EdgeKind kind, const ClassView &to, bool read, Writer &w) {
+static void action(EdgeKind kind, const ClassView &to, bool read, Writer &w,
+                   uint64_t instance = 0) {
   const char *verb = "lock";
   switch (to.kind) {
   case ClassKind::CondVar:
@@ -89,6 +90,8 @@ static void action(EdgeKind kind, const ClassView &to, bool read, Writer &w) {
   w.str(verb).ch('(');
   if (to.kind != ClassKind::Reclaim)
     name(to, w);
+  if (instance) // objects of one class: say which
+    w.ch(' ').hex(instance);
   w.str(");");
 }
 
@@ -243,10 +246,10 @@ static void scenario(const ReportView &r, Writer &w) {
         name(e.from, c);
         c.str(" */");
       } else {
-        action(EdgeKind::Acquire, e.from, e.src_read, c);
+        action(EdgeKind::Acquire, e.from, e.src_read, c, e.from_inst);
       }
     } else {
-      action(e.kind, e.to, e.dst_read, c);
+      action(e.kind, e.to, e.dst_read, c, e.to_inst);
     }
     w.spaces(2 + col * i).str(cell).ch('\n');
   };

@@ -2,8 +2,6 @@
 
 namespace fencedep {
 
-static constexpr uint64_t kMulti = 1ull << 63;
-
 static uint64_t nonzero(uint64_t k) { return k == 0 || k == ~0ull ? 2 : k; }
 
 uint64_t WaitEvidence::from_key(EdgeId e, uint64_t from) {
@@ -16,8 +14,7 @@ static uint64_t sample_key(EdgeId e, uint64_t from, uint64_t to) {
 
 bool WaitEvidence::init(uint32_t max_edges, uint32_t max_samples) {
   return samples_.init(max_samples) && head_.init(max_edges) &&
-         index_.init(size_t(max_samples) * 2) && by_from_.init(size_t(max_samples) * 2) &&
-         waiters_.init(size_t(max_samples) * 2);
+         index_.init(size_t(max_samples) * 2) && by_from_.init(size_t(max_samples) * 2);
 }
 
 bool WaitEvidence::note(EdgeId e, uint64_t from, uint64_t to, uint32_t tid) {
@@ -49,24 +46,6 @@ bool WaitEvidence::note(EdgeId e, uint64_t from, uint64_t to, uint32_t tid) {
   if (!by_from_.put(fk, id) || !index_.put(key, id))
     ++dropped_;
   return true;
-}
-
-void WaitEvidence::note_waiter(uint64_t inst, uint32_t tid) {
-  if (!inst)
-    return;
-  uint64_t v;
-  if (waiters_.find(inst, &v) && ((v & kMulti) || v == tid))
-    return;
-  SpinGuard g(lock_);
-  if (!waiters_.find(inst, &v))
-    waiters_.put(inst, tid);
-  else if (!(v & kMulti) && v != tid)
-    waiters_.put(inst, kMulti);
-}
-
-bool WaitEvidence::only_waiter(uint64_t inst, uint32_t tid) const {
-  uint64_t v;
-  return waiters_.find(inst, &v) && v == tid;
 }
 
 } // namespace fencedep

@@ -40,6 +40,7 @@ public:
   void set_name(const void *obj, const char *name, uint32_t flags);
   ClassId named_class(ClassKind kind, const char *name, uint64_t pc, uint32_t flags);
   const char *intern(const char *s);
+  uint64_t wrappers_seen() const { return sites_chains_.wrappers_seen(); }
 
   // Changes whenever an existing binding may have changed (per-thread class
   // caches compare it).

@@ -18,6 +18,7 @@ struct StartRecord {
   thread_start_fn fn;
   void *arg;
   ClassId exit_class;
+  uint64_t exit_instance;
   uint32_t parent_tid;
   StartRecord *next_free;
 };
@@ -28,6 +29,11 @@ SpinLock records_lock;
 StartRecord *free_records;
 Arena records_arena;
 AddressMap thread_classes; // pthread_t -> exit class
+AddressMap thread_instances; // pthread_t -> exit instance
+// A thread's exit is an object of its own: pthread_t values are reused
+// once a thread is joined, so exits are numbered instead.
+std::atomic<uint64_t> exit_serial{0};
+constexpr uint64_t kExitInstanceTag = 0xe000000000000000ull;
 std::atomic<bool> threads_ready{false};
 
 StartRecord *new_record() {
@@ -52,6 +58,7 @@ void ensure_thread_table() {
   SpinGuard g(init_lock);
   if (!threads_ready.load(std::memory_order_relaxed)) {
     thread_classes.init(1u << 16);
+    thread_instances.init(1u << 16);
     threads_ready.store(true, std::memory_order_release);
   }
 }
@@ -63,9 +70,9 @@ void signal_exit(ThreadCtx &ctx) {
   HookScope h;
   if (!h.active())
     return;
-  signal(h, ctx.exit_class, reinterpret_cast<void *>(pthread_self()), 0);
-  trace(TraceOp::ThreadExit, h.state(), ctx.exit_class,
-        reinterpret_cast<void *>(pthread_self()));
+  const void *exit = reinterpret_cast<const void *>(ctx.exit_instance);
+  signal(h, ctx.exit_class, exit, 0);
+  trace(TraceOp::ThreadExit, h.state(), ctx.exit_class, exit);
   trace_thread_exit();
 }
 
@@ -74,13 +81,14 @@ void *thread_trampoline(void *p) {
   free_record(static_cast<StartRecord *>(p));
   ThreadCtx &ctx = thread_ctx();
   ctx.exit_class = rec.exit_class;
+  ctx.exit_instance = rec.exit_instance;
   ctx.exit_signalled = false;
   watchdog_register(ctx);
   {
     HookScope h;
     if (h.active())
       trace(TraceOp::ThreadStart, h.state(), rec.exit_class,
-            reinterpret_cast<void *>(pthread_self()), rec.parent_tid);
+            reinterpret_cast<const void *>(rec.exit_instance), rec.parent_tid);
   }
   void *ret = rec.fn(rec.arg);
   signal_exit(ctx);
@@ -93,6 +101,7 @@ namespace fencedep::runtime {
 void reset_thread_hooks_after_fork() {
   records_lock.reset();
   thread_classes.reset_lock();
+  thread_instances.reset_lock();
 }
 } // namespace fencedep::runtime
 
@@ -103,12 +112,16 @@ static int hooked_join(pthread_t th, uint64_t pc, Fn &&real_call) {
   if (!h.active() || !threads_ready.load(std::memory_order_acquire) ||
       !thread_classes.find(uint64_t(th), &c))
     return real_call();
-  const void *obj = reinterpret_cast<const void *>(th);
+  uint64_t inst = 0;
+  thread_instances.find(uint64_t(th), &inst);
+  const void *obj = reinterpret_cast<const void *>(inst);
   wait_before(h, ClassId(c), obj, nullptr, pc);
   int r = real_call();
   wait_after(h, ClassId(c), obj, true, pc);
-  if (r == 0)
+  if (r == 0) {
     thread_classes.erase(uint64_t(th));
+    thread_instances.erase(uint64_t(th));
+  }
   return r;
 }
 
@@ -124,13 +137,15 @@ int pthread_create(pthread_t *th, const pthread_attr_t *attr, thread_start_fn fn
     return REAL(pthread_create)(th, attr, fn, arg);
   ClassId exit_class =
       rt.resolver.routine_class(ClassKind::ThreadExit, reinterpret_cast<uint64_t>(fn));
-  *rec = StartRecord{fn, arg, exit_class, h.state().tid, nullptr};
+  uint64_t exit_instance = kExitInstanceTag | exit_serial.fetch_add(1, std::memory_order_relaxed);
+  *rec = StartRecord{fn, arg, exit_class, exit_instance, h.state().tid, nullptr};
   int r = REAL(pthread_create)(th, attr, thread_trampoline, rec);
   if (r != 0) {
     free_record(rec);
     return r;
   }
   thread_classes.put(uint64_t(*th), exit_class);
+  thread_instances.put(uint64_t(*th), exit_instance);
   return r;
 }
 

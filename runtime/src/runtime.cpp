@@ -143,24 +143,35 @@ void write_json_report(const ReportView &view) {
   }
 }
 
+namespace {
+// Names instances in reports by where the program created them.
+class ResolverSites final : public InstanceSites {
+public:
+  uint64_t site_of(uint64_t instance) override {
+    return rt.resolver.object_site(reinterpret_cast<const void *>(instance));
+  }
+};
+} // namespace
+
 void flush_reports() {
   // Another thread is printing: it will drain the queue, including ours.
   if (!printing.try_lock())
     return;
   static ReportScratch scratch;
   static RecordingSymbolizer sym;
+  static ResolverSites sites;
   PendingReport p;
   while (rt.engine.pop_report(&p)) {
     ReportView view;
     // Two passes: collect every address of the report, symbolize them in
     // one batch, then build the view with the answers.
     sym.reset();
-    build_report_view(rt.engine, p, sym, scratch, &view);
+    build_report_view(rt.engine, p, sym, scratch, &view, nullptr, 0, &sites);
     // (The symbolizer may be set up for live hangs alone.)
     if (rt.options.symbolize)
       sym.resolve();
     sym.replaying = true;
-    build_report_view(rt.engine, p, sym, scratch, &view);
+    build_report_view(rt.engine, p, sym, scratch, &view, nullptr, 0, &sites);
     view.program = rt.program;
     if (rt.suppressions.matches(view)) {
       rt.reports_suppressed.fetch_add(1, std::memory_order_relaxed);
@@ -200,7 +211,10 @@ static void print_stats() {
   err.str(" classes, ").dec(rt.engine.graph().size()).str(" edges, ");
   err.dec(rt.reports_printed.load()).str(" reports (").dec(rt.reports_suppressed.load());
   err.str(" suppressed, ").dec(s.gated_hidden).str(" gated, ").dec(s.duplicates);
-  err.str(" duplicate)\n");
+  err.str(" duplicate, ").dec(s.predicted).str(" class-predicted, ").dec(s.self_wake_hidden);
+  err.str(" needing a thread to wake itself)\n");
+  err.str("fencedep: pid ").dec(rt.pid).str(": classes through wrappers: ");
+  err.dec(rt.resolver.wrappers_seen()).str(" wrapper functions seen\n");
   if (s.edges_dropped || s.classes_overflowed || s.held_overflows || s.reports_dropped) {
     err.str("fencedep: pid ").dec(rt.pid).str(": degraded: ").dec(s.edges_dropped);
     err.str(" edges dropped, ").dec(s.classes_overflowed).str(" classes over capacity, ");

@@ -28,7 +28,8 @@ struct ThreadCtx {
   bool in_hook;       // re-entry guard: nested calls go straight to the real function
   bool exit_signalled;
   bool block_open;    // `block` describes a call this thread is in (live hangs)
-  ClassId exit_class; // "exit of threads started at site S", for threads we started
+  ClassId exit_class; // "exit of threads running routine R", for threads we started
+  uint64_t exit_instance; // this thread's exit, as an object (unique per thread)
   BlockRecord block;  // read by the watchdog thread
   uint32_t hang_reported_seq; // the watchdog's: `block.seq` it last reported
 };

@@ -49,10 +49,12 @@ struct PendingReport {
   // their classes in cycle order; link i runs inst[i] -> inst[i + 1], the
   // last back to inst[0], recorded by inst_tid[i] with inst_stack[i].
   uint32_t inst_len;
+  uint32_t inst_total; // the whole cycle's length, when longer than inst_len
   uint64_t inst[kMaxCycle];
   ClassId inst_class[kMaxCycle];
   StackId inst_stack[kMaxCycle];
   uint32_t inst_tid[kMaxCycle];
+  uint8_t inst_types[kMaxCycle]; // kDep* of each link: which holds were reads
   uint32_t nheld;
   HeldEntry held[kReportHeld];
 };

@@ -28,10 +28,12 @@ struct InstanceLink {
   uint8_t types; // kDep* of the nestings seen for this pair
 };
 
-// A path of links, in order.
+// A path of links, in order. A path longer than a report holds keeps its
+// beginning; `total` says how long it was.
 struct InstancePath {
   uint32_t links[kMaxCycle];
   uint32_t size = 0;
+  uint32_t total = 0;
 };
 
 class InstanceGraph {

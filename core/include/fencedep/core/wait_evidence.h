@@ -10,10 +10,8 @@
 //   - the object signalled must be the one waited on. A fence timeline
 //     (dma-fence context, syncobj) is one object for this purpose: any of
 //     its fences stands for the next one, as in lockdep's dma_fence_map.
-// When everything lines up the cycle is instance-confirmed. When only the
-// objects waited on differ (one condvar of a class waited on, another
-// signalled by a thread that is not that object's own waiter) it is
-// class-predicted. Otherwise it is hidden.
+// When everything lines up the cycle is instance-confirmed; otherwise it is
+// hidden (see cycle_status.cpp).
 #pragma once
 #include <cstdint>
 
@@ -42,16 +40,11 @@ public:
     lock_.reset();
     index_.reset_lock();
     by_from_.reset_lock();
-    waiters_.reset_lock();
   }
 
   // An occurrence of edge `e` between instances `from` and `to` by thread
   // `tid`. True when that adds to what is known.
   bool note(EdgeId e, uint64_t from, uint64_t to, uint32_t tid);
-  // A wait on `inst` by `tid` began (whatever it held).
-  void note_waiter(uint64_t inst, uint32_t tid);
-  // True when `tid` is the only thread ever seen waiting on `inst`.
-  bool only_waiter(uint64_t inst, uint32_t tid) const;
   bool has(EdgeId e) const { return e < head_.capacity() && head_[e] != 0; }
 
   // The samples of edge `e` (those starting at instance `from` unless it
@@ -79,7 +72,6 @@ private:
   RawArray<uint32_t> head_; // per edge: first sample
   AddressMap index_;        // (edge, from, to) -> sample
   AddressMap by_from_;      // (edge, from) -> first sample with that source
-  AddressMap waiters_;      // instance -> first waiter tid | kMulti
   uint32_t next_ = 1;
   uint64_t dropped_ = 0;
   SpinLock lock_;
