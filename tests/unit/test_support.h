@@ -64,11 +64,12 @@ private:
 class EngineHarness {
 public:
   explicit EngineHarness(bool report_gated = false, bool defer_cycle_search = false,
-                         uint32_t shared_edge_cache_bits = 0)
+                         uint32_t shared_edge_cache_bits = 0, bool report_predicted = true)
       : engine_(new Engine) {
     EngineOptions o;
     o.pid = 4242;
     o.report_gated = report_gated;
+    o.report_predicted = report_predicted;
     o.defer_cycle_search = defer_cycle_search;
     o.shared_edge_cache_bits = shared_edge_cache_bits;
     o.max_classes = 4096;
@@ -115,6 +116,16 @@ public:
   }
   void signal(uint32_t tid, ClassId w) {
     engine_->signal(thread(tid), w, inst_of(w), pc_++, *stacks_);
+  }
+  // Waits and signals on one object `inst` of class `w`.
+  void wait_begin_on(uint32_t tid, ClassId w, uint64_t inst, uint64_t released_inst = 0) {
+    engine_->wait_begin(thread(tid), w, inst, released_inst, pc_++, *stacks_);
+  }
+  void wait_end_on(uint32_t tid, ClassId w, uint64_t inst) {
+    engine_->wait_end(thread(tid), w, inst, false, pc_++);
+  }
+  void signal_on(uint32_t tid, ClassId w, uint64_t inst) {
+    engine_->signal(thread(tid), w, inst, pc_++, *stacks_);
   }
 
   std::vector<PendingReport> drain() {
