@@ -184,9 +184,11 @@ bool Engine::note_occurrence(ThreadState &t, EdgeId e, EdgeKind kind, bool src_r
   case EdgeKind::Acquire: {
     bool news = waits_.note(e, from_inst, to_inst, t.tid);
     if (from_inst && to_inst && is_lock_kind(classes_.info(ei.from).kind) &&
-        is_lock_kind(classes_.info(ei.to).kind))
-      news |= lock_instances_.add(from_inst, ei.from, to_inst, ei.to,
-                                  dep_type(src_read, dst_read), t.tid, st.capture()) != 0;
+        is_lock_kind(classes_.info(ei.to).kind)) {
+      uint32_t link = lock_instances_.add(from_inst, ei.from, to_inst, ei.to,
+                                          dep_type(src_read, dst_read), t.tid, st.capture());
+      news |= link && lock_instances_.may_close_cycle(link);
+    }
     return news;
   }
   default:
@@ -293,8 +295,10 @@ void Engine::same_class_nesting(ThreadState &t, const HeldEntry &h, ClassId c, u
                                 bool read, StackSource &st) {
   uint32_t link = lock_instances_.add(h.instance, c, inst, c, dep_type(h.read, read), t.tid,
                                       st.capture());
-  if (!link)
-    return; // this pair (and type) was seen before
+  // A pair seen before, or one that agrees with the order of instances
+  // kept so far, closes nothing.
+  if (!link || !lock_instances_.may_close_cycle(link))
+    return;
   // Does the new nesting close a ring of instances of this class (two
   // nested both ways, a chain of locks made in one loop, philosophers)?
   InstancePath path;
@@ -537,7 +541,8 @@ void Engine::await(ThreadState &t, ClassId f, uint64_t fi, ClassId g, uint64_t g
   // f now waits for g: a path g ->* f closes a cycle of instances.
   uint32_t link = awaits_.add(fi, f, gi, g, kDepNN, t.tid, kNoStack);
   InstancePath path;
-  bool definite = link && awaits_.find_path(gi, fi, nullptr, 0, false, false, &path);
+  bool definite = link && awaits_.may_close_cycle(link) &&
+                  awaits_.find_path(gi, fi, nullptr, 0, false, false, &path);
   // The class edge keeps the class-level picture; when the instances already
   // form a cycle the definite report says everything.
   add_edge(t, f, g, EdgeKind::Await, false, false, 0, st, fi, gi, !definite);

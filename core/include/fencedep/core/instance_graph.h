@@ -22,10 +22,13 @@ namespace fencedep {
 struct InstanceLink {
   uint32_t from; // node ids
   uint32_t to;
-  uint32_t next; // next link out of `from`
+  uint32_t next;    // next link out of `from`
+  uint32_t next_in; // next link into `to`
   uint32_t tid;
   StackId stack;
-  uint8_t types; // kDep* of the nestings seen for this pair
+  uint8_t types;  // kDep* of the nestings seen for this pair
+  bool dead;      // removed (a fence re-initialised)
+  bool unordered; // closed a cycle of links: outside the topological order
 };
 
 // A path of links, in order. A path longer than a report holds keeps its
@@ -51,6 +54,14 @@ public:
                uint32_t tid, StackId stack);
   // True when the pair is recorded.
   bool has(uint64_t from, uint64_t to) const;
+  // After add(): may link `id` close a cycle of links (read holds aside)?
+  // A topological order of the links is kept as they come (Pearce and
+  // Kelly's dynamic algorithm), so a link that agrees with it costs O(1)
+  // and one that does not searches only the stretch of the order it
+  // crosses - where a search of the whole graph per new link would be
+  // quadratic in programs that nest thousands of locks of one class. A
+  // link that closes a cycle stays outside the order.
+  bool may_close_cycle(uint32_t id);
   // Forgets the links out of `inst` (a fence re-initialised for reuse).
   void clear_out(uint64_t inst);
 
@@ -67,14 +78,24 @@ public:
   uint64_t instance(uint32_t node) const { return inst_[node]; }
   ClassId node_class(uint32_t node) const { return class_[node]; }
   uint64_t dropped() const { return dropped_; }
+  uint64_t unordered_links() const { return unordered_; }
 
 private:
   uint32_t node(uint64_t inst, ClassId cls, bool create);
+  // Depth-first over ordered links from `start`, forward (out-links, nodes
+  // ordered below `bound`) or backward (in-links, above it), into `seen`.
+  // True when `target` is reached.
+  bool sweep(uint32_t start, bool forward, uint32_t bound, uint32_t target,
+             RawArray<uint32_t> &seen, uint32_t *nseen);
 
   AddressMap nodes_; // instance -> node id
   AddressMap pairs_; // hash of (from, to) -> link id
   RawArray<InstanceLink> links_;
-  RawArray<uint32_t> head_; // per node: first link out
+  RawArray<uint32_t> head_;    // per node: first link out
+  RawArray<uint32_t> in_head_; // per node: first link in
+  RawArray<uint32_t> ord_;     // per node: its place in the topological order
+  RawArray<uint32_t> mark_;    // per node: epoch of the last sweep that saw it
+  RawArray<uint32_t> fwd_, bwd_, ords_;  // sweep scratch
   RawArray<uint64_t> inst_;
   RawArray<ClassId> class_;
   RawArray<uint32_t> visit_;  // BFS epoch per (node, entered-by-read) state
@@ -82,8 +103,8 @@ private:
   RawArray<uint32_t> parent_state_;
   RawArray<uint32_t> queue_;
   uint32_t max_nodes_ = 0, max_links_ = 0;
-  uint32_t next_node_ = 1, next_link_ = 1, epoch_ = 0;
-  uint64_t dropped_ = 0;
+  uint32_t next_node_ = 1, next_link_ = 1, epoch_ = 0, mark_epoch_ = 0;
+  uint64_t dropped_ = 0, unordered_ = 0;
   SpinLock lock_;
 };
 
