@@ -48,10 +48,62 @@ run 2 junk.out junk.bin
 grep -q 'junk.bin: expected a chunk or file header at byte 0' junk.out || fail "junk: no position"
 grep -q 'no usable trace' junk.out || fail "junk: not unusable"
 
-# Embedded NUL bytes in a text line: a bad line, the rest is read.
+# Embedded NUL bytes in a text line: counted with their offset, the line
+# is not read, the rest is.
 { line 1 1 'lock_acquire: 0000000000000001 &a->lock'; printf 'task-1 \0\0\0 [000]\n'; line 1 2 'lock_release: 0000000000000001 &a->lock'; } >nul.ftrace
 run 1 nul.out nul.ftrace
-grep -q 'nul.ftrace:2:' nul.out || fail "nul: bad line not named"
+grep -q 'nul.ftrace: 3 NUL bytes (3 at byte 85): a zeroed block or a hole; 1 line damaged' nul.out ||
+  fail "nul: not counted and named"
+
+# A zeroed 4 KiB block (a hole in a copied file) where task 1 released &a:
+# without it, &a would look held while task 1 takes &b, a false ABBA with
+# task 2's &b -> &a. The damaged line is counted, what the tasks held is
+# forgotten, and the exit status says the input was damaged.
+{
+  line 1 1 'lock_acquire: 0000000000000001 &a'
+  printf '     task-1     [000] ..... 1.000002: lock_rel'
+  head -c 4096 /dev/zero
+  printf 'ease: 0000000000000001 &a\n'
+  line 1 3 'lock_acquire: 0000000000000002 &b'
+  line 1 4 'lock_release: 0000000000000002 &b'
+  line 2 5 'lock_acquire: 0000000000000002 &b'
+  line 2 6 'lock_acquire: 0000000000000001 &a'
+  line 2 7 'lock_release: 0000000000000001 &a'
+  line 2 8 'lock_release: 0000000000000002 &b'
+} >hole.ftrace
+run 1 hole.out hole.ftrace
+grep -q 'hole.ftrace: 4096 NUL bytes (4096 at byte [0-9]*): a zeroed block or a hole; 1 line damaged' hole.out ||
+  fail "hole: not named"
+grep -q WARNING hole.out && fail "hole: a report from a damaged line"
+
+# Shuffled lines: a CPU's events going back in time are counted and named.
+{ line 1 1 'lock_acquire: 0000000000000001 &a'; line 1 3 'lock_release: 0000000000000001 &a';
+  line 1 2 'lock_acquire: 0000000000000002 &b'; line 1 4 'lock_release: 0000000000000002 &b'; } >shuffled.ftrace
+run 1 shuffled.out shuffled.ftrace
+grep -q 'shuffled.ftrace:3: 1 event is older than the event before on the same CPU' shuffled.out ||
+  fail "shuffled: not said"
+
+# A missing input, a directory: one line each, exit 2.
+run 2 missing.out no-such-file.trace
+[ "$(wc -l <missing.out)" -eq 2 ] || fail "missing: more than one line and the summary"
+grep -q 'no-such-file.trace: cannot open: No such file or directory' missing.out || fail "missing: not said"
+mkdir -p adir
+run 2 dir.out adir
+grep -q 'adir: is a directory, not a trace' dir.out || fail "directory: not said"
+# ...and a missing one next to a good one: the good one is analyzed, the status is still 2.
+run 2 mixed.out "$src/kernel/abba.perf" no-such-file.trace
+grep -q 'WARNING' mixed.out || fail "mixed: the good input was not analyzed"
+
+# Compressed text is read as is; a corrupt one says where.
+for z in gzip xz zstd; do
+  $z -c "$src/kernel/abba.perf" >abba.perf.$z
+  run 66 $z.out abba.perf.$z
+  grep -q "$z-compressed: read through a decompressed temporary copy" $z.out || fail "$z: not said"
+  grep -q 'SUMMARY: fencedep: lock-order' $z.out || fail "$z: not analyzed"
+done
+head -c 300 abba.perf.gzip >cut.gz
+run 2 cut.out cut.gz
+grep -q 'cut.gz: corrupt gzip (cut short) data near compressed byte' cut.out || fail "cut gzip: not said"
 
 # An empty file, alone: nothing to analyze.
 : >empty.trace

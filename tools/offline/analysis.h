@@ -36,6 +36,7 @@ struct InputSummary {
   bool usable = false;  // something was read from it
   bool partial = false; // cut short, corrupt parts, bad lines, lost events
   bool stopped = false; // --strict stopped on it
+  bool unopenable = false; // missing, a directory, unreadable: the command line is wrong
   std::vector<std::string> messages; // "PATH: what" / "PATH:LINE: what"
   std::map<std::string, uint64_t, std::less<>> skipped; // event kinds skipped
   uint64_t bad_lines = 0;
@@ -71,6 +72,7 @@ public:
   std::map<std::string, uint64_t, std::less<>> skipped() const;
   bool partial() const;
   bool stopped() const;
+  bool unopenable() const;
   size_t usable() const;
   double read_seconds() const { return read_seconds_; }
 
@@ -79,7 +81,9 @@ private:
   class Tee;
   void drain();
   void read_native(InputSummary &in, const MappedFile &f, uint32_t index);
-  void read_text(InputSummary &in, const MappedFile &f, uint32_t index);
+  void read_text(InputSummary &in, MappedFile &f, uint32_t index);
+  void read_dat(InputSummary &in, const MappedFile &f, uint32_t index);
+  void take_stats(InputSummary &in, ReaderStats &st);
 
   AnalysisOptions opts_;
   std::unique_ptr<Engine> engine_;
