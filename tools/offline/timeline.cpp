@@ -103,7 +103,7 @@ void TimelineRecorder::close_slice(uint32_t thread, Kind kind, uint64_t inst, Cl
 }
 
 void TimelineRecorder::event(const ModelEvent &e) {
-  if (e.tid == kSectionReplayTid)
+  if (e.derived || e.tid == kSectionReplayTid)
     return;
   last_ts_ = std::max(last_ts_, e.ts_ns);
   uint32_t th = thread_index(e.trace, e.pid, e.tid);

@@ -45,6 +45,7 @@ struct Task {
   std::vector<uint8_t> fence_map; // open dma_fence_map acquisitions: 1 section, 0 might-wait
   std::vector<Section> sections;  // the open signalling sections, innermost last
   uint32_t mm_depth = 0;          // open fs_reclaim / mmu_notifier maps
+  uint32_t held = 0;              // locks taken and not yet released
   bool named = false;
 };
 
@@ -137,7 +138,7 @@ struct KernelModel::Impl {
   void signal(ModelEvent &e, Task &task);
   void job_run(ModelEvent &e, ClassId cls, uint64_t fence, uint64_t shown, std::string_view ring);
   void record(Task &task, const Section::Item &item);
-  void replay(const Section &s, const ModelEvent &at);
+  void replay(const Section &s, const ModelEvent &at, const Task *task);
 
   bool dma_fence(const KernelEvent &k, ModelEvent &e, Task &task);
   bool lock(const KernelEvent &k, ModelEvent &e, Task &task);
@@ -292,19 +293,27 @@ void KernelModel::Impl::record(Task &task, const Section::Item &item) {
 
 // lockdep has one map for all fence signalling; the kernel's sections are
 // finer than that: a fence signalled inside a section depends on what that
-// section took, for the fence's own class. Replayed on a thread of its own
-// that holds nothing else, each item gives exactly one edge, F -> item.
-void KernelModel::Impl::replay(const Section &s, const ModelEvent &at) {
+// section took, for the fence's own class. Replayed where nothing else is
+// held, each item gives exactly one edge, F -> item: on the task itself when
+// the section was its outermost hold (the usual case: a work item or an
+// interrupt handler), else on a thread of its own.
+void KernelModel::Impl::replay(const Section &s, const ModelEvent &at, const Task *task) {
   if (s.items.empty() || s.signalled.empty())
     return;
-  if (!replay_named) {
-    replay_named = true;
-    ctx.sink->thread_name(ctx.trace, 0, kSectionReplayTid, "signalling sections per timeline");
-  }
   ModelEvent e;
   e.trace = at.trace;
   e.ts_ns = at.ts_ns;
-  e.tid = kSectionReplayTid;
+  e.derived = true;
+  if (task && !task->held && !task->mm_depth && task->fence_map.empty()) {
+    e.tid = at.tid;
+    e.pid = at.pid;
+  } else {
+    e.tid = kSectionReplayTid;
+    if (!replay_named) {
+      replay_named = true;
+      ctx.sink->thread_name(ctx.trace, 0, kSectionReplayTid, "signalling sections per timeline");
+    }
+  }
   for (ClassId f : s.signalled) {
     e.op = ModelOp::SectionBegin;
     e.cls = f;
@@ -448,7 +457,7 @@ bool KernelModel::Impl::lock(const KernelEvent &k, ModelEvent &e, Task &task) {
       if (!task.sections.empty()) {
         Section s = std::move(task.sections.back());
         task.sections.pop_back();
-        replay(s, e);
+        replay(s, e, &task);
       }
     }
     return true;
@@ -469,10 +478,13 @@ bool KernelModel::Impl::lock(const KernelEvent &k, ModelEvent &e, Task &task) {
     return true;
   }
   if (!acquire) {
+    if (task.held)
+      --task.held;
     e.op = ModelOp::Release;
     emit(e);
     return true;
   }
+  ++task.held;
   // One class per lockdep name whatever the mode: read and write holds of
   // an rwsem are the same lock.
   e.cls = lock_class(name);
@@ -757,7 +769,7 @@ void KernelModel::finish() {
     ModelEvent at;
     at.trace = m.ctx.trace;
     for (const Section &s : task.sections)
-      m.replay(s, at);
+      m.replay(s, at, nullptr);
     task.sections.clear();
   }
 }

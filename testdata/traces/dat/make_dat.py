@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Writes section_wait.dat: a small trace-cmd trace.dat (file format v6, as
+trace-cmd 3.1 writes it) of a kernel with lockdep and dma_fence events.
+
+Run once by hand; the output is checked in next to this script (CI does not
+need Python). The event formats are those of Linux 6.12 (dma_fence: as the
+kernel's tracefs prints them; lock: include/trace/events/lock.h), the ring
+buffer pages as kernel/trace/ring_buffer.c lays them out, so that
+libtracecmd reads the file as it reads a recorded one, and `trace-cmd
+report` (with -l, --ts-diff, --raw-ts) prints the text fixtures beside it.
+
+The scenario: xe_submit (pid 1500) holds &vm->lock while it waits on a fence
+of timeline xe:gt0-rcs0, with no might-wait annotation (no dma_fence_map
+write acquire); kworker/1:1H (pid 88) signals that timeline's fences inside
+a signalling section (dma_fence_map taken for read) that takes &vm->lock.
+A hard interrupt on CPU 1 signals a fence of another timeline.
+"""
+import struct
+import sys
+
+PAGE = 4096
+COMMON = """\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;
+\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;
+\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;
+\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;
+"""
+
+def fmt(name, ident, fields, printfmt):
+    return ("name: %s\nID: %d\nformat:\n%s\n%s\nprint fmt: %s\n" %
+            (name, ident, COMMON, fields, printfmt)).encode()
+
+FENCE_FIELDS = """\tfield:__data_loc char[] driver;\toffset:8;\tsize:4;\tsigned:0;
+\tfield:__data_loc char[] timeline;\toffset:12;\tsize:4;\tsigned:0;
+\tfield:unsigned int context;\toffset:16;\tsize:4;\tsigned:0;
+\tfield:unsigned int seqno;\toffset:20;\tsize:4;\tsigned:0;
+"""
+FENCE_PRINT = ('"driver=%s timeline=%s context=%u seqno=%u", __get_str(driver), '
+               '__get_str(timeline), REC->context, REC->seqno')
+IDS = {"dma_fence_signaled": 2190, "dma_fence_wait_start": 2189,
+       "dma_fence_wait_end": 2188, "lock_acquire": 3001, "lock_release": 3002}
+FORMATS = {
+    "dma_fence": [fmt(n, IDS[n], FENCE_FIELDS, FENCE_PRINT)
+                  for n in ("dma_fence_signaled", "dma_fence_wait_start", "dma_fence_wait_end")],
+    "lock": [
+        fmt("lock_acquire", IDS["lock_acquire"],
+            """\tfield:unsigned int flags;\toffset:8;\tsize:4;\tsigned:0;
+\tfield:__data_loc char[] name;\toffset:12;\tsize:4;\tsigned:0;
+\tfield:void * lockdep_addr;\toffset:16;\tsize:8;\tsigned:0;
+""",
+            '"%p %s%s%s", REC->lockdep_addr, (REC->flags & 1) ? "try " : "", '
+            '(REC->flags & 2) ? "read " : "", __get_str(name)'),
+        fmt("lock_release", IDS["lock_release"],
+            """\tfield:__data_loc char[] name;\toffset:8;\tsize:4;\tsigned:0;
+\tfield:void * lockdep_addr;\toffset:16;\tsize:8;\tsigned:0;
+""",
+            '"%p %s", REC->lockdep_addr, __get_str(name)'),
+    ],
+}
+HEADER_PAGE = b"""\tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;
+\tfield: local_t commit;\toffset:8;\tsize:8;\tsigned:1;
+\tfield: int overwrite;\toffset:8;\tsize:1;\tsigned:1;
+\tfield: char data;\toffset:16;\tsize:4080;\tsigned:0;
+"""
+HEADER_EVENT = b"""# compressed entry header
+\ttype_len    :    5 bits
+\ttime_delta  :   27 bits
+\tarray       :   32 bits
+
+\tpadding     : type == 29
+\ttime_extend : type == 30
+\ttime_stamp : type == 31
+\tdata max type_len  == 28
+"""
+HARDIRQ = 0x08 | 0x01  # TRACE_FLAG_HARDIRQ | TRACE_FLAG_IRQS_OFF
+
+
+def payload(event, flags, pid, fixed, strings, fixed_size):
+    """Common fields, the fixed fields (with __data_loc slots as None), then
+    the dynamic strings."""
+    body = struct.pack("<HBBi", IDS[event], flags, 0, pid)
+    tail = b""
+    out = b""
+    offset = 8 + fixed_size
+    locs = []
+    for s in strings:
+        data = s.encode() + b"\0"
+        locs.append((len(data) << 16) | (offset + len(tail)))
+        tail += data
+    for kind, value in fixed:
+        if kind == "loc":
+            out += struct.pack("<I", locs[value])
+        elif kind == "u32":
+            out += struct.pack("<I", value)
+        elif kind == "ptr":
+            out += struct.pack("<Q", value)
+        elif kind == "pad":
+            out += b"\0" * value
+    return body + out + tail
+
+
+def fence(event, flags, pid, driver, timeline, ctx, seq):
+    return payload(event, flags, pid,
+                   [("loc", 0), ("loc", 1), ("u32", ctx), ("u32", seq)], [driver, timeline], 16)
+
+
+def acquire(flags, pid, addr, name, lock_flags=0):
+    return payload("lock_acquire", flags, pid,
+                   [("u32", lock_flags), ("loc", 0), ("ptr", addr)], [name], 16)
+
+
+def release(flags, pid, addr, name):
+    return payload("lock_release", flags, pid,
+                   [("loc", 0), ("pad", 4), ("ptr", addr)], [name], 16)
+
+
+VM_LOCK = 0xffff88810a2b3c40
+FENCE_MAP = 0xffffffff83a1c0e0
+CPU0 = [  # (ns, payload)
+    (1000000000, acquire(0, 1500, VM_LOCK, "&vm->lock")),
+    (1000001000, fence("dma_fence_wait_start", 0, 1500, "xe", "gt0-rcs0", 20, 5)),
+    (1000250000, fence("dma_fence_wait_end", 0, 1500, "xe", "gt0-rcs0", 20, 5)),
+    (1000251000, release(0, 1500, VM_LOCK, "&vm->lock")),
+]
+CPU1 = [
+    (1000100000, acquire(0, 88, FENCE_MAP, "dma_fence_map", 2)),
+    (1000101000, acquire(0, 88, VM_LOCK, "&vm->lock")),
+    (1000120000, fence("dma_fence_signaled", HARDIRQ, 0, "xe", "gt0-bcs0", 30, 1)),
+    (1000150000, release(0, 88, VM_LOCK, "&vm->lock")),
+    (1000240000, fence("dma_fence_signaled", 0, 88, "xe", "gt0-rcs0", 20, 5)),
+    (1000241000, release(0, 88, FENCE_MAP, "dma_fence_map")),
+]
+
+
+def page(events):
+    data = b""
+    base = events[0][0]
+    prev = base
+    for ts, p in events:
+        p += b"\0" * (-len(p) % 4)
+        assert len(p) <= 112
+        delta = ts - prev
+        assert delta < (1 << 27)
+        data += struct.pack("<I", (len(p) // 4) | (delta << 5)) + p
+        prev = ts
+    head = struct.pack("<Qq", base, len(data))
+    return (head + data).ljust(PAGE, b"\0")
+
+
+def main(out):
+    f = bytearray()
+    f += b"\x17\x08\x44tracing" + b"6\0" + b"\0" + b"\x08" + struct.pack("<I", PAGE)
+    f += b"header_page\0" + struct.pack("<Q", len(HEADER_PAGE)) + HEADER_PAGE
+    f += b"header_event\0" + struct.pack("<Q", len(HEADER_EVENT)) + HEADER_EVENT
+    f += struct.pack("<I", 0)  # ftrace formats
+    f += struct.pack("<I", len(FORMATS))
+    for system, formats in FORMATS.items():
+        f += system.encode() + b"\0" + struct.pack("<I", len(formats))
+        for text in formats:
+            f += struct.pack("<Q", len(text)) + text
+    f += struct.pack("<I", 0)  # kallsyms
+    f += struct.pack("<I", 0)  # printk formats
+    cmdlines = b"1500 xe_submit\n88 kworker/1:1H\n"
+    f += struct.pack("<Q", len(cmdlines)) + cmdlines
+    f += struct.pack("<I", 2)  # cpus
+    f += b"options  \0" + struct.pack("<H", 0)
+    f += b"flyrecord\0"
+    table_at = len(f)
+    f += b"\0" * 32
+    f += b"\0" * (-len(f) % PAGE)
+    offsets = []
+    for events in (CPU0, CPU1):
+        offsets.append(len(f))
+        f += page(events)
+    struct.pack_into("<QQQQ", f, table_at, offsets[0], PAGE, offsets[1], PAGE)
+    with open(out, "wb") as o:
+        o.write(f)
+
+
+main(sys.argv[1] if len(sys.argv) > 1 else "section_wait.dat")
