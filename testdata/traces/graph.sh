@@ -33,6 +33,15 @@ cat tl.txt
 "$check" merged.json >merged.txt || { cat merged.txt; fail "merged timeline malformed"; }
 "$filecheck" --input-file=merged.txt "$src/graph.dot.check" --check-prefix=MERGED || fail "merged timeline"
 
+# GPU jobs: a track per ring, jobs in flight together on tracks of their
+# own (slices on a track must nest), signals as instants naming
+# context:seqno; classes without edges listed apart in the DOT graph.
+"$fencedep" graph --no-progress --dot jobs.dot --timeline jobs.json "$src/kernel/amdgpu_jobs.trace-cmd" 2>/dev/null
+"$check" jobs.json >jobs.txt || { cat jobs.txt; fail "jobs timeline malformed"; }
+cat jobs.txt jobs.dot
+"$filecheck" --input-file=jobs.txt "$src/graph.dot.check" --check-prefix=JOBS || fail "jobs timeline"
+"$filecheck" --input-file=jobs.dot "$src/graph.dot.check" --check-prefix=ALONE || fail "classes without edges"
+
 # SVG needs graphviz; without it the test is skipped, saying why.
 if ! command -v dot >/dev/null; then
   echo "SKIP: graphviz 'dot' is not installed; --svg not tested"

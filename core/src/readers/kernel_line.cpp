@@ -243,7 +243,6 @@ KernelLineKind parse_kernel_line(std::string_view line, KernelLine *out, const c
 
   // After the CPU: [FLAGS] TIMESTAMP: [PERIOD] [subsys:]event: FIELDS
   std::string_view rest = s.substr(close + 1);
-  out->raw_ts = !latency && !rest.empty() && is_digit(rest[0]);
   std::string_view tok = next_token(rest);
   if (!latency && (tok.empty() || tok.back() != ':')) {
     if (tok.size() < 4 || tok.size() > 6) {
@@ -258,6 +257,8 @@ KernelLineKind parse_kernel_line(std::string_view line, KernelLine *out, const c
     *error = "expected a timestamp 'SECONDS.FRACTION:'";
     return KernelLineKind::Bad;
   }
+  // --raw-ts (or a counter clock): the clock's value, no fraction.
+  out->raw_ts = tok.find('.') == std::string_view::npos;
   out->irq = irq_context_from_flags(out->flags);
   tok = next_token(rest);
   if (tok.size() > 2 && tok[0] == '(' && tok[1] == '+' && tok.back() == ')')

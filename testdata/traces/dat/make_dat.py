@@ -116,18 +116,18 @@ def release(flags, pid, addr, name):
 VM_LOCK = 0xffff88810a2b3c40
 FENCE_MAP = 0xffffffff83a1c0e0
 CPU0 = [  # (ns, payload)
-    (1000000000, acquire(0, 1500, VM_LOCK, "&vm->lock")),
-    (1000001000, fence("dma_fence_wait_start", 0, 1500, "xe", "gt0-rcs0", 20, 5)),
-    (1000250000, fence("dma_fence_wait_end", 0, 1500, "xe", "gt0-rcs0", 20, 5)),
-    (1000251000, release(0, 1500, VM_LOCK, "&vm->lock")),
+    (890000000000, acquire(0, 1500, VM_LOCK, "&vm->lock")),
+    (890000001000, fence("dma_fence_wait_start", 0, 1500, "xe", "gt0-rcs0", 20, 5)),
+    (890000250000, fence("dma_fence_wait_end", 0, 1500, "xe", "gt0-rcs0", 20, 5)),
+    (890000251000, release(0, 1500, VM_LOCK, "&vm->lock")),
 ]
 CPU1 = [
-    (1000100000, acquire(0, 88, FENCE_MAP, "dma_fence_map", 2)),
-    (1000101000, acquire(0, 88, VM_LOCK, "&vm->lock")),
-    (1000120000, fence("dma_fence_signaled", HARDIRQ, 0, "xe", "gt0-bcs0", 30, 1)),
-    (1000150000, release(0, 88, VM_LOCK, "&vm->lock")),
-    (1000240000, fence("dma_fence_signaled", 0, 88, "xe", "gt0-rcs0", 20, 5)),
-    (1000241000, release(0, 88, FENCE_MAP, "dma_fence_map")),
+    (890000100000, acquire(0, 88, FENCE_MAP, "dma_fence_map", 2)),
+    (890000101000, acquire(0, 88, VM_LOCK, "&vm->lock")),
+    (890000120000, fence("dma_fence_signaled", HARDIRQ, 0, "xe", "gt0-bcs0", 30, 1)),
+    (890000150000, release(0, 88, VM_LOCK, "&vm->lock")),
+    (890000240000, fence("dma_fence_signaled", 0, 88, "xe", "gt0-rcs0", 20, 5)),
+    (890000241000, release(0, 88, FENCE_MAP, "dma_fence_map")),
 ]
 
 
@@ -162,10 +162,13 @@ def main(out):
     cmdlines = b"1500 xe_submit\n88 kworker/1:1H\n"
     f += struct.pack("<Q", len(cmdlines)) + cmdlines
     f += struct.pack("<I", 2)  # cpus
-    f += b"options  \0" + struct.pack("<H", 0)
+    # TRACECLOCK (4): the clock's name follows the CPU table, as recorded.
+    f += b"options  \0" + struct.pack("<HI", 4, 0) + struct.pack("<H", 0)
     f += b"flyrecord\0"
     table_at = len(f)
     f += b"\0" * 32
+    clock = b"[local] global counter uptime perf mono mono_raw boot x86-tsc\n"
+    f += struct.pack("<Q", len(clock)) + clock
     f += b"\0" * (-len(f) % PAGE)
     offsets = []
     for events in (CPU0, CPU1):
