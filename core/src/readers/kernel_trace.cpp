@@ -15,6 +15,7 @@ namespace {
 
 constexpr size_t kMaxNulRuns = 8;        // NUL runs named one by one
 constexpr uint64_t kReleaseStride = 8u << 20; // pages dropped behind the cursor, 8 MiB at a time
+constexpr uint64_t kNulWindow = 1u << 20;     // NUL bytes looked for this far ahead
 
 class TextReader {
 public:
@@ -43,28 +44,37 @@ private:
   KernelModel model_;
   uint64_t released_ = 0;
   uint64_t nul_scanned_ = 0; // NULs before this are counted
+  uint64_t nul_limit_ = 0;   // scan at least this far
   std::vector<uint64_t> cpu_ts_;
 };
 
+// Scanned a window at a time, just ahead of the cursor: a scan of the whole
+// file up front would bring all of it into memory.
 uint64_t TextReader::next_nul(uint64_t from) {
   if (from < nul_scanned_)
     from = nul_scanned_;
-  if (from >= size_)
-    return size_;
-  const void *hit = std::memchr(data_ + from, 0, size_ - from);
-  if (!hit) {
-    nul_scanned_ = size_;
-    return size_;
+  while (from < size_) {
+    uint64_t window = size_ - from < kNulWindow ? size_ - from : kNulWindow;
+    const void *hit = std::memchr(data_ + from, 0, window);
+    if (!hit) {
+      from += window;
+      nul_scanned_ = from;
+      if (from >= nul_limit_)
+        return from; // not past the line being read: look again later
+      continue;
+    }
+    uint64_t at = uint64_t(static_cast<const char *>(hit) - data_);
+    uint64_t end = at;
+    while (end < size_ && data_[end] == 0)
+      ++end;
+    st_.nul_bytes += end - at;
+    if (st_.nul_runs.size() < kMaxNulRuns)
+      st_.nul_runs.emplace_back(at, end - at);
+    nul_scanned_ = end;
+    return at;
   }
-  uint64_t at = uint64_t(static_cast<const char *>(hit) - data_);
-  uint64_t end = at;
-  while (end < size_ && data_[end] == 0)
-    ++end;
-  st_.nul_bytes += end - at;
-  if (st_.nul_runs.size() < kMaxNulRuns)
-    st_.nul_runs.emplace_back(at, end - at);
-  nul_scanned_ = end;
-  return at;
+  nul_scanned_ = size_;
+  return size_;
 }
 
 // Each CPU's events come in time order; a step back means the input was
@@ -125,7 +135,7 @@ ReaderStats TextReader::run() {
   std::string_view line;
   bool complete;
   KernelLine l;
-  uint64_t nul = next_nul(0);
+  uint64_t nul = 0; // the next NUL byte, once nul_scanned_ passes it
   bool flags_seen = false;
   while (cur.next(&line, &complete)) {
     uint64_t n = cur.number();
@@ -138,13 +148,20 @@ ReaderStats TextReader::run() {
       }
     }
     ++st_.lines;
-    if (nul < cur.offset() + line.size()) {
+    uint64_t line_end = cur.offset() + line.size();
+    if (nul >= nul_scanned_ && nul_scanned_ < line_end + 1 && nul_scanned_ < size_) {
+      nul_limit_ = line_end + 1;
+      nul = next_nul(nul_scanned_);
+    }
+    if (nul < line_end) {
       // Damaged: what the line said is lost, and with it whatever each task
       // took or released there.
       ++st_.nul_lines;
       st_.partial = true;
-      while (nul < cur.offset() + line.size())
+      while (nul < line_end) {
+        nul_limit_ = line_end + 1;
         nul = next_nul(nul + 1);
+      }
       model_.forget_tasks(l.ts_ns);
       continue;
     }
