@@ -72,7 +72,9 @@ int run_offline(const OfflineOptions &o, offline::Analysis &a, Suppressions *sup
       return kExitToolError;
   }
   if (a.usable() == 0) {
-    std::cerr << "fencedep: no usable trace\n";
+    // A missing input has said so in its one line already.
+    if (!a.unopenable())
+      std::cerr << "fencedep: no usable trace\n";
     return kExitToolError;
   }
   a.search();
