@@ -193,6 +193,26 @@ bool DatReader::decode(EventType &t, tep_record *rec, KernelEvent *k) {
     return str(t, rec, {"name"}, &k->name) && num(t, rec, {"id"}, &k->id) &&
            num(t, rec, {"fence"}, &k->ptr2) && num(t, rec, {"ctx"}, &k->ctx2) &&
            num(t, rec, {"seqno"}, &k->seq2);
+  case KernelEv::SchedJobQueue:
+  case KernelEv::SchedJobRun:
+    // 6.17: the job's finished fence by context and seqno, its ring by name.
+    if (!num(t, rec, {"fence_context"}, &k->ctx) || !num(t, rec, {"fence_seqno"}, &k->seq) ||
+        !str(t, rec, {"name"}, &k->name))
+      return false;
+    k->has_fence = true;
+    return true;
+  case KernelEv::SchedJobDone:
+    if (!num(t, rec, {"fence_context"}, &k->ctx) || !num(t, rec, {"fence_seqno"}, &k->seq))
+      return false;
+    k->has_fence = true;
+    return true;
+  case KernelEv::SchedAddDep:
+  case KernelEv::SchedUnschedulable:
+    if (!num(t, rec, {"fence_context"}, &k->ctx) || !num(t, rec, {"fence_seqno"}, &k->seq) ||
+        !num(t, rec, {"ctx"}, &k->ctx2) || !num(t, rec, {"seqno"}, &k->seq2))
+      return false;
+    k->has_fence = true;
+    return true;
   case KernelEv::AmdgpuCsIoctl:
   case KernelEv::AmdgpuRunJob: {
     if (!num(t, rec, {"sched_job_id", "sched_job"}, &k->id) ||

@@ -318,8 +318,8 @@ TEST_F(ReaderTest, SchedulerFencesArePairsOfClasses) {
 
 TEST_F(ReaderTest, SectionGivesItsSignalledTimelineWhatItTook) {
   // A signalling section takes &L, then signals timeline 7's fence: on top
-  // of lockdep's dma_fence_map -> &L, timeline 7 -> &L, replayed on a
-  // thread of its own that holds nothing else.
+  // of lockdep's dma_fence_map -> &L, timeline 7 -> &L, replayed on the
+  // task (it holds nothing else now), not drawn on timelines.
   kernel("  w-1 [000] .... 1.0: lock_acquire: 01 read dma_fence_map\n"
          "  w-1 [000] .... 1.1: lock_acquire: 02 &L\n"
          "  w-1 [000] .... 1.2: lock_release: 02 &L\n"
@@ -330,9 +330,27 @@ TEST_F(ReaderTest, SectionGivesItsSignalledTimelineWhatItTook) {
                                    O::FenceInit, O::SectionEnd, O::SectionBegin, O::Acquire,
                                    O::Release, O::SectionEnd}));
   EXPECT_STREQ(name(rec.events[6].cls), "d:t");
-  EXPECT_NE(rec.events[6].tid, 1u);
+  EXPECT_EQ(rec.events[6].tid, 1u);
+  EXPECT_TRUE(rec.events[6].derived);
+  EXPECT_FALSE(rec.events[5].derived);
   EXPECT_STREQ(name(rec.events[7].cls), "&L");
   EXPECT_EQ(text_location_line(rec.events[7].pc), 2u); // where the section took it
+}
+
+TEST_F(ReaderTest, SectionInsideAHoldReplaysApart) {
+  // The task still holds &M when the section ends: replayed where &M is not
+  // held, or &M -> &L would be an edge nobody took.
+  kernel("  w-1 [000] .... 1.0: lock_acquire: 03 &M\n"
+         "  w-1 [000] .... 1.1: lock_acquire: 01 read dma_fence_map\n"
+         "  w-1 [000] .... 1.2: lock_acquire: 02 &L\n"
+         "  w-1 [000] .... 1.3: lock_release: 02 &L\n"
+         "  w-1 [000] .... 1.4: dma_fence_signaled: driver=d timeline=t context=7 seqno=1\n"
+         "  w-1 [000] .... 1.5: lock_release: 01 dma_fence_map\n");
+  ASSERT_EQ(rec.events.size(), 11u);
+  EXPECT_EQ(rec.events[7].op, ModelOp::SectionBegin);
+  EXPECT_TRUE(rec.events[7].derived);
+  EXPECT_NE(rec.events[7].tid, 1u);
+  EXPECT_EQ(rec.events[8].tid, rec.events[7].tid);
 }
 
 TEST_F(ReaderTest, InterruptLevelsNest) {
