@@ -7,7 +7,9 @@
 #   2. its `trace-cmd report` text, repeated with shifted timestamps until
 #      it is GIB GiB (default 1), read plain;
 #   3. the same large text gzip-compressed (only when GIB <= 1: decompressing
-#      a bigger one is the codec's benchmark, not ours).
+#      a bigger one is the codec's benchmark, not ours);
+#   4. a generated trace.dat of about GIB GiB (gen_trace_dat.py: lockdep and
+#      fence events in trace-cmd's file format), when python3 is there.
 # For each: wall seconds, lines (or records) per second, events per second,
 # the ratio to `cat FILE >/dev/null`, and the largest resident set
 # (/usr/bin/time's "Maximum resident set size"): reading streams, so memory
@@ -73,4 +75,13 @@ if [ "$gib" -le 1 ]; then
   [ -s "$big.gz" ] || gzip -1 -c "$big" >"$big.gz"
   read -r cat_s _ < <(seconds cat "$big.gz")
   report "text.gz" "$(stat -c %s "$big.gz")" "$lines" "$cat_s" "$big.gz"
+fi
+
+# 4. a large trace.dat
+if command -v python3 >/dev/null; then
+  bigdat=$work/big.dat
+  [ -s "$bigdat" ] || python3 "$(dirname "$0")/gen_trace_dat.py" "$bigdat" $((gib * 21000000))
+  records=$(sed -n 's/.*: \([0-9]*\) events read.*/\1/p' <("$fencedep" analyze --no-progress "$bigdat" 2>&1))
+  read -r cat_s _ < <(seconds cat "$bigdat")
+  report "trace.dat (generated)" "$(stat -c %s "$bigdat")" "$records" "$cat_s" "$bigdat"
 fi

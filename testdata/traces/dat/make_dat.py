@@ -146,6 +146,39 @@ def page(events):
     return (head + data).ljust(PAGE, b"\0")
 
 
+def write(out, cpus, cmdlines):
+    """A trace.dat of `cpus`: per CPU, a list of pages, each a list of
+    (ns, payload) in time order."""
+    f = bytearray()
+    f += b"\x17\x08\x44tracing" + b"6\0" + b"\0" + b"\x08" + struct.pack("<I", PAGE)
+    f += b"header_page\0" + struct.pack("<Q", len(HEADER_PAGE)) + HEADER_PAGE
+    f += b"header_event\0" + struct.pack("<Q", len(HEADER_EVENT)) + HEADER_EVENT
+    f += struct.pack("<I", 0)  # ftrace formats
+    f += struct.pack("<I", len(FORMATS))
+    for system, formats in FORMATS.items():
+        f += system.encode() + b"\0" + struct.pack("<I", len(formats))
+        for text in formats:
+            f += struct.pack("<Q", len(text)) + text
+    f += struct.pack("<I", 0)  # kallsyms
+    f += struct.pack("<I", 0)  # printk formats
+    f += struct.pack("<Q", len(cmdlines)) + cmdlines
+    f += struct.pack("<I", len(cpus))
+    f += b"options  \0" + struct.pack("<HI", 4, 0) + struct.pack("<H", 0)
+    f += b"flyrecord\0"
+    table_at = len(f)
+    f += b"\0" * (16 * len(cpus))
+    clock = b"[local] global counter uptime perf mono mono_raw boot x86-tsc\n"
+    f += struct.pack("<Q", len(clock)) + clock
+    f += b"\0" * (-len(f) % PAGE)
+    for i, pages in enumerate(cpus):
+        at = len(f)
+        for events in pages:
+            f += page(events)
+        struct.pack_into("<QQ", f, table_at + 16 * i, at, len(f) - at)
+    with open(out, "wb") as o:
+        o.write(f)
+
+
 def main(out):
     f = bytearray()
     f += b"\x17\x08\x44tracing" + b"6\0" + b"\0" + b"\x08" + struct.pack("<I", PAGE)
@@ -179,4 +212,5 @@ def main(out):
         o.write(f)
 
 
-main(sys.argv[1] if len(sys.argv) > 1 else "section_wait.dat")
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "section_wait.dat")
