@@ -94,6 +94,25 @@ grep -q 'adir: is a directory, not a trace' dir.out || fail "directory: not said
 run 2 mixed.out "$src/kernel/abba.perf" no-such-file.trace
 grep -q 'WARNING' mixed.out || fail "mixed: the good input was not analyzed"
 
+# A damaged trace.dat: a zeroed 4 KiB page (CPU 1's buffer) is named, not
+# dropped; a page zeroed inside decodes as events of no known type, which
+# are counted; a file cut short is refused in one message, never a crash
+# (libtracecmd 3.1 frees a half-opened file twice).
+dat=$src/dat/section_wait.dat
+cp "$dat" zpage.dat && chmod u+w zpage.dat
+dd if=/dev/zero of=zpage.dat bs=4096 seek=2 count=1 conv=notrunc 2>/dev/null
+run 1 zpage.out zpage.dat
+grep -q 'zpage.dat: 4080 bytes of CPU buffer pages gave no record (4080 at byte 8208): damaged pages' zpage.out ||
+  fail "trace.dat zeroed page: not named"
+cp "$dat" zmid.dat && chmod u+w zmid.dat
+dd if=/dev/zero of=zmid.dat bs=1 seek=8300 count=40 conv=notrunc 2>/dev/null
+run 1 zmid.out zmid.dat
+grep -q 'zmid.dat: 3 records have an event type no format names' zmid.out || fail "trace.dat garbage: not counted"
+head -c 9000 "$dat" >cut.dat
+run 2 cutdat.out cut.dat
+grep -q "cut.dat: libtracecmd cannot read this trace.dat's event data (a file cut short" cutdat.out ||
+  fail "trace.dat cut short: not said"
+
 # Compressed text is read as is; a corrupt one says where.
 for z in gzip xz zstd; do
   $z -c "$src/kernel/abba.perf" >abba.perf.$z

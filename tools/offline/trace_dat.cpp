@@ -4,8 +4,12 @@
 #include <sched.h>
 #include <trace-seq.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <unordered_map>
 #include <vector>
 
@@ -17,7 +21,8 @@
 extern "C" {
 struct tracecmd_input;
 enum { TRACECMD_FL_LOAD_NO_PLUGINS = 1 << 0 };
-tracecmd_input *tracecmd_open(const char *file, int flags);
+tracecmd_input *tracecmd_open_head(const char *file, int flags);
+int tracecmd_init_data(tracecmd_input *handle);
 void tracecmd_close(tracecmd_input *handle);
 tep_handle *tracecmd_get_tep(tracecmd_input *handle);
 int tracecmd_iterate_events(tracecmd_input *handle, cpu_set_t *cpus, int cpu_size,
@@ -55,15 +60,180 @@ struct EventType {
   }
 };
 
+// trace.dat v6 (trace-cmd's default up to 3.1 without compression) has its
+// CPU buffers as plain ring-buffer pages at offsets the flyrecord table
+// gives. libtracecmd stops reading a page at the first bad event header and
+// says nothing: a zeroed block in a page loses the rest silently. So each
+// page's own size (its header's commit) is checked against the records
+// libtracecmd delivered from it.
+struct CpuSection {
+  uint64_t offset = 0, size = 0;
+};
+
+class Header {
+public:
+  explicit Header(const std::string &path) : in_(path, std::ios::binary) {}
+  bool bytes(void *out, size_t n) { return bool(in_.read(static_cast<char *>(out), long(n))); }
+  bool skip(uint64_t n) { return bool(in_.seekg(long(n), std::ios::cur)); }
+  template <typename T> bool num(T *v) { return bytes(v, sizeof *v); }
+  bool cstr(std::string *s) { return bool(std::getline(in_, *s, '\0')); }
+  bool sized64() { uint64_t n; return num(&n) && skip(n); }
+  bool sized32() { uint32_t n; return num(&n) && skip(n); }
+
+private:
+  std::ifstream in_;
+};
+
+// The CPU sections of a v6 file, or none (another version, or a layout
+// this reader does not follow).
+std::vector<CpuSection> v6_cpu_sections(const std::string &path, uint32_t *page_size) {
+  Header h(path);
+  char magic[10];
+  std::string version, name;
+  uint8_t endian, long_size;
+  uint32_t count, n, cpus;
+  if (!h.bytes(magic, sizeof magic) || !h.cstr(&version) || version != "6" || !h.num(&endian) ||
+      endian != 0 || !h.num(&long_size) || !h.num(page_size))
+    return {};
+  if (!h.cstr(&name) || name != "header_page" || !h.sized64() || !h.cstr(&name) ||
+      name != "header_event" || !h.sized64() || !h.num(&count))
+    return {};
+  for (uint32_t i = 0; i < count; ++i)
+    if (!h.sized64())
+      return {};
+  if (!h.num(&count))
+    return {};
+  for (uint32_t i = 0; i < count; ++i) {
+    if (!h.cstr(&name) || !h.num(&n))
+      return {};
+    for (uint32_t k = 0; k < n; ++k)
+      if (!h.sized64())
+        return {};
+  }
+  if (!h.sized32() || !h.sized32() || !h.sized64() || !h.num(&cpus) || cpus > 4096)
+    return {};
+  char label[10];
+  if (!h.bytes(label, sizeof label))
+    return {};
+  bool clock = false;
+  if (std::memcmp(label, "options  ", 10) == 0) {
+    for (;;) {
+      uint16_t id;
+      uint32_t size;
+      if (!h.num(&id))
+        return {};
+      if (id == 0)
+        break;
+      if (!h.num(&size) || !h.skip(size))
+        return {};
+      clock |= id == 4; // TRACECLOCK: the clock's name follows the CPU table
+    }
+    if (!h.bytes(label, sizeof label))
+      return {};
+  }
+  if (std::memcmp(label, "flyrecord", 10) != 0)
+    return {};
+  std::vector<CpuSection> out(cpus);
+  for (CpuSection &c : out)
+    if (!h.num(&c.offset) || !h.num(&c.size))
+      return {};
+  return out;
+}
+
+class PageCheck {
+public:
+  PageCheck(const std::string &path, ReaderStats &st) : st_(st) {
+    sections_ = v6_cpu_sections(path, &page_);
+    if (!sections_.empty() && page_ >= 64 && (page_ & (page_ - 1)) == 0)
+      fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    cur_.assign(sections_.size(), Cur{});
+  }
+  ~PageCheck() {
+    if (fd_ >= 0)
+      ::close(fd_);
+  }
+  void record(int cpu, uint64_t offset, uint64_t size) {
+    if (fd_ < 0 || cpu < 0 || size_t(cpu) >= cur_.size())
+      return;
+    Cur &c = cur_[size_t(cpu)];
+    uint64_t page = offset & ~uint64_t(page_ - 1);
+    if (page != c.page) {
+      finish(size_t(cpu), page);
+      c.page = page;
+      c.end = 0;
+    }
+    if (offset + size > c.end)
+      c.end = offset + size;
+  }
+  // After the last record: the rest of every CPU's section.
+  void done() {
+    for (size_t cpu = 0; cpu < cur_.size(); ++cpu)
+      finish(cpu, sections_[cpu].offset + sections_[cpu].size);
+  }
+
+private:
+  struct Cur {
+    uint64_t page = ~0ull;
+    uint64_t end = 0;
+  };
+  // The data size a page's header claims. A header zeroed (a zeroed block)
+  // claims none: then the whole page counts.
+  uint64_t commit(uint64_t page) {
+    uint64_t v[4] = {0, 0, 0, 0};
+    if (pread(fd_, v, sizeof v, off_t(page)) != sizeof v)
+      return 0;
+    uint64_t data = v[1] & ((1u << 27) - 1); // the top bits flag missed events
+    // A page's time stamp is never 0: a zeroed header is damage.
+    if (data == 0 && (v[0] == 0 || v[2] || v[3]))
+      return page_ - 16;
+    return data;
+  }
+  // Checks the page left behind, and the pages between it and `next`,
+  // which gave no record at all.
+  void finish(size_t cpu, uint64_t next) {
+    Cur &c = cur_[cpu];
+    const CpuSection &sec = sections_[cpu];
+    uint64_t from = c.page == ~0ull ? sec.offset : c.page;
+    for (uint64_t page = from; page < next && page < sec.offset + sec.size; page += page_) {
+      uint64_t data = commit(page);
+      if (!data)
+        continue;
+      uint64_t end = page == c.page ? c.end : page + 16;
+      // The last event of a page may be a time stamp or padding that no
+      // record shows: a little slack.
+      if (end + 16 < page + 16 + data)
+        damaged(cpu, end, page + 16 + data);
+    }
+  }
+  void damaged(size_t cpu, uint64_t from, uint64_t to) {
+    st_.partial = true;
+    st_.nul_bytes += to - from; // counted as damaged bytes
+    ++st_.nul_lines;
+    if (st_.nul_runs.size() < 8)
+      st_.nul_runs.emplace_back(from, to - from);
+    (void)cpu;
+  }
+
+  ReaderStats &st_;
+  std::vector<CpuSection> sections_;
+  std::vector<Cur> cur_;
+  uint32_t page_ = 0;
+  int fd_ = -1;
+};
+
 class DatReader {
 public:
-  DatReader(tracecmd_input *handle, const ReaderContext &ctx, ReaderStats &st)
-      : tep_(tracecmd_get_tep(handle)), ctx_(ctx), st_(st), model_(ctx, st) {
+  DatReader(tracecmd_input *handle, const std::string &path, const ReaderContext &ctx,
+            ReaderStats &st)
+      : tep_(tracecmd_get_tep(handle)), ctx_(ctx), st_(st), model_(ctx, st), pages_(path, st) {
     trace_seq_init(&seq_);
   }
   ~DatReader() { trace_seq_destroy(&seq_); }
   int record(tep_record *rec);
-  void finish() { model_.finish(); }
+  void finish() {
+    model_.finish();
+    pages_.done();
+  }
 
 private:
   EventType &type_of(tep_record *rec);
@@ -79,6 +249,7 @@ private:
   ReaderStats &st_;
   KernelModel model_;
   trace_seq seq_;
+  PageCheck pages_;
   std::unordered_map<int, EventType> types_;
   std::vector<uint64_t> cpu_ts_;
   uint64_t ordinal_ = 0;
@@ -236,6 +407,7 @@ bool DatReader::decode(EventType &t, tep_record *rec, KernelEvent *k) {
 int DatReader::record(tep_record *rec) {
   uint64_t n = ++ordinal_;
   ++st_.lines;
+  pages_.record(rec->cpu, rec->offset, uint64_t(rec->record_size));
   if (ctx_.progress && n % ReaderStats::kProgressStride == 0)
     ctx_.progress(rec->offset);
   if (rec->missed_events) {
@@ -260,8 +432,14 @@ int DatReader::record(tep_record *rec) {
       cpu_ts_[cpu] = rec->ts;
     }
   }
+  if (!t.event) {
+    // No format has this type: a damaged page decoded as events.
+    ++st_.nul_lines;
+    st_.partial = true;
+    return 0;
+  }
   if (t.ev == KernelEv::Unknown) {
-    st_.skip(t.name.empty() ? "?" : t.name);
+    st_.skip(t.name);
     return 0;
   }
   KernelEvent k;
@@ -304,21 +482,44 @@ bool read_trace_dat(const std::string &path, const ReaderContext &ctx, ReaderSta
                     std::string *err) {
   tracecmd_set_loglevel(TEP_LOG_NONE);
   errno = 0;
-  tracecmd_input *h = tracecmd_open(path.c_str(), TRACECMD_FL_LOAD_NO_PLUGINS);
+  // Headers first, then the data: libtracecmd 3.1's tracecmd_open() frees
+  // a half-made handle twice when the data part is cut short (a trace.dat
+  // copied while still written); opened in two steps, such a file is an
+  // error here and its handle is left alone.
+  tracecmd_input *h = tracecmd_open_head(path.c_str(), TRACECMD_FL_LOAD_NO_PLUGINS);
   if (!h) {
-    *err = std::string("libtracecmd cannot read this trace.dat") +
+    *err = std::string("libtracecmd cannot read this trace.dat's headers") +
            (errno ? std::string(" (") + std::strerror(errno) + ")" : "") +
            "; `trace-cmd report FILE` says why, and its text output can be analyzed instead";
     return false;
   }
+  if (tracecmd_init_data(h) < 0) {
+    *err = "libtracecmd cannot read this trace.dat's event data (a file cut short, or "
+           "damaged CPU buffers); `trace-cmd report FILE` says why";
+    return false;
+  }
   {
-    DatReader r(h, ctx, *st);
+    DatReader r(h, path, ctx, *st);
     tracecmd_iterate_events(h, nullptr, 0, on_record, &r);
     r.finish();
     if (st->errors.empty() && st->bad_lines == 0 && st->events == 0)
       st->notes.push_back(ctx.name + ": the trace.dat holds no events");
   }
   tracecmd_close(h);
+  if (st->nul_lines > st->nul_runs.size()) {
+    uint64_t bad = st->nul_lines - st->nul_runs.size();
+    st->errors.push_back(ctx.name + ": " + std::to_string(bad) +
+                         (bad == 1 ? " record has" : " records have") +
+                         " an event type no format names: damaged pages read as events");
+  }
+  if (st->nul_bytes) {
+    std::string where;
+    for (const auto &[at, len] : st->nul_runs)
+      where += (where.empty() ? "" : ", ") + std::to_string(len) + " at byte " + std::to_string(at);
+    st->errors.push_back(ctx.name + ": " + std::to_string(st->nul_bytes) +
+                         " bytes of CPU buffer pages gave no record (" + where +
+                         "): damaged pages, their events are lost");
+  }
   if (st->backwards) {
     st->partial = true;
     st->errors.push_back(ctx.name + ": record " + std::to_string(st->first_backwards) + ": " +
