@@ -260,6 +260,13 @@ void TimelineRecorder::write_json(std::ostream &out, Engine &engine,
     json_string(out, name);
     out << "}}";
   }
+  // Instants: signals, awaits, allocations, and jobs whose end the trace
+  // does not hold (their done event fell outside it): as slices they would
+  // run to the trace's end and push every later job of the ring aside.
+  auto is_instant = [](const Slice &s) {
+    return s.kind == Kind::Signal || s.kind == Kind::Await || s.kind == Kind::Reclaim ||
+           (s.kind == Kind::Job && s.end == kOpen);
+  };
   // Tracks: each thread's slices go to the first lane where they nest (for
   // a GPU ring: where nothing else runs); lane 0 keeps the thread's own id.
   std::vector<uint32_t> track(slices_.size(), 0);
@@ -287,8 +294,8 @@ void TimelineRecorder::write_json(std::ostream &out, Engine &engine,
     std::vector<uint32_t> lane_track;
     for (size_t i : list) {
       const Slice &s = slices_[i];
-      if (s.kind == Kind::Signal || s.kind == Kind::Await || s.kind == Kind::Reclaim) {
-        track[i] = lane0[t]; // instants
+      if (is_instant(s)) {
+        track[i] = lane0[t];
         continue;
       }
       uint64_t b = s.begin, e = end_of(s);
@@ -359,13 +366,13 @@ void TimelineRecorder::write_json(std::ostream &out, Engine &engine,
       name = "alloc_may_reclaim";
       break;
     }
-    bool is_instant = s.kind == Kind::Signal || s.kind == Kind::Await || s.kind == Kind::Reclaim;
+    bool instant = is_instant(s);
     sep();
-    out << "{\"ph\":\"" << (is_instant ? "i" : "X") << "\",\"cat\":\"fencedep\",\"name\":";
+    out << "{\"ph\":\"" << (instant ? "i" : "X") << "\",\"cat\":\"fencedep\",\"name\":";
     json_string(out, name);
     out << ",\"pid\":" << json_pid[s.thread] << ",\"tid\":" << tid_of(index_of(s))
         << ",\"ts\":" << micros(s.begin);
-    if (is_instant)
+    if (instant)
       out << ",\"s\":\"t\"";
     else
       out << ",\"dur\":" << micros(end_of(s) - s.begin);
