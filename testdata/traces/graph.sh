@@ -41,6 +41,10 @@ cat tl.txt
 cat jobs.txt jobs.dot
 "$filecheck" --input-file=jobs.txt "$src/graph.dot.check" --check-prefix=JOBS || fail "jobs timeline"
 "$filecheck" --input-file=jobs.dot "$src/graph.dot.check" --check-prefix=ALONE || fail "classes without edges"
+# A job never done is an instant: no third track for it.
+grep -q 'thread gpu ring gfx #3' jobs.txt && fail "an unfinished job took a track"
+grep -q 'instant gpu ring gfx: job drm_sched:gfx (finished) fence=11:5 unfinished=true' jobs.txt ||
+  fail "the unfinished job is not shown"
 
 # SVG needs graphviz; without it the test is skipped, saying why.
 if ! command -v dot >/dev/null; then
