@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 #include "fencedep/core/kernel_trace.h"
 #include "fencedep/core/std_trace.h"
@@ -51,8 +52,16 @@ public:
     const MappedFile &f = *a_.files_[trace - 1];
     out->file = intern(in.path);
     out->line = uint32_t(line);
-    if (in.format == TraceFormat::TraceDat)
-      return; // the N-th record: no text to quote
+    if (in.format == TraceFormat::TraceDat) {
+      // The N-th record: its event's name, when a report asked for it.
+      auto names = a_.dat_names_.find(trace);
+      if (names != a_.dat_names_.end()) {
+        auto it = names->second.find(line);
+        if (it != names->second.end())
+          out->function = intern(it->second);
+      }
+      return;
+    }
     std::string_view text = find_line(f.data(), f.size(), in.line_index, line);
     // The event the line holds stands where a function would.
     if (in.format == TraceFormat::Std) {
@@ -256,6 +265,37 @@ void Analysis::search() {
   o.after_queue = [this] { drain(); };
   search_stats_ = search_cycles(*engine_, o, &cycles_);
   drain();
+  name_dat_frames();
+}
+
+// trace.dat frames are record ordinals, with no text to quote: the records
+// the reports name are looked up in one more pass over each such input.
+void Analysis::name_dat_frames() {
+  std::map<uint32_t, std::set<uint64_t>> wanted;
+  auto want = [&](uint64_t pc) {
+    if (!is_text_location(pc))
+      return;
+    uint32_t t = text_location_trace(pc);
+    if (t && t <= inputs_.size() && inputs_[t - 1].format == TraceFormat::TraceDat)
+      wanted[t].insert(text_location_line(pc));
+  };
+  auto want_stack = [&](StackId id) {
+    if (id == kNoStack)
+      return;
+    StackView v = engine_->stacks().get(id);
+    for (uint32_t i = 0; i < v.size; ++i)
+      want(v.pcs[i]);
+  };
+  for (const PendingReport &p : reports_) {
+    want_stack(p.stack);
+    want_stack(p.other_stack);
+    for (uint32_t i = 0; i < p.cycle.size; ++i)
+      want_stack(engine_->graph().edge(p.cycle.edges[i]).stack);
+    for (uint32_t i = 0; i < p.nheld && i < kReportHeld; ++i)
+      want(p.held[i].pc);
+  }
+  for (const auto &[t, ordinals] : wanted)
+    name_trace_dat_records(files_[t - 1]->content_path(), ordinals, &dat_names_[t]);
 }
 
 uint64_t Analysis::events() const {

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -84,6 +85,7 @@ private:
   void read_text(InputSummary &in, MappedFile &f, uint32_t index);
   void read_dat(InputSummary &in, const MappedFile &f, uint32_t index);
   void take_stats(InputSummary &in, ReaderStats &st);
+  void name_dat_frames();
 
   AnalysisOptions opts_;
   std::unique_ptr<Engine> engine_;
@@ -96,6 +98,8 @@ private:
   std::vector<InputSummary> inputs_;
   std::vector<std::unique_ptr<MappedFile>> files_;
   std::vector<PendingReport> reports_;
+  // trace.dat inputs: event names of the records reports quote, by input.
+  std::map<uint32_t, std::unordered_map<uint64_t, std::string>> dat_names_;
   std::vector<Cycle> cycles_;
   CycleSearchStats search_stats_;
   double read_seconds_ = 0;

@@ -578,4 +578,35 @@ bool read_trace_dat(const std::string &path, const ReaderContext &ctx, ReaderSta
   return true;
 }
 
+namespace {
+struct Namer {
+  tep_handle *tep;
+  const std::set<uint64_t> *want;
+  std::unordered_map<uint64_t, std::string> *names;
+  uint64_t n = 0;
+};
+int name_record(tracecmd_input *, tep_record *rec, int, void *data) {
+  Namer &m = *static_cast<Namer *>(data);
+  if (!m.want->count(++m.n))
+    return m.n >= *m.want->rbegin() ? 1 : 0;
+  tep_event *ev = tep_find_event_by_record(m.tep, rec);
+  (*m.names)[m.n] = ev && ev->name ? ev->name : "?";
+  return m.n >= *m.want->rbegin() ? 1 : 0;
+}
+} // namespace
+
+void name_trace_dat_records(const std::string &path, const std::set<uint64_t> &ordinals,
+                            std::unordered_map<uint64_t, std::string> *names) {
+  if (ordinals.empty())
+    return;
+  tracecmd_input *h = tracecmd_open_head(path.c_str(), TRACECMD_FL_LOAD_NO_PLUGINS);
+  if (!h)
+    return;
+  if (tracecmd_init_data(h) < 0)
+    return; // left alone: see read_trace_dat
+  Namer m{tracecmd_get_tep(h), &ordinals, names};
+  tracecmd_iterate_events(h, nullptr, 0, name_record, &m);
+  tracecmd_close(h);
+}
+
 } // namespace fencedep::offline

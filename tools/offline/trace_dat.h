@@ -5,7 +5,9 @@
 // ran in interrupt context.
 #pragma once
 #include <cstddef>
+#include <set>
 #include <string>
+#include <unordered_map>
 
 #include "fencedep/core/text_reader.h"
 
@@ -16,5 +18,10 @@ namespace fencedep::offline {
 // N-th event `trace-cmd report` prints.
 bool read_trace_dat(const std::string &path, const ReaderContext &ctx, ReaderStats *st,
                     std::string *err);
+
+// The event names of records `ordinals` (as read_trace_dat numbers them),
+// for reports to quote: one more pass over the file.
+void name_trace_dat_records(const std::string &path, const std::set<uint64_t> &ordinals,
+                            std::unordered_map<uint64_t, std::string> *names);
 
 } // namespace fencedep::offline
