@@ -119,7 +119,6 @@ std::vector<CpuSection> v6_cpu_sections(const std::string &path, uint32_t *page_
   char label[10];
   if (!h.bytes(label, sizeof label))
     return {};
-  bool clock = false;
   if (std::memcmp(label, "options  ", 10) == 0) {
     for (;;) {
       uint16_t id;
@@ -130,7 +129,6 @@ std::vector<CpuSection> v6_cpu_sections(const std::string &path, uint32_t *page_
         break;
       if (!h.num(&size) || !h.skip(size))
         return {};
-      clock |= id == 4; // TRACECLOCK: the clock's name follows the CPU table
     }
     if (!h.bytes(label, sizeof label))
       return {};
