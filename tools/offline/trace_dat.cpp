@@ -204,16 +204,15 @@ private:
       // The last event of a page may be a time stamp or padding that no
       // record shows: a little slack.
       if (end + 16 < page + 16 + data)
-        damaged(cpu, end, page + 16 + data);
+        damaged(end, page + 16 + data);
     }
   }
-  void damaged(size_t cpu, uint64_t from, uint64_t to) {
+  void damaged(uint64_t from, uint64_t to) {
     st_.partial = true;
     st_.nul_bytes += to - from; // counted as damaged bytes
     ++st_.nul_lines;
     if (st_.nul_runs.size() < 8)
       st_.nul_runs.emplace_back(from, to - from);
-    (void)cpu;
   }
 
   ReaderStats &st_;
