@@ -102,7 +102,10 @@ struct KernelModel::Impl {
   static constexpr uint32_t kMaxOrderChain = 64;
   // Jobs on the GPU: fence instance -> its ring's class, until it signals.
   std::unordered_map<uint64_t, ClassId> running;
-  std::unordered_map<uint64_t, uint64_t> xe_job_fence; // xe: hw fence pointer -> instance
+  struct XeFence {
+    uint64_t inst, shown;
+  };
+  std::unordered_map<uint64_t, XeFence> xe_job_fence; // xe: hw fence pointer -> its fence
   bool replay_named = false;
 
   uint64_t inst(uint64_t raw, uint64_t kind) const {
@@ -624,7 +627,7 @@ bool KernelModel::Impl::driver_job(const KernelEvent &k, ModelEvent &e, Task &ta
       record(task, {ModelOp::WaitBegin, e.cls, e.inst, false, e.pc, nullptr});
     return true;
   case KernelEv::XeHwFenceCreate:
-    xe_job_fence[k.ptr] = fence_inst(k.ctx, k.seq);
+    xe_job_fence[k.ptr] = {fence_inst(k.ctx, k.seq), display(k.ctx, k.seq)};
     return true;
   case KernelEv::XeHwFenceSignal: {
     e.cls = fence_class(k.ctx);
@@ -644,8 +647,10 @@ bool KernelModel::Impl::driver_job(const KernelEvent &k, ModelEvent &e, Task &ta
     std::string ring = std::string(k.name) + " guc " + std::to_string(k.id);
     ClassId c = names.get(ClassKind::Fence, "xe:" + ring);
     auto hw = xe_job_fence.find(k.ptr);
-    uint64_t f = hw != xe_job_fence.end() ? hw->second : pointer_inst(k.ptr);
-    job_run(e, c, f, k.seq, ring);
+    uint64_t f = hw != xe_job_fence.end() ? hw->second.inst : pointer_inst(k.ptr);
+    // Shown as its hardware fence's context:seqno when that was created in
+    // the trace, else by the job's seqno alone.
+    job_run(e, c, f, hw != xe_job_fence.end() ? hw->second.shown : k.seq, ring);
     if (hw != xe_job_fence.end()) // the job's fence is known by context:seqno
       return true;
     running.erase(f);

@@ -419,6 +419,10 @@ TEST(Detect, EachFormatFromItsFirstLines) {
   EXPECT_EQ(detect("  comm 12 [000] 1.0: sub:ev: x\n"), TraceFormat::Perf);
   EXPECT_EQ(detect("# c\nT0|acq(L)|1\n"), TraceFormat::Std);
   EXPECT_EQ(detect("hello\nworld\n"), TraceFormat::Unknown);
+  EXPECT_EQ(detect(std::string("\x17\x08\x44tracing6\0", 12)), TraceFormat::TraceDat);
+  EXPECT_EQ(detect("cpus=4\nRenderTh-4615    0.....   884.283047: print: x\n"),
+            TraceFormat::TraceCmd); // trace-cmd report -l
+  EXPECT_TRUE(is_kernel_format(TraceFormat::TraceDat));
   TraceFormat f;
   EXPECT_TRUE(parse_trace_format("trace-cmd", &f));
   EXPECT_EQ(f, TraceFormat::TraceCmd);
