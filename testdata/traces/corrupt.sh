@@ -113,6 +113,18 @@ run 2 cutdat.out cut.dat
 grep -q "cut.dat: libtracecmd cannot read this trace.dat's event data (a file cut short" cutdat.out ||
   fail "trace.dat cut short: not said"
 
+# Bytes overwritten all over a trace.dat (headers, formats, pages): never a
+# crash, always one of the documented statuses.
+size=$(stat -c %s "$dat")
+for at in 0 9 40 200 700 1500 2600 3000 4096 4100 4120 4200 8192 8208 8300 9000 12000; do
+  [ "$at" -lt "$size" ] || continue
+  cp "$dat" flip.dat && chmod u+w flip.dat
+  printf '\377\177\001\000' | dd of=flip.dat bs=1 seek="$at" conv=notrunc 2>/dev/null
+  "$fencedep" analyze --no-progress flip.dat >flip.out 2>&1
+  s=$?
+  case $s in 0 | 1 | 2 | 66) ;; *) cat flip.out; fail "trace.dat overwritten at $at: exit $s" ;; esac
+done
+
 # Compressed text is read as is; a corrupt one says where.
 for z in gzip xz zstd; do
   $z -c "$src/kernel/abba.perf" >abba.perf.$z
