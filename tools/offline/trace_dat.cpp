@@ -292,6 +292,7 @@ private:
   trace_seq seq_;
   PageCheck pages_;
   MappingTrimmer trimmer_;
+  std::string engine_; // an i915 engine's "class:instance", for the event being read
   std::unordered_map<int, EventType> types_;
   std::vector<uint64_t> cpu_ts_;
   uint64_t ordinal_ = 0;
@@ -441,6 +442,31 @@ bool DatReader::decode(EventType &t, tep_record *rec, KernelEvent *k) {
       k->name = k->timeline;
     return true;
   }
+  case KernelEv::I915RequestAdd:
+  case KernelEv::I915RequestIn:
+  case KernelEv::I915RequestOut:
+  case KernelEv::I915RequestWaitBegin:
+  case KernelEv::I915RequestWaitEnd: {
+    uint64_t cls, instance;
+    if (!num(t, rec, {"ctx"}, &k->ctx) || !num(t, rec, {"seqno"}, &k->seq) ||
+        !num(t, rec, {"class"}, &cls) || !num(t, rec, {"instance"}, &instance))
+      return false;
+    k->has_fence = true;
+    engine_ = std::to_string(cls) + ":" + std::to_string(instance); // as "engine=%u:%u"
+    k->name = engine_;
+    return true;
+  }
+  case KernelEv::XeJobRun:
+  case KernelEv::XeJobFree:
+    return str(t, rec, {"dev"}, &k->name) && num(t, rec, {"fence"}, &k->ptr) &&
+           num(t, rec, {"seqno"}, &k->seq) && num(t, rec, {"guc_id"}, &k->id);
+  case KernelEv::XeHwFenceCreate:
+  case KernelEv::XeHwFenceSignal:
+    if (!str(t, rec, {"dev"}, &k->name) || !num(t, rec, {"ctx"}, &k->ctx) ||
+        !num(t, rec, {"fence"}, &k->ptr) || !num(t, rec, {"seqno"}, &k->seq))
+      return false;
+    k->has_fence = true;
+    return true;
   default:
     return false;
   }
