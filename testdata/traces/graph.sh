@@ -46,6 +46,13 @@ grep -q 'thread gpu ring gfx #3' jobs.txt && fail "an unfinished job took a trac
 grep -q 'instant gpu ring gfx: job drm_sched:gfx (finished) fence=11:5 unfinished=true' jobs.txt ||
   fail "the unfinished job is not shown"
 
+# The same from a trace.dat: i915 requests and xe jobs on their engines'
+# tracks, read by field name.
+"$fencedep" graph --no-progress --timeline dat.json "$src/dat/i915_xe.dat" 2>/dev/null
+"$check" dat.json >dat.txt || { cat dat.txt; fail "trace.dat timeline malformed"; }
+cat dat.txt
+"$filecheck" --input-file=dat.txt "$src/graph.dot.check" --check-prefix=DAT || fail "trace.dat timeline"
+
 # SVG needs graphviz; without it the test is skipped, saying why.
 if ! command -v dot >/dev/null; then
   echo "SKIP: graphviz 'dot' is not installed; --svg not tested"

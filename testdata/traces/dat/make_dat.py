@@ -37,7 +37,8 @@ FENCE_FIELDS = """\tfield:__data_loc char[] driver;\toffset:8;\tsize:4;\tsigned:
 FENCE_PRINT = ('"driver=%s timeline=%s context=%u seqno=%u", __get_str(driver), '
                '__get_str(timeline), REC->context, REC->seqno')
 IDS = {"dma_fence_signaled": 2190, "dma_fence_wait_start": 2189,
-       "dma_fence_wait_end": 2188, "lock_acquire": 3001, "lock_release": 3002}
+       "dma_fence_wait_end": 2188, "dma_fence_init": 2193, "lock_acquire": 3001,
+       "lock_release": 3002}
 FORMATS = {
     "dma_fence": [fmt(n, IDS[n], FENCE_FIELDS, FENCE_PRINT)
                   for n in ("dma_fence_signaled", "dma_fence_wait_start", "dma_fence_wait_end")],
@@ -91,8 +92,10 @@ def payload(event, flags, pid, fixed, strings, fixed_size):
             out += struct.pack("<I", locs[value])
         elif kind == "u32":
             out += struct.pack("<I", value)
-        elif kind == "ptr":
+        elif kind == "ptr" or kind == "u64":
             out += struct.pack("<Q", value)
+        elif kind == "u16":
+            out += struct.pack("<H", value)
         elif kind == "pad":
             out += b"\0" * value
     return body + out + tail
@@ -146,7 +149,7 @@ def page(events):
     return (head + data).ljust(PAGE, b"\0")
 
 
-def write(out, cpus, cmdlines):
+def write(out, cpus, cmdlines, formats=None):
     """A trace.dat of `cpus`: per CPU, a list of pages, each a list of
     (ns, payload) in time order."""
     f = bytearray()
@@ -154,10 +157,11 @@ def write(out, cpus, cmdlines):
     f += b"header_page\0" + struct.pack("<Q", len(HEADER_PAGE)) + HEADER_PAGE
     f += b"header_event\0" + struct.pack("<Q", len(HEADER_EVENT)) + HEADER_EVENT
     f += struct.pack("<I", 0)  # ftrace formats
-    f += struct.pack("<I", len(FORMATS))
-    for system, formats in FORMATS.items():
-        f += system.encode() + b"\0" + struct.pack("<I", len(formats))
-        for text in formats:
+    formats = formats or FORMATS
+    f += struct.pack("<I", len(formats))
+    for system, texts in formats.items():
+        f += system.encode() + b"\0" + struct.pack("<I", len(texts))
+        for text in texts:
             f += struct.pack("<Q", len(text)) + text
     f += struct.pack("<I", 0)  # kallsyms
     f += struct.pack("<I", 0)  # printk formats
@@ -212,5 +216,102 @@ def main(out):
         o.write(f)
 
 
+# i915_xe.dat: Linux 6.12's i915 request and xe job events
+# (drivers/gpu/drm/i915/i915_trace.h, drivers/gpu/drm/xe/xe_trace.h): an
+# i915 request waited on under &ce->timeline->mutex by gnome-shell, its
+# timeline signalled by a worker whose signalling section takes that mutex;
+# an xe job run until its hardware fence signals in a hard interrupt.
+I915_FIELDS = """\tfield:u32 dev;\toffset:8;\tsize:4;\tsigned:0;
+\tfield:u64 ctx;\toffset:16;\tsize:8;\tsigned:0;
+\tfield:u16 class;\toffset:24;\tsize:2;\tsigned:0;
+\tfield:u16 instance;\toffset:26;\tsize:2;\tsigned:0;
+\tfield:u32 seqno;\toffset:28;\tsize:4;\tsigned:0;
+\tfield:%s;\toffset:32;\tsize:4;\tsigned:%d;
+"""
+I915 = {  # event: (id, last field, signed, print format's tail)
+    "i915_request_add": (4001, "u32 tail", 0, 'tail=%u", REC->dev, REC->class, REC->instance, REC->ctx, REC->seqno, REC->tail'),
+    "i915_request_in": (4002, "u32 port", 0, 'port=%u", REC->dev, REC->class, REC->instance, REC->ctx, REC->seqno, REC->port'),
+    "i915_request_out": (4003, "u32 completed", 0, 'completed?=%u", REC->dev, REC->class, REC->instance, REC->ctx, REC->seqno, REC->completed'),
+    "i915_request_wait_begin": (4004, "unsigned int flags", 0, 'flags=0x%x", REC->dev, REC->class, REC->instance, REC->ctx, REC->seqno, REC->flags'),
+}
+XE_JOB = """\tfield:__data_loc char[] dev;\toffset:8;\tsize:4;\tsigned:0;
+\tfield:u32 seqno;\toffset:12;\tsize:4;\tsigned:0;
+\tfield:u32 lrc_seqno;\toffset:16;\tsize:4;\tsigned:0;
+\tfield:u16 guc_id;\toffset:20;\tsize:2;\tsigned:0;
+\tfield:u32 guc_state;\toffset:24;\tsize:4;\tsigned:0;
+\tfield:u32 flags;\toffset:28;\tsize:4;\tsigned:0;
+\tfield:int error;\toffset:32;\tsize:4;\tsigned:1;
+\tfield:struct dma_fence * fence;\toffset:40;\tsize:8;\tsigned:0;
+\tfield:u64 batch_addr;\toffset:48;\tsize:8;\tsigned:0;
+"""
+XE_FENCE = """\tfield:__data_loc char[] dev;\toffset:8;\tsize:4;\tsigned:0;
+\tfield:u64 ctx;\toffset:16;\tsize:8;\tsigned:0;
+\tfield:u32 seqno;\toffset:24;\tsize:4;\tsigned:0;
+\tfield:struct xe_hw_fence * fence;\toffset:32;\tsize:8;\tsigned:0;
+"""
+IDS.update({n: v[0] for n, v in I915.items()})
+IDS.update({"xe_sched_job_run": 4101, "xe_hw_fence_create": 4102, "xe_hw_fence_signal": 4103})
+
+
+def i915(event, pid, ctx, seq, last):
+    return payload(event, 0, pid, [("u32", 0), ("pad", 4), ("u64", ctx), ("u16", 0), ("u16", 0),
+                                   ("u32", seq), ("u32", last)], [], 28)
+
+
+def xe_fence(event, flags, pid, ctx, seq, fence):
+    return payload(event, flags, pid, [("loc", 0), ("pad", 4), ("u64", ctx), ("u32", seq),
+                                       ("pad", 4), ("ptr", fence)], ["0000:00:02.0"], 32)
+
+
+def xe_job(pid, seq, guc, fence):
+    return payload("xe_sched_job_run", 0, pid,
+                   [("loc", 0), ("u32", seq), ("u32", seq), ("u16", guc), ("pad", 2), ("u32", 0),
+                    ("u32", 0), ("u32", 0), ("pad", 4), ("ptr", fence), ("u64", 0x100000)],
+                   ["0000:00:02.0"], 48)
+
+
+def main_i915(out):
+    formats = {
+        "lock": FORMATS["lock"],
+        "dma_fence": [fmt(n, IDS[n], FENCE_FIELDS, FENCE_PRINT)
+                      for n in ("dma_fence_init", "dma_fence_signaled")],
+        "i915": [fmt(n, v[0], I915_FIELDS % (v[1], v[2]),
+                     '"dev=%u, engine=%u:%u, ctx=%llu, seqno=%u, ' + v[3]) for n, v in I915.items()],
+        "xe": [fmt("xe_sched_job_run", 4101, XE_JOB,
+                   '"dev=%s, fence=%p, seqno=%u, lrc_seqno=%u, guc_id=%d, batch_addr=0x%012llx, '
+                   'guc_state=0x%x, flags=0x%x, error=%d", __get_str(dev), REC->fence, REC->seqno, '
+                   'REC->lrc_seqno, REC->guc_id, REC->batch_addr, REC->guc_state, REC->flags, REC->error'),
+               fmt("xe_hw_fence_create", 4102, XE_FENCE,
+                   '"dev=%s, ctx=0x%016llx, fence=%p, seqno=%u", __get_str(dev), REC->ctx, REC->fence, REC->seqno'),
+               fmt("xe_hw_fence_signal", 4103, XE_FENCE,
+                   '"dev=%s, ctx=0x%016llx, fence=%p, seqno=%u", __get_str(dev), REC->ctx, REC->fence, REC->seqno')],
+    }
+    mutex, fmap, xe = 0xffff888100aa0001, 0xffffffff83a1c0e0, 0xffff88810c000000
+    cpu0 = [
+        # i915_request_create initialises the request's fence: its names.
+        (50000090000, fence("dma_fence_init", 0, 1200, "i915", "0000:00:02.0 rcs0", 33, 7)),
+        (50000100000, i915("i915_request_add", 1200, 33, 7, 1234)),
+        (50000110000, i915("i915_request_in", 1200, 33, 7, 0)),
+        (50000130000, acquire(0, 1200, mutex, "&ce->timeline->mutex")),
+        (50000140000, i915("i915_request_wait_begin", 1200, 33, 7, 0)),
+        (51000000000, xe_fence("xe_hw_fence_create", 0, 2000, 0x41, 3, xe)),
+        (51000010000, xe_job(2000, 3, 4, xe)),
+        (51000500000, xe_fence("xe_hw_fence_signal", HARDIRQ, 0, 0x41, 3, xe)),
+    ]
+    cpu1 = [
+        (50000200000, acquire(0, 90, fmap, "dma_fence_map", 2)),
+        (50000210000, acquire(0, 90, mutex, "&ce->timeline->mutex")),
+        (50000220000, release(0, 90, mutex, "&ce->timeline->mutex")),
+        (50000230000, i915("i915_request_out", 90, 33, 7, 1)),
+        (50000240000, fence("dma_fence_signaled", 0, 90, "i915", "0000:00:02.0 rcs0", 33, 7)),
+        (50000250000, release(0, 90, fmap, "dma_fence_map")),
+    ]
+    # Two pages per CPU: the gap between the i915 and xe parts does not fit
+    # a 27-bit time delta.
+    write(out, [[cpu0[:5], cpu0[5:]], [cpu1]],
+          b"1200 gnome-shell\n90 kworker/1:1H\n2000 vkcube\n", formats)
+
+
 if __name__ == "__main__":
     main(sys.argv[1] if len(sys.argv) > 1 else "section_wait.dat")
+    main_i915(sys.argv[2] if len(sys.argv) > 2 else "i915_xe.dat")
