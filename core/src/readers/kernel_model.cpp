@@ -55,6 +55,7 @@ struct Timeline {
   bool sched = false;   // a GPU scheduler's fence: scheduled or finished
   Role role = Role::Plain;
   bool role_known = false; // said by a job event, not guessed
+  bool looked_ahead = false;
   std::string base;        // "driver:timeline"
 };
 
@@ -107,6 +108,7 @@ struct KernelModel::Impl {
   };
   std::unordered_map<uint64_t, XeFence> xe_job_fence; // xe: hw fence pointer -> its fence
   bool replay_named = false;
+  KernelModel::NameLookahead lookahead;
 
   uint64_t inst(uint64_t raw, uint64_t kind) const {
     uint64_t v = mix64(raw * 0x9e3779b97f4a7c15ull + kind) ^ salt;
@@ -158,6 +160,14 @@ ClassId KernelModel::Impl::fence_class(uint64_t c) {
   Timeline &t = timelines[c];
   if (t.cls != kNoClass)
     return t.cls;
+  if (t.base.empty() && !t.looked_ahead && lookahead) {
+    t.looked_ahead = true;
+    std::string driver, timeline;
+    if (lookahead(c, &driver, &timeline))
+      learn(c, driver, timeline, 2); // t stays valid: map nodes do not move
+    if (t.cls != kNoClass)
+      return t.cls;
+  }
   if (!t.base.empty()) {
     std::string name = t.base;
     if (t.sched)
@@ -747,6 +757,8 @@ bool KernelModel::event(const KernelEvent &k) {
     return m.sched(k, e, task);
   }
 }
+
+void KernelModel::set_lookahead(NameLookahead f) { impl_->lookahead = std::move(f); }
 
 void KernelModel::learn_ring(uint64_t ctx, std::string_view ring) {
   impl_->learn(ctx, "drm_sched", ring, 1);

@@ -16,11 +16,17 @@ namespace {
 constexpr size_t kMaxNulRuns = 8;        // NUL runs named one by one
 constexpr uint64_t kReleaseStride = 8u << 20; // pages dropped behind the cursor, 8 MiB at a time
 constexpr uint64_t kNulWindow = 1u << 20;     // NUL bytes looked for this far ahead
+constexpr uint64_t kLookahead = 4u << 20;     // a context's names looked for this far ahead
+constexpr uint32_t kMaxLookaheads = 256;      // ... for this many contexts per input at most
 
 class TextReader {
 public:
   TextReader(const char *data, size_t size, const ReaderContext &ctx)
-      : data_(data), size_(size), ctx_(ctx), model_(ctx, st_) {}
+      : data_(data), size_(size), ctx_(ctx), model_(ctx, st_) {
+    model_.set_lookahead([this](uint64_t c, std::string *driver, std::string *timeline) {
+      return lookahead(c, driver, timeline);
+    });
+  }
   ReaderStats run();
 
 private:
@@ -36,6 +42,7 @@ private:
   uint64_t next_nul(uint64_t from);
   void check_order(const KernelLine &l, uint64_t line_no);
   void describe_damage();
+  bool lookahead(uint64_t c, std::string *driver, std::string *timeline);
 
   const char *data_;
   size_t size_;
@@ -43,6 +50,8 @@ private:
   ReaderStats st_;
   KernelModel model_;
   uint64_t released_ = 0;
+  uint64_t at_ = 0; // offset of the line being read
+  uint32_t lookaheads_ = 0;
   uint64_t nul_scanned_ = 0; // NULs before this are counted
   uint64_t nul_limit_ = 0;   // scan at least this far
   std::vector<uint64_t> cpu_ts_;
@@ -75,6 +84,44 @@ uint64_t TextReader::next_nul(uint64_t from) {
   }
   nul_scanned_ = size_;
   return size_;
+}
+
+// A context's names, from the next dma_fence events that print them, at
+// most kLookahead bytes on, for the first kMaxLookaheads contexts that need
+// it: bounded, so that a trace of many contexts never named costs at most a
+// GiB of memmem.
+bool TextReader::lookahead(uint64_t c, std::string *driver, std::string *timeline) {
+  if (lookaheads_ >= kMaxLookaheads)
+    return false;
+  ++lookaheads_;
+  std::string key = " context=" + std::to_string(c) + " seqno=";
+  uint64_t end = size_ - at_ < kLookahead ? size_ : at_ + kLookahead;
+  const char *p = data_ + at_, *stop = data_ + end;
+  for (int tries = 0; tries < 64; ++tries) {
+    const char *hit = static_cast<const char *>(memmem(p, size_t(stop - p), key.data(), key.size()));
+    if (!hit)
+      return false;
+    const char *bol = hit;
+    while (bol > data_ && bol[-1] != '\n')
+      --bol;
+    const char *eol = static_cast<const char *>(std::memchr(hit, '\n', size_t(stop - hit)));
+    if (!eol)
+      return false;
+    p = eol;
+    KernelLine l;
+    const char *err;
+    uint64_t lost;
+    KernelEvent k;
+    if (parse_kernel_line(std::string_view(bol, size_t(eol - bol)), &l, &err, &lost) !=
+            KernelLineKind::Event ||
+        !decode_kernel_fields(kernel_event_id(l.event), l.fields, &k, &err) || k.ctx != c ||
+        k.driver.empty() || k.driver == "detached-driver" || k.timeline == "signaled-timeline")
+      continue;
+    driver->assign(k.driver);
+    timeline->assign(k.timeline);
+    return true;
+  }
+  return false;
 }
 
 // Each CPU's events come in time order; a step back means the input was
@@ -148,6 +195,7 @@ ReaderStats TextReader::run() {
       }
     }
     ++st_.lines;
+    at_ = cur.offset();
     uint64_t line_end = cur.offset() + line.size();
     if (nul >= nul_scanned_ && nul_scanned_ < line_end + 1 && nul_scanned_ < size_) {
       nul_limit_ = line_end + 1;

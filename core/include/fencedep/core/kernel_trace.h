@@ -35,7 +35,9 @@
 // Anything else is counted by name and skipped.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "fencedep/core/text_reader.h"
@@ -162,6 +164,13 @@ public:
   void forget_tasks(uint64_t ts_ns);
   // End of input: sections never closed give their per-timeline edges.
   void finish();
+  // Finds the names of fence context `ctx` further on in the input, for a
+  // context an event uses before any dma_fence event named it (a driver's
+  // request events carry no timeline name): its class is then the named
+  // one from the start. False when the input does not say.
+  using NameLookahead =
+      std::function<bool(uint64_t ctx, std::string *driver, std::string *timeline)>;
+  void set_lookahead(NameLookahead f);
 
 private:
   struct Impl;
