@@ -263,14 +263,17 @@ private:
 
 class DatReader {
 public:
+  // `names_into`: a pre-pass reader, whose names go to that model.
   DatReader(tracecmd_input *handle, const std::string &path, const ReaderContext &ctx,
-            ReaderStats &st)
+            ReaderStats &st, KernelModel *names_into = nullptr)
       : tep_(tracecmd_get_tep(handle)), ctx_(ctx), st_(st), model_(ctx, st), pages_(path, st),
-        trimmer_(path) {
+        trimmer_(path), names_into_(names_into ? names_into : &model_) {
     trace_seq_init(&seq_);
   }
   ~DatReader() { trace_seq_destroy(&seq_); }
   int record(tep_record *rec);
+  int prescan(tep_record *rec);
+  KernelModel &model() { return model_; }
   void finish() {
     model_.finish();
     pages_.done();
@@ -293,6 +296,9 @@ private:
   PageCheck pages_;
   MappingTrimmer trimmer_;
   std::string engine_; // an i915 engine's "class:instance", for the event being read
+  KernelModel *names_into_;
+  static constexpr uint64_t kPrescanRecords = 1u << 20;
+  uint64_t prescanned_ = 0;
   std::unordered_map<int, EventType> types_;
   std::vector<uint64_t> cpu_ts_;
   uint64_t ordinal_ = 0;
@@ -544,8 +550,35 @@ int DatReader::record(tep_record *rec) {
   return model_.event(k) ? 0 : 1;
 }
 
+// The first records, for names: a context that events use before any
+// dma_fence event names it (a request created before the capture began; a
+// 6.17 job's dependency added before the job is queued with its ring) gets
+// its named class from the start.
+int DatReader::prescan(tep_record *rec) {
+  if (++prescanned_ > kPrescanRecords)
+    return 1;
+  EventType &t = type_of(rec);
+  bool fence = t.ev >= KernelEv::FenceInit && t.ev <= KernelEv::FenceDestroy;
+  if (!fence && t.ev != KernelEv::SchedJobQueue)
+    return 0;
+  KernelEvent k;
+  k.ev = t.ev;
+  const char *err;
+  if (t.fallback ? !decode_text(t, rec, &k, &err) : !decode(t, rec, &k))
+    return 0; // the main pass says what is wrong with it
+  if (fence)
+    names_into_->learn_names(k.ctx, k.driver, k.timeline);
+  else
+    names_into_->learn_ring(k.ctx, k.name);
+  return 0;
+}
+
 int on_record(tracecmd_input *, tep_record *rec, int, void *data) {
   return static_cast<DatReader *>(data)->record(rec);
+}
+
+int on_prescan(tracecmd_input *, tep_record *rec, int, void *data) {
+  return static_cast<DatReader *>(data)->prescan(rec);
 }
 
 } // namespace
@@ -572,6 +605,17 @@ bool read_trace_dat(const std::string &path, const ReaderContext &ctx, ReaderSta
   }
   {
     DatReader r(h, path, ctx, *st);
+    // The pre-pass reads a handle of its own: an iteration is not rewound.
+    if (tracecmd_input *h2 = tracecmd_open_head(path.c_str(), TRACECMD_FL_LOAD_NO_PLUGINS)) {
+      if (tracecmd_init_data(h2) == 0) {
+        ReaderStats scratch;
+        {
+          DatReader pre(h2, path, ctx, scratch, &r.model());
+          tracecmd_iterate_events(h2, nullptr, 0, on_prescan, &pre);
+        }
+        tracecmd_close(h2);
+      }
+    }
     tracecmd_iterate_events(h, nullptr, 0, on_record, &r);
     r.finish();
     if (st->errors.empty() && st->bad_lines == 0 && st->events == 0)

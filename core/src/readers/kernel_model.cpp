@@ -760,6 +760,10 @@ bool KernelModel::event(const KernelEvent &k) {
 
 void KernelModel::set_lookahead(NameLookahead f) { impl_->lookahead = std::move(f); }
 
+void KernelModel::learn_names(uint64_t ctx, std::string_view driver, std::string_view timeline) {
+  impl_->learn(ctx, driver, timeline, 2);
+}
+
 void KernelModel::learn_ring(uint64_t ctx, std::string_view ring) {
   impl_->learn(ctx, "drm_sched", ring, 1);
   impl_->mark_finished(ctx);

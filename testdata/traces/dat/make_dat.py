@@ -270,7 +270,7 @@ def xe_job(pid, seq, guc, fence):
                    ["0000:00:02.0"], 48)
 
 
-def main_i915(out):
+def main_i915(out, names_first=True):
     formats = {
         "lock": FORMATS["lock"],
         "dma_fence": [fmt(n, IDS[n], FENCE_FIELDS, FENCE_PRINT)
@@ -287,9 +287,11 @@ def main_i915(out):
                    '"dev=%s, ctx=0x%016llx, fence=%p, seqno=%u", __get_str(dev), REC->ctx, REC->fence, REC->seqno')],
     }
     mutex, fmap, xe = 0xffff888100aa0001, 0xffffffff83a1c0e0, 0xffff88810c000000
-    cpu0 = [
-        # i915_request_create initialises the request's fence: its names.
-        (50000090000, fence("dma_fence_init", 0, 1200, "i915", "0000:00:02.0 rcs0", 33, 7)),
+    # i915_request_create initialises the request's fence: its names. Without
+    # it (a request created before the capture began) the names come only
+    # with the signal, after the wait.
+    init = [(50000090000, fence("dma_fence_init", 0, 1200, "i915", "0000:00:02.0 rcs0", 33, 7))]
+    cpu0 = (init if names_first else []) + [
         (50000100000, i915("i915_request_add", 1200, 33, 7, 1234)),
         (50000110000, i915("i915_request_in", 1200, 33, 7, 0)),
         (50000130000, acquire(0, 1200, mutex, "&ce->timeline->mutex")),
@@ -308,10 +310,12 @@ def main_i915(out):
     ]
     # Two pages per CPU: the gap between the i915 and xe parts does not fit
     # a 27-bit time delta.
-    write(out, [[cpu0[:5], cpu0[5:]], [cpu1]],
+    split = 5 if names_first else 4
+    write(out, [[cpu0[:split], cpu0[split:]], [cpu1]],
           b"1200 gnome-shell\n90 kworker/1:1H\n2000 vkcube\n", formats)
 
 
 if __name__ == "__main__":
     main(sys.argv[1] if len(sys.argv) > 1 else "section_wait.dat")
     main_i915(sys.argv[2] if len(sys.argv) > 2 else "i915_xe.dat")
+    main_i915(sys.argv[3] if len(sys.argv) > 3 else "i915_late_names.dat", names_first=False)

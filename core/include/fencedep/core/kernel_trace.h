@@ -159,6 +159,10 @@ public:
   // A ring of the 6.17 scheduler, learnt ahead of the events (its jobs'
   // dependencies come before the queue event that names the ring).
   void learn_ring(uint64_t ctx, std::string_view ring);
+  // A fence context's names, learnt ahead of its events (a reader's
+  // pre-pass), so that events using the context before any event named it
+  // get the named class.
+  void learn_names(uint64_t ctx, std::string_view driver, std::string_view timeline);
   // Events were lost (the kernel's LOST, a damaged block): what each task
   // holds is unknown from here, so every task starts afresh.
   void forget_tasks(uint64_t ts_ns);
