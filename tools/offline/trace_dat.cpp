@@ -40,6 +40,9 @@ namespace fencedep::offline {
 namespace {
 
 constexpr int kTraceFlagNmi = 0x40; // the kernel's TRACE_FLAG_NMI
+// What a tracecmd_iterate_events callback returns to stop the iteration: a
+// positive value does not (libtracecmd 3.1 only sums them up).
+constexpr int kStop = -1;
 
 // One event type's fields, found once by name. Several kernels name a field
 // differently: the first name found wins.
@@ -531,7 +534,7 @@ int DatReader::record(tep_record *rec) {
     const char *err = nullptr;
     if (!decode_text(t, rec, &k, &err)) {
       reader_bad_line(ctx_, st_, n, std::string(t.name) + ": " + (err ? err : "bad fields"));
-      return ctx_.strict ? 1 : 0;
+      return ctx_.strict ? kStop : 0;
     }
   }
   int pid = tep_data_pid(tep_, rec);
@@ -547,7 +550,7 @@ int DatReader::record(tep_record *rec) {
                                             : IrqContext::Task;
   k.ts_ns = rec->ts;
   k.location = text_location(ctx_.trace, n);
-  return model_.event(k) ? 0 : 1;
+  return model_.event(k) ? 0 : kStop;
 }
 
 // The first records, for names: a context that events use before any
@@ -556,7 +559,9 @@ int DatReader::record(tep_record *rec) {
 // its named class from the start.
 int DatReader::prescan(tep_record *rec) {
   if (++prescanned_ > kPrescanRecords)
-    return 1;
+    return kStop;
+  if (prescanned_ % (ReaderStats::kProgressStride * 4) == 0)
+    trimmer_.trim();
   EventType &t = type_of(rec);
   bool fence = t.ev >= KernelEv::FenceInit && t.ev <= KernelEv::FenceDestroy;
   if (!fence && t.ev != KernelEv::SchedJobQueue)
@@ -655,10 +660,10 @@ struct Namer {
 int name_record(tracecmd_input *, tep_record *rec, int, void *data) {
   Namer &m = *static_cast<Namer *>(data);
   if (!m.want->count(++m.n))
-    return m.n >= *m.want->rbegin() ? 1 : 0;
+    return m.n >= *m.want->rbegin() ? kStop : 0;
   tep_event *ev = tep_find_event_by_record(m.tep, rec);
   (*m.names)[m.n] = ev && ev->name ? ev->name : "?";
-  return m.n >= *m.want->rbegin() ? 1 : 0;
+  return m.n >= *m.want->rbegin() ? kStop : 0;
 }
 } // namespace
 
