@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libbenchmark-dev
   graphviz libclang-rt-16-dev libxxhash-dev
   libtracecmd-dev libtraceevent-dev trace-cmd zlib1g-dev liblzma-dev libzstd-dev pkg-config
+  zstd xz-utils
 )
 
 missing=()
