@@ -9,6 +9,8 @@ packages=(
   libboost-graph-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev
   graphviz libclang-rt-16-dev libxxhash-dev
+  libtracecmd-dev libtraceevent-dev trace-cmd zlib1g-dev liblzma-dev libzstd-dev pkg-config
+  zstd xz-utils
 )
 
 missing=()

@@ -33,6 +33,26 @@ cat tl.txt
 "$check" merged.json >merged.txt || { cat merged.txt; fail "merged timeline malformed"; }
 "$filecheck" --input-file=merged.txt "$src/graph.dot.check" --check-prefix=MERGED || fail "merged timeline"
 
+# GPU jobs: a track per ring, jobs in flight together on tracks of their
+# own (slices on a track must nest), signals as instants naming
+# context:seqno; classes without edges listed apart in the DOT graph.
+"$fencedep" graph --no-progress --dot jobs.dot --timeline jobs.json "$src/kernel/amdgpu_jobs.trace-cmd" 2>/dev/null
+"$check" jobs.json >jobs.txt || { cat jobs.txt; fail "jobs timeline malformed"; }
+cat jobs.txt jobs.dot
+"$filecheck" --input-file=jobs.txt "$src/graph.dot.check" --check-prefix=JOBS || fail "jobs timeline"
+"$filecheck" --input-file=jobs.dot "$src/graph.dot.check" --check-prefix=ALONE || fail "classes without edges"
+# A job never done is an instant: no third track for it.
+grep -q 'thread gpu ring gfx #3' jobs.txt && fail "an unfinished job took a track"
+grep -q 'instant gpu ring gfx: job drm_sched:gfx (finished) fence=11:5 unfinished=true' jobs.txt ||
+  fail "the unfinished job is not shown"
+
+# The same from a trace.dat: i915 requests and xe jobs on their engines'
+# tracks, read by field name.
+"$fencedep" graph --no-progress --timeline dat.json "$src/dat/i915_xe.dat" 2>/dev/null
+"$check" dat.json >dat.txt || { cat dat.txt; fail "trace.dat timeline malformed"; }
+cat dat.txt
+"$filecheck" --input-file=dat.txt "$src/graph.dot.check" --check-prefix=DAT || fail "trace.dat timeline"
+
 # SVG needs graphviz; without it the test is skipped, saying why.
 if ! command -v dot >/dev/null; then
   echo "SKIP: graphviz 'dot' is not installed; --svg not tested"

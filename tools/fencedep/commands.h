@@ -16,6 +16,7 @@ void register_run(CLI::App &app);
 void register_demo(CLI::App &app);
 void register_analyze(CLI::App &app);
 void register_graph(CLI::App &app);
+void register_record(CLI::App &app);
 void register_check(CLI::App &app);
 
 // What a subcommand does once its options are parsed; returns the exit status.

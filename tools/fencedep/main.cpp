@@ -15,6 +15,7 @@ int main(int argc, char **argv) {
   fencedep::cli::register_demo(app);
   fencedep::cli::register_analyze(app);
   fencedep::cli::register_graph(app);
+  fencedep::cli::register_record(app);
   fencedep::cli::register_check(app);
   // Split at the first `--`: what follows is a command line to run, which
   // CLI11 would otherwise scan for options of ours.

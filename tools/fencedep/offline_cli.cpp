@@ -16,13 +16,15 @@
 namespace fencedep::cli {
 
 void add_offline_options(CLI::App &sub, OfflineOptions &o) {
+  // Missing inputs are the analysis' to report (one line each, exit 2), not
+  // the option parser's.
   sub.add_option("traces", o.traces,
-                 "Trace files: native (FENCEDEP_OPTIONS=trace=FILE), kernel trace text "
-                 "(tracefs trace/trace_pipe, trace-cmd report, perf script) or RAPID STD")
-      ->required()
-      ->check(CLI::ExistingFile);
+                 "Trace files: native (FENCEDEP_OPTIONS=trace=FILE), trace-cmd's trace.dat, "
+                 "kernel trace text (tracefs trace/trace_pipe, trace-cmd report [-l], perf "
+                 "script; plain or gzip/xz/zstd-compressed) or RAPID STD")
+      ->required();
   sub.add_option("--format", o.format, "Input format of every trace (default: detected per file)")
-      ->check(CLI::IsMember({"auto", "native", "ftrace", "trace-cmd", "perf", "std"}));
+      ->check(CLI::IsMember({"auto", "native", "ftrace", "trace-cmd", "perf", "std", "trace.dat"}));
   sub.add_option("--suppressions", o.suppressions_path, "Suppressions file");
   sub.add_flag("--strict", o.strict, "A bad line is fatal (exit 2) instead of skipped and counted");
   sub.add_flag("--report-gated", o.report_gated, "Also report cycles hidden by a gate lock");
@@ -70,7 +72,9 @@ int run_offline(const OfflineOptions &o, offline::Analysis &a, Suppressions *sup
       return kExitToolError;
   }
   if (a.usable() == 0) {
-    std::cerr << "fencedep: no usable trace\n";
+    // A missing input has said so in its one line already.
+    if (!a.unopenable())
+      std::cerr << "fencedep: no usable trace\n";
     return kExitToolError;
   }
   a.search();
@@ -157,6 +161,9 @@ void print_summary(offline::Analysis &a, size_t reports) {
 }
 
 int offline_exit_status(offline::Analysis &a, size_t reports) {
+  // A missing input is a wrong command line, whatever the others showed.
+  if (a.unopenable())
+    return kExitToolError;
   if (reports)
     return kExitReport;
   return a.partial() ? kExitPartial : kExitClean;

@@ -2,9 +2,10 @@
 // into one analysis with messages on stderr, turning its reports into
 // symbolized, suppression-filtered reports, the summary line, and the exit
 // statuses (documented in README):
-//   0  clean;  1  clean, but some input was cut short, corrupt, lost events
-//   or had bad lines;  2  no usable input, a bad option, or --strict hit a
-//   bad line;  66  a potential deadlock was reported.
+//   0  clean;  1  clean, but some input was cut short, damaged, out of order,
+//   lost events or had bad lines;  2  an input missing or unreadable, no
+//   usable input, a bad option, or --strict hit a bad line;  66  a potential
+//   deadlock was reported.
 #pragma once
 #include <memory>
 #include <string>

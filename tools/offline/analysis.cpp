@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 #include "fencedep/core/kernel_trace.h"
 #include "fencedep/core/std_trace.h"
+#include "trace_dat.h"
 
 namespace fencedep::offline {
 
@@ -50,6 +52,16 @@ public:
     const MappedFile &f = *a_.files_[trace - 1];
     out->file = intern(in.path);
     out->line = uint32_t(line);
+    if (in.format == TraceFormat::TraceDat) {
+      // The N-th record: its event's name, when a report asked for it.
+      auto names = a_.dat_names_.find(trace);
+      if (names != a_.dat_names_.end()) {
+        auto it = names->second.find(line);
+        if (it != names->second.end())
+          out->function = intern(it->second);
+      }
+      return;
+    }
     std::string_view text = find_line(f.data(), f.size(), in.line_index, line);
     // The event the line holds stands where a function would.
     if (in.format == TraceFormat::Std) {
@@ -131,8 +143,12 @@ void Analysis::read(const std::string &path) {
   if (!f.open(path, &err)) {
     in.messages.push_back(path + ": " + err);
     in.partial = true;
+    in.unopenable = true;
     return;
   }
+  if (f.compression())
+    in.messages.push_back(path + ": " + f.compression() +
+                          "-compressed: read through a decompressed temporary copy");
   in.bytes = f.size();
   if (f.size() == 0) {
     in.messages.push_back(path + ": empty file");
@@ -143,6 +159,8 @@ void Analysis::read(const std::string &path) {
   progress_.begin(path, f.size());
   if (in.format == TraceFormat::Native || in.format == TraceFormat::Unknown)
     read_native(in, f, index);
+  else if (in.format == TraceFormat::TraceDat)
+    read_dat(in, f, index);
   else
     read_text(in, f, index);
   progress_.finish();
@@ -160,7 +178,8 @@ void Analysis::read_native(InputSummary &in, const MappedFile &f, uint32_t index
   in.usable = st.chunks || !st.partial;
   std::string hint;
   if (in.format == TraceFormat::Unknown && !in.usable)
-    hint = " (nor does any line read as kernel trace text or STD; see --format)";
+    hint = " (nor is it a trace.dat, gzip, xz or zstd file, nor does any line read as kernel "
+           "trace text or STD; see --format)";
   if (st.partial) {
     in.partial = true;
     in.messages.push_back(in.path + ": " + st.error + "; analysis is partial (" +
@@ -175,7 +194,7 @@ void Analysis::read_native(InputSummary &in, const MappedFile &f, uint32_t index
     in.format = TraceFormat::Native;
 }
 
-void Analysis::read_text(InputSummary &in, const MappedFile &f, uint32_t index) {
+void Analysis::read_text(InputSummary &in, MappedFile &f, uint32_t index) {
   feeder_->begin_trace(index, /*signal_window=*/!is_kernel_format(in.format));
   ReaderContext ctx;
   ctx.trace = index;
@@ -187,8 +206,36 @@ void Analysis::read_text(InputSummary &in, const MappedFile &f, uint32_t index) 
     progress_.update(done);
     drain();
   };
+  ctx.release = [&f](uint64_t offset) { f.release(offset); };
   ReaderStats st = in.format == TraceFormat::Std ? read_std_trace(f.data(), f.size(), ctx)
                                                  : read_kernel_trace(f.data(), f.size(), ctx);
+  f.release(f.size());
+  take_stats(in, st);
+}
+
+void Analysis::read_dat(InputSummary &in, const MappedFile &f, uint32_t index) {
+  feeder_->begin_trace(index, /*signal_window=*/false);
+  ReaderContext ctx;
+  ctx.trace = index;
+  ctx.name = in.path;
+  ctx.engine = engine_.get();
+  ctx.sink = tee_.get();
+  ctx.strict = opts_.strict;
+  ctx.progress = [this](uint64_t done) {
+    progress_.update(done);
+    drain();
+  };
+  ReaderStats st;
+  std::string err;
+  if (!read_trace_dat(f.content_path(), ctx, &st, &err)) {
+    in.messages.push_back(in.path + ": " + err);
+    in.partial = true;
+    return;
+  }
+  take_stats(in, st);
+}
+
+void Analysis::take_stats(InputSummary &in, ReaderStats &st) {
   in.events = st.events;
   in.bad_lines = st.bad_lines;
   in.skipped = std::move(st.skipped);
@@ -196,18 +243,24 @@ void Analysis::read_text(InputSummary &in, const MappedFile &f, uint32_t index) 
   in.usable = st.events > 0 || st.bad_lines == 0;
   in.stopped = st.stopped;
   in.partial = st.partial || st.bad_lines > 0;
-  in.messages = std::move(st.errors);
-  if (st.bad_lines > in.messages.size())
-    in.messages.push_back(in.path + ": " + std::to_string(st.bad_lines - in.messages.size()) +
+  for (std::string &m : st.errors)
+    in.messages.push_back(std::move(m));
+  uint64_t listed = std::min<uint64_t>(st.bad_lines, ReaderStats::kMaxErrors);
+  if (st.bad_lines > listed)
+    in.messages.push_back(in.path + ": " + std::to_string(st.bad_lines - listed) +
                           " more bad lines");
-  if (st.lost_events)
-    in.messages.push_back(in.path + ": the kernel lost " + std::to_string(st.lost_events) +
-                          " events; analysis is partial");
+  if (st.lost_events || st.lost_marks)
+    in.messages.push_back(in.path + ": the kernel lost " +
+                          (st.lost_events ? std::to_string(st.lost_events) : "some") +
+                          " events; analysis is partial: what each task held then is forgotten "
+                          "(larger buffers avoid it: fencedep record --print)");
   if (st.stopped)
     in.messages.push_back(in.path + ": stopped at the first bad line (--strict)");
   if (!in.usable)
     in.messages.push_back(in.path + ": no line reads as " +
                           std::string(in.format == TraceFormat::Std ? "STD" : "kernel trace text"));
+  for (std::string &m : st.notes)
+    in.messages.push_back(std::move(m));
 }
 
 void Analysis::search() {
@@ -215,6 +268,37 @@ void Analysis::search() {
   o.after_queue = [this] { drain(); };
   search_stats_ = search_cycles(*engine_, o, &cycles_);
   drain();
+  name_dat_frames();
+}
+
+// trace.dat frames are record ordinals, with no text to quote: the records
+// the reports name are looked up in one more pass over each such input.
+void Analysis::name_dat_frames() {
+  std::map<uint32_t, std::set<uint64_t>> wanted;
+  auto want = [&](uint64_t pc) {
+    if (!is_text_location(pc))
+      return;
+    uint32_t t = text_location_trace(pc);
+    if (t && t <= inputs_.size() && inputs_[t - 1].format == TraceFormat::TraceDat)
+      wanted[t].insert(text_location_line(pc));
+  };
+  auto want_stack = [&](StackId id) {
+    if (id == kNoStack)
+      return;
+    StackView v = engine_->stacks().get(id);
+    for (uint32_t i = 0; i < v.size; ++i)
+      want(v.pcs[i]);
+  };
+  for (const PendingReport &p : reports_) {
+    want_stack(p.stack);
+    want_stack(p.other_stack);
+    for (uint32_t i = 0; i < p.cycle.size; ++i)
+      want_stack(engine_->graph().edge(p.cycle.edges[i]).stack);
+    for (uint32_t i = 0; i < p.nheld && i < kReportHeld; ++i)
+      want(p.held[i].pc);
+  }
+  for (const auto &[t, ordinals] : wanted)
+    name_trace_dat_records(files_[t - 1]->content_path(), ordinals, &dat_names_[t]);
 }
 
 uint64_t Analysis::events() const {
@@ -249,6 +333,13 @@ bool Analysis::partial() const {
 bool Analysis::stopped() const {
   for (const InputSummary &in : inputs_)
     if (in.stopped)
+      return true;
+  return false;
+}
+
+bool Analysis::unopenable() const {
+  for (const InputSummary &in : inputs_)
+    if (in.unopenable)
       return true;
   return false;
 }

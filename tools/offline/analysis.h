@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -36,6 +37,7 @@ struct InputSummary {
   bool usable = false;  // something was read from it
   bool partial = false; // cut short, corrupt parts, bad lines, lost events
   bool stopped = false; // --strict stopped on it
+  bool unopenable = false; // missing, a directory, unreadable: the command line is wrong
   std::vector<std::string> messages; // "PATH: what" / "PATH:LINE: what"
   std::map<std::string, uint64_t, std::less<>> skipped; // event kinds skipped
   uint64_t bad_lines = 0;
@@ -71,6 +73,7 @@ public:
   std::map<std::string, uint64_t, std::less<>> skipped() const;
   bool partial() const;
   bool stopped() const;
+  bool unopenable() const;
   size_t usable() const;
   double read_seconds() const { return read_seconds_; }
 
@@ -79,7 +82,10 @@ private:
   class Tee;
   void drain();
   void read_native(InputSummary &in, const MappedFile &f, uint32_t index);
-  void read_text(InputSummary &in, const MappedFile &f, uint32_t index);
+  void read_text(InputSummary &in, MappedFile &f, uint32_t index);
+  void read_dat(InputSummary &in, const MappedFile &f, uint32_t index);
+  void take_stats(InputSummary &in, ReaderStats &st);
+  void name_dat_frames();
 
   AnalysisOptions opts_;
   std::unique_ptr<Engine> engine_;
@@ -92,6 +98,8 @@ private:
   std::vector<InputSummary> inputs_;
   std::vector<std::unique_ptr<MappedFile>> files_;
   std::vector<PendingReport> reports_;
+  // trace.dat inputs: event names of the records reports quote, by input.
+  std::map<uint32_t, std::unordered_map<uint64_t, std::string>> dat_names_;
   std::vector<Cycle> cycles_;
   CycleSearchStats search_stats_;
   double read_seconds_ = 0;

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <set>
+#include <vector>
 
 namespace fencedep::offline {
 
@@ -72,6 +73,28 @@ void write_dot(Engine &engine, const std::vector<DotCycle> &cycles,
     if (cycle_classes.count(c))
       out << ", style=filled, fillcolor=\"#ffe0e0\"";
     out << "];\n";
+  }
+  // Classes that no edge touches (a trace of signals only still shows its
+  // timelines): listed apart, so that the graph says what was seen.
+  if (!opts.cycles_only) {
+    std::vector<ClassId> alone;
+    for (ClassId c = 1; c < engine.classes().size(); ++c) {
+      const ClassInfo &ci = engine.classes().info(c);
+      if (used.count(c) || ci.kind == ClassKind::Reclaim || c == engine.classes().overflow_class())
+        continue;
+      alone.push_back(c);
+    }
+    if (!alone.empty()) {
+      out << "  subgraph cluster_alone {\n    label=";
+      dot_string(out, "classes without edges (" + std::to_string(alone.size()) + ")");
+      out << ";\n    style=dashed;\n";
+      for (ClassId c : alone) {
+        out << "    c" << c << " [label=";
+        dot_string(out, name(c));
+        out << ", shape=" << shape(engine.classes().info(c).kind) << "];\n";
+      }
+      out << "  }\n";
+    }
   }
   for (EdgeId e = 1; e <= g.size(); ++e) {
     const EdgeInfo &ei = g.edge(e);

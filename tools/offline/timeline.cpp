@@ -10,6 +10,8 @@ namespace {
 
 constexpr uint64_t kOpen = ~0ull;
 constexpr uint32_t kRingTidBase = 0xff000000u; // synthetic threads: GPU rings
+// The kernel reader's replay of signalling sections: edges only, no time.
+constexpr uint32_t kSectionReplayTid = 0xfd000000u;
 
 void json_string(std::ostream &out, std::string_view s) {
   out << '"';
@@ -77,7 +79,7 @@ void TimelineRecorder::open_slice(uint32_t thread, Kind kind, const ModelEvent &
     truncated_ = true;
     return;
   }
-  slices_.push_back(Slice{thread, kind, e.read, cls, e.inst, e.pc, e.ts_ns, kOpen});
+  slices_.push_back(Slice{thread, kind, e.read, cls, e.inst, e.pc, e.ts_ns, kOpen, e.inst2});
   threads_[thread].open.push_back(Open{slices_.size() - 1, 0});
 }
 
@@ -101,14 +103,16 @@ void TimelineRecorder::close_slice(uint32_t thread, Kind kind, uint64_t inst, Cl
 }
 
 void TimelineRecorder::event(const ModelEvent &e) {
+  if (e.derived || e.tid == kSectionReplayTid)
+    return;
   last_ts_ = std::max(last_ts_, e.ts_ns);
   uint32_t th = thread_index(e.trace, e.pid, e.tid);
-  auto instant = [&](Kind kind, ClassId cls, uint64_t inst) {
+  auto instant = [&](Kind kind, ClassId cls, uint64_t inst, uint64_t shown) {
     if (slices_.size() >= max_slices_) {
       truncated_ = true;
       return;
     }
-    slices_.push_back(Slice{th, kind, e.read, cls, inst, e.pc, e.ts_ns, e.ts_ns});
+    slices_.push_back(Slice{th, kind, e.read, cls, inst, e.pc, e.ts_ns, e.ts_ns, shown});
   };
   switch (e.op) {
   case ModelOp::Acquire:
@@ -131,7 +135,7 @@ void TimelineRecorder::event(const ModelEvent &e) {
     close_slice(th, Kind::Wait, e.inst, e.cls, e.ts_ns, e.inst == 0);
     break;
   case ModelOp::Signal:
-    instant(Kind::Signal, e.cls, e.inst);
+    instant(Kind::Signal, e.cls, e.inst, e.inst2);
     break;
   case ModelOp::SectionBegin:
     open_slice(th, Kind::Section, e, e.cls);
@@ -146,10 +150,10 @@ void TimelineRecorder::event(const ModelEvent &e) {
     close_slice(th, Kind::Mm, 0, kNoClass, e.ts_ns, true);
     break;
   case ModelOp::MightReclaim:
-    instant(Kind::Reclaim, e.cls, 0);
+    instant(Kind::Reclaim, e.cls, 0, 0);
     break;
   case ModelOp::Await:
-    instant(Kind::Await, e.cls2, e.inst2);
+    instant(Kind::Await, e.cls2, e.inst2, 0);
     break;
   case ModelOp::ContextReset:
     for (const Open &o : threads_[th].open)
@@ -164,12 +168,34 @@ void TimelineRecorder::event(const ModelEvent &e) {
     break;
   case ModelOp::JobRun:
   case ModelOp::JobDone: {
-    // Jobs run on the GPU: one track per ring (fence class).
-    uint32_t ring = thread_index(e.trace, 0, kRingTidBase + (e.cls & 0xffffff));
+    // Jobs run on the GPU: one track per ring, named by the job's ring (its
+    // fence class when the event does not name one).
+    std::string ring = e.label ? std::string(e.label) : "";
+    if (ring.empty() && e.op == ModelOp::JobDone) {
+      // Done events name no ring: the one the job runs on.
+      for (const auto &[key, track] : rings_) {
+        if (key.first != e.trace)
+          continue;
+        for (const Open &o : threads_[track].open)
+          if (slices_[o.slice].inst == e.inst) {
+            close_slice(track, Kind::Job, e.inst, kNoClass, e.ts_ns, false);
+            return;
+          }
+      }
+      return;
+    }
+    if (ring.empty())
+      ring = "class " + std::to_string(e.cls);
+    auto it = rings_.find({e.trace, ring});
+    if (it == rings_.end()) {
+      uint32_t track = thread_index(e.trace, 0, kRingTidBase + uint32_t(rings_.size()));
+      threads_[track].name = "gpu ring " + ring;
+      it = rings_.emplace(std::make_pair(e.trace, ring), track).first;
+    }
     if (e.op == ModelOp::JobRun)
-      open_slice(ring, Kind::Job, e, e.cls);
+      open_slice(it->second, Kind::Job, e, e.cls);
     else
-      close_slice(ring, Kind::Job, e.inst, kNoClass, e.ts_ns, false);
+      close_slice(it->second, Kind::Job, e.inst, kNoClass, e.ts_ns, false);
     break;
   }
   case ModelOp::AcquireBegin:
@@ -234,21 +260,81 @@ void TimelineRecorder::write_json(std::ostream &out, Engine &engine,
     json_string(out, name);
     out << "}}";
   }
-  for (size_t i = 0; i < threads_.size(); ++i) {
-    const Thread &t = threads_[i];
+  // Instants: signals, awaits, allocations, and jobs whose end the trace
+  // does not hold (their done event fell outside it): as slices they would
+  // run to the trace's end and push every later job of the ring aside.
+  auto is_instant = [](const Slice &s) {
+    return s.kind == Kind::Signal || s.kind == Kind::Await || s.kind == Kind::Reclaim ||
+           (s.kind == Kind::Job && s.end == kOpen);
+  };
+  // Tracks: each thread's slices go to the first lane where they nest (for
+  // a GPU ring: where nothing else runs); lane 0 keeps the thread's own id.
+  std::vector<uint32_t> track(slices_.size(), 0);
+  std::vector<std::vector<size_t>> by_thread(threads_.size());
+  for (size_t i = 0; i < slices_.size(); ++i)
+    by_thread[slices_[i].thread].push_back(i);
+  auto end_of = [&](const Slice &s) { return s.end == kOpen ? last_ts_ : std::max(s.end, s.begin); };
+  struct Track {
+    uint32_t thread, lane;
+  };
+  std::vector<Track> tracks;
+  std::vector<uint32_t> lane0(threads_.size());
+  for (size_t t = 0; t < threads_.size(); ++t) {
+    lane0[t] = uint32_t(tracks.size());
+    tracks.push_back({uint32_t(t), 0});
+  }
+  for (size_t t = 0; t < threads_.size(); ++t) {
+    std::vector<size_t> &list = by_thread[t];
+    std::stable_sort(list.begin(), list.end(), [&](size_t a, size_t b) {
+      const Slice &x = slices_[a], &y = slices_[b];
+      return x.begin != y.begin ? x.begin < y.begin : end_of(x) > end_of(y);
+    });
+    bool nest = threads_[t].tid < kRingTidBase;
+    std::vector<std::vector<uint64_t>> lanes; // per lane: the ends of open slices
+    std::vector<uint32_t> lane_track;
+    for (size_t i : list) {
+      const Slice &s = slices_[i];
+      if (is_instant(s)) {
+        track[i] = lane0[t];
+        continue;
+      }
+      uint64_t b = s.begin, e = end_of(s);
+      size_t l = 0;
+      for (; l < lanes.size(); ++l) {
+        std::vector<uint64_t> &open = lanes[l];
+        while (!open.empty() && open.back() <= b)
+          open.pop_back();
+        if (open.empty() || (nest && e <= open.back()))
+          break;
+      }
+      if (l == lanes.size()) {
+        lanes.emplace_back();
+        lane_track.push_back(l == 0 ? lane0[t] : uint32_t(tracks.size()));
+        if (l)
+          tracks.push_back({uint32_t(t), uint32_t(l)});
+      }
+      lanes[l].push_back(e);
+      track[i] = lane_track[l];
+    }
+  }
+  for (size_t i = 0; i < tracks.size(); ++i) {
+    const Thread &t = threads_[tracks[i].thread];
     std::string name = t.name;
-    if (t.tid >= kRingTidBase)
-      name = "gpu ring";
     if (name.empty())
-      name = "thread " + std::to_string(t.tid);
+      name = t.tid >= kRingTidBase ? "gpu ring" : "thread " + std::to_string(t.tid);
     else if (t.tid < 0xfe000000u)
       name += " (" + std::to_string(t.tid) + ")";
+    if (tracks[i].lane)
+      name += t.tid >= kRingTidBase ? " #" + std::to_string(tracks[i].lane + 1)
+                                    : " [overlapping " + std::to_string(tracks[i].lane) + "]";
     sep();
-    out << "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":" << json_pid[i]
+    out << "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":" << json_pid[tracks[i].thread]
         << ",\"tid\":" << i + 1 << ",\"args\":{\"name\":";
     json_string(out, name);
     out << "}}";
   }
+  auto tid_of = [&](size_t slice) { return track[slice] + 1; };
+  auto index_of = [&](const Slice &s) { return size_t(&s - slices_.data()); };
   for (const Slice &s : slices_) {
     std::string name;
     switch (s.kind) {
@@ -280,13 +366,21 @@ void TimelineRecorder::write_json(std::ostream &out, Engine &engine,
       name = "alloc_may_reclaim";
       break;
     }
-    uint64_t end = s.end == kOpen ? last_ts_ : s.end;
+    bool instant = is_instant(s);
     sep();
-    out << "{\"ph\":\"X\",\"cat\":\"fencedep\",\"name\":";
+    out << "{\"ph\":\"" << (instant ? "i" : "X") << "\",\"cat\":\"fencedep\",\"name\":";
     json_string(out, name);
-    out << ",\"pid\":" << json_pid[s.thread] << ",\"tid\":" << s.thread + 1
-        << ",\"ts\":" << micros(s.begin) << ",\"dur\":" << micros(end >= s.begin ? end - s.begin : 0)
-        << ",\"args\":{\"instance\":\"0x" << std::hex << s.inst << std::dec << "\"";
+    out << ",\"pid\":" << json_pid[s.thread] << ",\"tid\":" << tid_of(index_of(s))
+        << ",\"ts\":" << micros(s.begin);
+    if (instant)
+      out << ",\"s\":\"t\"";
+    else
+      out << ",\"dur\":" << micros(end_of(s) - s.begin);
+    out << ",\"args\":{";
+    if (s.shown)
+      out << "\"fence\":\"" << (s.shown >> 32) << ":" << (s.shown & 0xffffffffu) << "\"";
+    else
+      out << "\"instance\":\"0x" << std::hex << s.inst << std::dec << "\"";
     if (s.end == kOpen)
       out << ",\"unfinished\":true";
     out << "}}";
@@ -308,12 +402,12 @@ void TimelineRecorder::write_json(std::ostream &out, Engine &engine,
     out << "{\"ph\":\"s\",\"cat\":\"" << cat << "\",\"name\":";
     json_string(out, name);
     out << ",\"id\":" << flow << ",\"pid\":" << json_pid[from.thread]
-        << ",\"tid\":" << from.thread + 1 << ",\"ts\":" << micros(from_ts) << "}";
+        << ",\"tid\":" << tid_of(index_of(from)) << ",\"ts\":" << micros(from_ts) << "}";
     sep();
     out << "{\"ph\":\"f\",\"bp\":\"e\",\"cat\":\"" << cat << "\",\"name\":";
     json_string(out, name);
-    out << ",\"id\":" << flow << ",\"pid\":" << json_pid[to.thread] << ",\"tid\":" << to.thread + 1
-        << ",\"ts\":" << micros(to_ts) << "}";
+    out << ",\"id\":" << flow << ",\"pid\":" << json_pid[to.thread]
+        << ",\"tid\":" << tid_of(index_of(to)) << ",\"ts\":" << micros(to_ts) << "}";
   };
   for (const Slice &w : slices_) {
     if (w.kind != Kind::Wait || w.end == kOpen)
@@ -349,7 +443,7 @@ void TimelineRecorder::write_json(std::ostream &out, Engine &engine,
       sep();
       out << "{\"ph\":\"i\",\"s\":\"t\",\"cat\":\"cycle\",\"name\":";
       json_string(out, c.title + ": " + cname(e.from) + " -> " + cname(e.to));
-      out << ",\"pid\":" << json_pid[s.thread] << ",\"tid\":" << s.thread + 1
+      out << ",\"pid\":" << json_pid[s.thread] << ",\"tid\":" << tid_of(at[i])
           << ",\"ts\":" << micros(s.begin) << "}";
       size_t next = at[(i + 1) % at.size()];
       if (next != std::string::npos && at.size() > 1)

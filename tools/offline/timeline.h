@@ -1,8 +1,12 @@
 // A timeline of what the inputs' threads did, as Chrome / Perfetto JSON
 // (the Trace Event Format): lock holds, fence waits, signalling sections and
-// MM contexts as slices per thread; signals as instants with a flow arrow to
-// the wait each one ended; and arrows along each reported cycle, from the
-// first occurrence of one edge to the next.
+// MM contexts as slices per thread; signals as instants (with the fence's
+// context:seqno) and a flow arrow to the wait each one ended; GPU jobs on a
+// track per ring; and arrows along each reported cycle, from the first
+// occurrence of one edge to the next. Slices on one track must nest (the
+// viewers require it): a slice that would overlap another goes to another
+// track of its thread, and jobs in flight together on a ring each get a
+// track of their own.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -46,6 +50,7 @@ private:
     uint64_t pc;
     uint64_t begin;
     uint64_t end; // ~0: never closed in the input
+    uint64_t shown; // kernel fences: context << 32 | seqno, else 0
   };
   struct Open {
     size_t slice;
@@ -69,6 +74,7 @@ private:
   std::vector<Thread> threads_;
   std::map<std::tuple<uint32_t, uint32_t, uint32_t>, uint32_t> thread_ids_;
   std::map<std::pair<uint32_t, uint32_t>, std::string> names_; // (trace, tid)
+  std::map<std::pair<uint32_t, std::string>, uint32_t> rings_;  // (trace, ring) -> track
   uint64_t last_ts_ = 0;
 };
 

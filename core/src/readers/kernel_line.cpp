@@ -1,10 +1,14 @@
 // The line grammar shared by tracefs, trace-cmd report and perf script:
 //
-//   TASK-PID [(TGID)] [CPU] [FLAGS] SECS.FRAC: [subsys:]event: FIELDS   (tracefs, trace-cmd)
+//   TASK-PID [(TGID)] [CPU] [FLAGS] SECS.FRAC: [(+DIFF)] [subsys:]event: FIELDS  (tracefs, trace-cmd)
+//   TASK-PID CPUFLAGS SECS.FRAC: [(+DIFF)] event: FIELDS          (trace-cmd report -l)
+//   TASK-PID [CPU]RAWTS: event: FIELDS                            (trace-cmd report --raw-ts)
 //   COMM PID[/TID]        [CPU] [FLAGS] SECS.FRAC: [PERIOD] subsys:event: FIELDS   (perf)
 //
 // The CPU column anchors the parse: everything before it is the task (whose
-// comm may contain spaces), everything after it has a fixed shape.
+// comm may contain spaces), everything after it has a fixed shape. Latency
+// format has no bracketed CPU: there the first "TIMESTAMP:" token anchors,
+// and the token before it is the CPU with the flags fused to it.
 #include "fencedep/core/kernel_trace.h"
 
 #include <cstring>
@@ -32,7 +36,9 @@ size_t find_cpu_column(std::string_view s, size_t *close) {
     size_t j = i + 1;
     while (j < s.size() && is_digit(s[j]))
       ++j;
-    if (j < s.size() && s[j] == ']' && (j + 1 == s.size() || s[j + 1] == ' ')) {
+    // --raw-ts fuses the timestamp to the bracket.
+    if (j < s.size() && s[j] == ']' &&
+        (j + 1 == s.size() || s[j + 1] == ' ' || is_digit(s[j + 1]))) {
       *close = j;
       return i;
     }
@@ -99,7 +105,71 @@ bool parse_lost(std::string_view s, uint64_t *lost) {
   return parse_dec(rest.substr(0, sp), lost);
 }
 
+// trace-cmd report -l: "2d.h1." is CPU 2 with flags "d.h1.". Flags never
+// start with a digit; four to six of them.
+bool split_latency_cpu(std::string_view tok, uint32_t *cpu, std::string_view *flags) {
+  size_t d = 0;
+  while (d < tok.size() && is_digit(tok[d]))
+    ++d;
+  if (d == 0 || d > 6 || tok.size() - d < 4 || tok.size() - d > 6)
+    return false;
+  for (size_t i = d; i < tok.size(); ++i)
+    if (!std::strchr(".dDXbBNnpPLhHsSzZ0123456789abcdef", tok[i]))
+      return false;
+  uint64_t v = 0;
+  for (size_t i = 0; i < d; ++i)
+    v = v * 10 + uint64_t(tok[i] - '0');
+  *cpu = uint32_t(v);
+  *flags = tok.substr(d);
+  return true;
+}
+
+// Latency format: finds "CPUFLAGS TIMESTAMP:" and returns the offset of
+// CPUFLAGS, with *after at the timestamp; npos when the line has no such pair.
+size_t find_latency_column(std::string_view s, uint32_t *cpu, std::string_view *flags,
+                           size_t *after) {
+  size_t prev_at = std::string_view::npos;
+  std::string_view prev;
+  for (size_t i = 0; i < s.size();) {
+    while (i < s.size() && s[i] == ' ')
+      ++i;
+    size_t start = i;
+    while (i < s.size() && s[i] != ' ')
+      ++i;
+    std::string_view tok = s.substr(start, i - start);
+    if (tok.empty())
+      break;
+    uint64_t ns;
+    if (prev_at != std::string_view::npos && prev_at > 0 && tok.back() == ':' &&
+        parse_timestamp(tok.substr(0, tok.size() - 1), &ns) &&
+        split_latency_cpu(prev, cpu, flags)) {
+      *after = start;
+      return prev_at;
+    }
+    prev = tok;
+    prev_at = start;
+  }
+  return std::string_view::npos;
+}
+
 } // namespace
+
+IrqContext irq_context_from_flags(std::string_view flags) {
+  if (flags.size() < 3)
+    return IrqContext::Unknown;
+  switch (flags[2]) {
+  case 'h':
+  case 'H':
+    return IrqContext::HardIrq;
+  case 's':
+    return IrqContext::SoftIrq;
+  case 'z':
+  case 'Z':
+    return IrqContext::Nmi;
+  default:
+    return IrqContext::Task;
+  }
+}
 
 KernelLineKind parse_kernel_line(std::string_view line, KernelLine *out, const char **error,
                                  uint64_t *lost) {
@@ -108,19 +178,27 @@ KernelLineKind parse_kernel_line(std::string_view line, KernelLine *out, const c
     return KernelLineKind::Ignored;
   *out = KernelLine{};
   size_t close;
+  uint64_t v;
   size_t cpu_at = find_cpu_column(s, &close);
+  bool latency = false;
   if (cpu_at == std::string_view::npos) {
     if (parse_lost(s, lost))
       return KernelLineKind::Lost;
-    *error = "expected 'TASK-PID [CPU] TIMESTAMP: EVENT:', found no [CPU] column";
-    return KernelLineKind::Bad;
+    size_t after;
+    cpu_at = find_latency_column(s, &out->cpu, &out->flags, &after);
+    if (cpu_at == std::string_view::npos) {
+      *error = "expected 'TASK-PID [CPU] TIMESTAMP: EVENT:', found no [CPU] column";
+      return KernelLineKind::Bad;
+    }
+    latency = true;
+    close = after - 1; // the timestamp follows
+  } else {
+    if (!parse_dec(s.substr(cpu_at + 1, close - cpu_at - 1), &v) || v > 0xffffff) {
+      *error = "CPU number out of range";
+      return KernelLineKind::Bad;
+    }
+    out->cpu = uint32_t(v);
   }
-  uint64_t v;
-  if (!parse_dec(s.substr(cpu_at + 1, close - cpu_at - 1), &v) || v > 0xffffff) {
-    *error = "CPU number out of range";
-    return KernelLineKind::Bad;
-  }
-  out->cpu = uint32_t(v);
 
   // Before the CPU: task and pid, and the optional "(  TGID)" / "(-------)".
   std::string_view left = trim(s.substr(0, cpu_at));
@@ -166,7 +244,7 @@ KernelLineKind parse_kernel_line(std::string_view line, KernelLine *out, const c
   // After the CPU: [FLAGS] TIMESTAMP: [PERIOD] [subsys:]event: FIELDS
   std::string_view rest = s.substr(close + 1);
   std::string_view tok = next_token(rest);
-  if (tok.empty() || tok.back() != ':') {
+  if (!latency && (tok.empty() || tok.back() != ':')) {
     if (tok.size() < 4 || tok.size() > 6) {
       *error = "expected a 4- or 5-character flag column or a timestamp after the CPU column";
       return KernelLineKind::Bad;
@@ -179,8 +257,13 @@ KernelLineKind parse_kernel_line(std::string_view line, KernelLine *out, const c
     *error = "expected a timestamp 'SECONDS.FRACTION:'";
     return KernelLineKind::Bad;
   }
+  // --raw-ts (or a counter clock): the clock's value, no fraction.
+  out->raw_ts = tok.find('.') == std::string_view::npos;
+  out->irq = irq_context_from_flags(out->flags);
   tok = next_token(rest);
-  if (!tok.empty() && tok.back() != ':' && parse_dec(tok, &v))
+  if (tok.size() > 2 && tok[0] == '(' && tok[1] == '+' && tok.back() == ')')
+    tok = next_token(rest); // trace-cmd's --ts-diff
+  else if (!tok.empty() && tok.back() != ':' && parse_dec(tok, &v))
     tok = next_token(rest); // perf's sample period
   if (tok.size() < 2 || tok.back() != ':') {
     *error = "expected 'EVENT:' after the timestamp";

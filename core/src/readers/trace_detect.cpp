@@ -20,6 +20,8 @@ const char *trace_format_name(TraceFormat f) {
     return "perf";
   case TraceFormat::Std:
     return "std";
+  case TraceFormat::TraceDat:
+    return "trace.dat";
   case TraceFormat::Unknown:
     break;
   }
@@ -29,7 +31,8 @@ const char *trace_format_name(TraceFormat f) {
 bool parse_trace_format(std::string_view s, TraceFormat *out) {
   static const TraceFormat all[] = {TraceFormat::Unknown, TraceFormat::Native,
                                     TraceFormat::Ftrace,  TraceFormat::TraceCmd,
-                                    TraceFormat::Perf,    TraceFormat::Std};
+                                    TraceFormat::Perf,    TraceFormat::Std,
+                                    TraceFormat::TraceDat};
   for (TraceFormat f : all) {
     if (s == trace_format_name(f)) {
       *out = f;
@@ -40,7 +43,8 @@ bool parse_trace_format(std::string_view s, TraceFormat *out) {
 }
 
 bool is_kernel_format(TraceFormat f) {
-  return f == TraceFormat::Ftrace || f == TraceFormat::TraceCmd || f == TraceFormat::Perf;
+  return f == TraceFormat::Ftrace || f == TraceFormat::TraceCmd || f == TraceFormat::Perf ||
+         f == TraceFormat::TraceDat;
 }
 
 TraceFormat detect_trace_format(const char *data, size_t size) {
@@ -49,6 +53,9 @@ TraceFormat detect_trace_format(const char *data, size_t size) {
   uint32_t magic;
   if (size >= 4 && (std::memcpy(&magic, data, 4), magic == kChunkMagic))
     return TraceFormat::Native;
+  static const char kDatMagic[] = "\x17\x08\x44tracing";
+  if (size >= sizeof kDatMagic - 1 && std::memcmp(data, kDatMagic, sizeof kDatMagic - 1) == 0)
+    return TraceFormat::TraceDat;
   // Text: the first lines that decide. A trace-cmd header or a tracefs
   // "# tracer:" line names the tool; otherwise the event lines' shape does.
   size_t window = size < 65536 ? size : 65536;

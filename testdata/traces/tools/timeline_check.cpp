@@ -3,17 +3,22 @@
 // text for FileCheck:
 //   thread NAME
 //   slice THREAD: NAME
+//   instant THREAD: NAME [ARG=VALUE...]
 //   flow CATEGORY NAME: FROM-THREAD -> TO-THREAD
-// Fails when the JSON is malformed, a flow lacks its start or end, or a
-// flow end does not fall inside a slice of its thread (the viewer binds
-// arrows to the enclosing slice).
+// Fails when the JSON is malformed, an event lacks a field the format
+// requires (ph, name, pid, tid, ts; dur >= 0 for X; s for i), slices on one
+// track do not nest (Perfetto requires it), a flow lacks its start or end,
+// or a flow end does not fall inside a slice or instant of its thread (the
+// viewer binds arrows to the enclosing slice).
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 using nlohmann::json;
 
@@ -42,14 +47,32 @@ int main(int argc, char **argv) {
     std::string cat, name;
   };
   std::map<long, End> starts, ends;
+  int bad = 0;
+  auto malformed = [&](const json &e, const char *what) {
+    std::fprintf(stderr, "%s: %s\n", what, e.dump().c_str());
+    ++bad;
+  };
   for (const json &e : j["traceEvents"]) {
     std::string ph = e.value("ph", "");
+    if (ph.empty() || !e.contains("pid") || !e.contains("tid") || !e.contains("name")) {
+      malformed(e, "event without ph, name, pid or tid");
+      continue;
+    }
+    if (ph != "M" && (!e.contains("ts") || !e["ts"].is_number()))
+      malformed(e, "event without a numeric ts");
     Key k{e.value("pid", -1L), e.value("tid", -1L)};
     if (ph == "M" && e.value("name", "") == "thread_name")
       names[k] = e["args"].value("name", "");
-    else if (ph == "X")
+    else if (ph == "X") {
+      if (!e.contains("dur") || !e["dur"].is_number() || e.value("dur", -1.0) < 0)
+        malformed(e, "complete event without a duration >= 0");
       slices[k].push_back({e.value("ts", 0.0), e.value("ts", 0.0) + e.value("dur", 0.0)});
-    else if (ph == "s" || ph == "f")
+    } else if (ph == "i") {
+      std::string scope = e.value("s", "");
+      if (scope != "t" && scope != "p" && scope != "g")
+        malformed(e, "instant event without a scope");
+      slices[k].push_back({e.value("ts", 0.0), e.value("ts", 0.0)});
+    } else if (ph == "s" || ph == "f")
       (ph == "s" ? starts : ends)[e.value("id", -1L)] =
           End{k, e.value("ts", 0.0), e.value("cat", ""), e.value("name", "")};
   }
@@ -60,13 +83,44 @@ int main(int argc, char **argv) {
         return true;
     return false;
   };
-  int bad = 0;
+  // Slices on a track nest: sorted by start (longest first), each one ends
+  // no later than every slice still open around it.
+  for (auto &[k, list] : slices) {
+    std::vector<Span> x;
+    for (const json &e : j["traceEvents"])
+      if (e.value("ph", "") == "X" && Key{e.value("pid", -1L), e.value("tid", -1L)} == k)
+        x.push_back({e.value("ts", 0.0), e.value("ts", 0.0) + e.value("dur", 0.0)});
+    std::sort(x.begin(), x.end(), [](const Span &a, const Span &b) {
+      return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
+    });
+    std::vector<double> open;
+    for (const Span &s : x) {
+      while (!open.empty() && open.back() <= s.begin + 1e-9)
+        open.pop_back();
+      if (!open.empty() && s.end > open.back() + 1e-9) {
+        std::fprintf(stderr, "slices on track %s overlap without nesting at %.3f\n",
+                     names.count(k) ? names[k].c_str() : "?", s.begin);
+        ++bad;
+        break;
+      }
+      open.push_back(s.end);
+    }
+  }
   for (const auto &[k, n] : names)
     out.insert("thread " + n);
-  for (const json &e : j["traceEvents"])
-    if (e.value("ph", "") == "X")
-      out.insert("slice " + thread({e.value("pid", -1L), e.value("tid", -1L)}) + ": " +
-                 e.value("name", ""));
+  for (const json &e : j["traceEvents"]) {
+    std::string ph = e.value("ph", "");
+    Key k{e.value("pid", -1L), e.value("tid", -1L)};
+    if (ph == "X")
+      out.insert("slice " + thread(k) + ": " + e.value("name", ""));
+    if (ph == "i" && e.value("cat", "") != "cycle") {
+      std::string args;
+      if (e.contains("args") && e["args"].is_object())
+        for (const auto &[key, v] : e["args"].items())
+          args += " " + key + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
+      out.insert("instant " + thread(k) + ": " + e.value("name", "") + args);
+    }
+  }
   for (const auto &[id, s] : starts) {
     auto f = ends.find(id);
     if (f == ends.end()) {

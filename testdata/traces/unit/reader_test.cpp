@@ -206,11 +206,12 @@ TEST_F(ReaderTest, FenceClassSurvivesDetachedNames) {
          "timeline=signaled-timeline context=9 seqno=1\n"
          "  t-3 [001] .... 1.2: dma_fence_wait_start: driver=detached-driver "
          "timeline=signaled-timeline context=5 seqno=1\n");
-  ASSERT_EQ(rec.events.size(), 2u);
-  EXPECT_EQ(rec.events[0].op, ModelOp::Signal);
+  using O = ModelOp;
+  // A signalled fence drops its await links (FenceInit).
+  ASSERT_EQ(ops(), (std::vector<O>{O::Signal, O::FenceInit, O::WaitBegin}));
   EXPECT_STREQ(name(rec.events[0].cls), "i915:rcs 0");
-  EXPECT_EQ(rec.events[1].op, ModelOp::WaitBegin);
-  EXPECT_STREQ(name(rec.events[1].cls), "dma_fence context 5");
+  EXPECT_EQ(rec.events[0].inst2, (9ull << 32) | 1); // shown as context:seqno
+  EXPECT_STREQ(name(rec.events[2].cls), "dma_fence context 5");
 }
 
 TEST_F(ReaderTest, InterruptsGetAContextPerCpuStartedAfresh) {
@@ -240,23 +241,147 @@ TEST_F(ReaderTest, SchedulerLegacyDependenciesByPointer) {
   ASSERT_EQ(ops(), (std::vector<O>{O::Await, O::Await}));
   EXPECT_EQ(rec.events[0].inst, rec.events[1].inst);
   EXPECT_EQ(rec.events[0].inst2, rec.events[1].inst2);
-  EXPECT_STREQ(name(rec.events[1].cls), "drm_sched:gfx");
-  EXPECT_STREQ(name(rec.events[1].cls2), "drm_sched:gfx");
+  EXPECT_STREQ(name(rec.events[1].cls), "drm_sched:gfx (finished)");
+  EXPECT_STREQ(name(rec.events[1].cls2), "drm_sched:gfx (finished)");
 }
 
 TEST_F(ReaderTest, SkippedBadAndCutLines) {
   ReaderStats st = kernel("  t-1 [000] .... 1.0: sched_switch: x\n"
                           "nonsense\n"
                           "  t-1 [000] .... 1.1: lock_acquire: zz &a\n"
-                          "  t-1 [000] .... 1.2: lock_acq");
+                          "  t-1 [000] .... 1.2: lock_release: 01 &a");
+  // The last line parses, but has no newline: cut short, not read.
   EXPECT_EQ(st.events, 2u);
   EXPECT_EQ(st.skipped.at("sched_switch"), 1u);
-  EXPECT_EQ(st.bad_lines, 3u);
+  EXPECT_EQ(st.bad_lines, 2u);
   EXPECT_TRUE(st.partial);
+  EXPECT_TRUE(st.cut_line);
+  EXPECT_TRUE(rec.events.empty());
   ASSERT_EQ(st.errors.size(), 3u);
   EXPECT_EQ(st.errors[0].rfind("t.trace:2: ", 0), 0u);
   EXPECT_EQ(st.errors[1], "t.trace:3: expected a lock address");
-  EXPECT_EQ(st.errors[2], "t.trace:4: last line cut short");
+  EXPECT_EQ(st.errors[2], "t.trace:4: last line has no newline: cut short, not read");
+}
+
+TEST(KernelLine, LatencyFormatOfTraceCmd) {
+  // trace-cmd report -l: the CPU fused with the flags, comm cut to 8.
+  KernelLine l = parse_ok("   sdma0-201     2.....   890.457497: dma_fence_signaled:   "
+                          "driver=amd_sched timeline=sdma0 context=1690 seqno=1289");
+  EXPECT_EQ(l.task, "sdma0");
+  EXPECT_EQ(l.pid, 201u);
+  EXPECT_EQ(l.cpu, 2u);
+  EXPECT_EQ(l.flags, ".....");
+  EXPECT_EQ(l.irq, IrqContext::Task);
+  EXPECT_EQ(l.event, "dma_fence_signaled");
+  l = parse_ok("  <idle>-0       13d.h2. 10.5: irq_handler_entry: irq=5 name=x");
+  EXPECT_EQ(l.cpu, 13u);
+  EXPECT_EQ(l.irq, IrqContext::HardIrq);
+  l = parse_ok("Web Cont-2211    0..s1.   1.0: lock_acquire: 01 &a");
+  EXPECT_EQ(l.task, "Web Cont");
+  EXPECT_EQ(l.irq, IrqContext::SoftIrq);
+  EXPECT_EQ(irq_context_from_flags("d.Z1."), IrqContext::Nmi);
+  EXPECT_EQ(irq_context_from_flags(""), IrqContext::Unknown);
+}
+
+TEST(KernelLine, TsDiffAndRawTimestamps) {
+  KernelLine l = parse_ok("   sdma0-201   [002]   890.457497: (+3)     dma_fence_signaled:   "
+                          "driver=a timeline=b context=1 seqno=2");
+  EXPECT_EQ(l.event, "dma_fence_signaled");
+  EXPECT_EQ(l.ts_ns, 890457497000u);
+  EXPECT_FALSE(l.raw_ts);
+  l = parse_ok("   sdma0-201   [002]890457496774: dma_fence_signaled:   driver=a");
+  EXPECT_EQ(l.cpu, 2u);
+  EXPECT_TRUE(l.raw_ts);
+  EXPECT_EQ(l.ts_ns, 890457496774u);
+}
+
+TEST_F(ReaderTest, SchedulerFencesArePairsOfClasses) {
+  // amdgpu names the job's finished fence (context 11): context 10 is its
+  // scheduled fence, and the finished one awaits it.
+  kernel("  a-1 [000] .... 1.0: amdgpu_cs_ioctl: sched_job=5, timeline=gfx, context=11, "
+         "seqno=3, ring_name=gfx, num_ibs=1\n"
+         "  r-2 [001] .... 1.1: amdgpu_sched_run_job: sched_job=5, timeline=gfx, context=11, "
+         "seqno=3, ring_name=gfx, num_ibs=1\n"
+         "  r-2 [001] .... 1.2: dma_fence_signaled: driver=amd_sched timeline=gfx context=10 "
+         "seqno=3\n"
+         "  i-0 [001] d.h. 1.3: dma_fence_signaled: driver=amd_sched timeline=gfx context=11 "
+         "seqno=3\n");
+  using O = ModelOp;
+  ASSERT_EQ(ops(), (std::vector<O>{O::Await, O::JobRun, O::Signal, O::FenceInit,
+                                   O::ContextReset, O::Signal, O::FenceInit, O::JobDone}));
+  EXPECT_STREQ(name(rec.events[0].cls), "drm_sched:gfx (finished)");
+  EXPECT_STREQ(name(rec.events[0].cls2), "drm_sched:gfx (scheduled)");
+  EXPECT_STREQ(name(rec.events[2].cls), "drm_sched:gfx (scheduled)");
+  EXPECT_STREQ(name(rec.events[5].cls), "drm_sched:gfx (finished)");
+  EXPECT_EQ(rec.events[7].inst, rec.events[1].inst);
+}
+
+TEST_F(ReaderTest, SectionGivesItsSignalledTimelineWhatItTook) {
+  // A signalling section takes &L, then signals timeline 7's fence: on top
+  // of lockdep's dma_fence_map -> &L, timeline 7 -> &L, replayed on the
+  // task (it holds nothing else now), not drawn on timelines.
+  kernel("  w-1 [000] .... 1.0: lock_acquire: 01 read dma_fence_map\n"
+         "  w-1 [000] .... 1.1: lock_acquire: 02 &L\n"
+         "  w-1 [000] .... 1.2: lock_release: 02 &L\n"
+         "  w-1 [000] .... 1.3: dma_fence_signaled: driver=d timeline=t context=7 seqno=1\n"
+         "  w-1 [000] .... 1.4: lock_release: 01 dma_fence_map\n");
+  using O = ModelOp;
+  ASSERT_EQ(ops(), (std::vector<O>{O::SectionBegin, O::Acquire, O::Release, O::Signal,
+                                   O::FenceInit, O::SectionEnd, O::SectionBegin, O::Acquire,
+                                   O::Release, O::SectionEnd}));
+  EXPECT_STREQ(name(rec.events[6].cls), "d:t");
+  EXPECT_EQ(rec.events[6].tid, 1u);
+  EXPECT_TRUE(rec.events[6].derived);
+  EXPECT_FALSE(rec.events[5].derived);
+  EXPECT_STREQ(name(rec.events[7].cls), "&L");
+  EXPECT_EQ(text_location_line(rec.events[7].pc), 2u); // where the section took it
+}
+
+TEST_F(ReaderTest, SectionInsideAHoldReplaysApart) {
+  // The task still holds &M when the section ends: replayed where &M is not
+  // held, or &M -> &L would be an edge nobody took.
+  kernel("  w-1 [000] .... 1.0: lock_acquire: 03 &M\n"
+         "  w-1 [000] .... 1.1: lock_acquire: 01 read dma_fence_map\n"
+         "  w-1 [000] .... 1.2: lock_acquire: 02 &L\n"
+         "  w-1 [000] .... 1.3: lock_release: 02 &L\n"
+         "  w-1 [000] .... 1.4: dma_fence_signaled: driver=d timeline=t context=7 seqno=1\n"
+         "  w-1 [000] .... 1.5: lock_release: 01 dma_fence_map\n");
+  ASSERT_EQ(rec.events.size(), 11u);
+  EXPECT_EQ(rec.events[7].op, ModelOp::SectionBegin);
+  EXPECT_TRUE(rec.events[7].derived);
+  EXPECT_NE(rec.events[7].tid, 1u);
+  EXPECT_EQ(rec.events[8].tid, rec.events[7].tid);
+}
+
+TEST_F(ReaderTest, InterruptLevelsNest) {
+  kernel("  t-1 [000] ..s. 1.0: lock_acquire: 01 &a\n"
+         "  t-1 [000] d.H. 1.1: lock_acquire: 02 &b\n"
+         "  t-1 [000] ..s. 1.2: lock_release: 01 &a\n");
+  using O = ModelOp;
+  // The hard interrupt is a context of its own; back in the softirq, the
+  // same softirq goes on (no reset).
+  ASSERT_EQ(ops(), (std::vector<O>{O::ContextReset, O::Acquire, O::ContextReset, O::Acquire,
+                                   O::Release}));
+  EXPECT_NE(rec.events[1].tid, rec.events[3].tid);
+  EXPECT_EQ(rec.events[1].tid, rec.events[4].tid);
+}
+
+TEST_F(ReaderTest, DamageForgetsWhatTasksHeld) {
+  std::string text = "  t-1 [000] .... 1.0: lock_acquire: 01 &a\n"
+                     "  t-1 [000] .... 1.1: lock_rel";
+  text += std::string(64, '\0');
+  text += "ease: 01 &a\n  t-1 [000] .... 1.2: lock_acquire: 02 &b\n"
+          "  t-1 [000] .... 1.0: lock_release: 02 &b\n";
+  ReaderStats st = kernel(text);
+  EXPECT_EQ(st.nul_bytes, 64u);
+  EXPECT_EQ(st.nul_lines, 1u);
+  ASSERT_EQ(st.nul_runs.size(), 1u);
+  EXPECT_EQ(st.nul_runs[0].first, 72u); // after "lock_rel"
+  EXPECT_EQ(st.backwards, 1u);
+  EXPECT_EQ(st.first_backwards, 4u);
+  EXPECT_TRUE(st.partial);
+  using O = ModelOp;
+  EXPECT_EQ(ops(), (std::vector<O>{O::Acquire, O::ContextReset, O::Acquire, O::Release}));
 }
 
 TEST_F(ReaderTest, StrictStopsAtTheFirstBadLine) {
@@ -294,6 +419,10 @@ TEST(Detect, EachFormatFromItsFirstLines) {
   EXPECT_EQ(detect("  comm 12 [000] 1.0: sub:ev: x\n"), TraceFormat::Perf);
   EXPECT_EQ(detect("# c\nT0|acq(L)|1\n"), TraceFormat::Std);
   EXPECT_EQ(detect("hello\nworld\n"), TraceFormat::Unknown);
+  EXPECT_EQ(detect(std::string("\x17\x08\x44tracing6\0", 12)), TraceFormat::TraceDat);
+  EXPECT_EQ(detect("cpus=4\nRenderTh-4615    0.....   884.283047: print: x\n"),
+            TraceFormat::TraceCmd); // trace-cmd report -l
+  EXPECT_TRUE(is_kernel_format(TraceFormat::TraceDat));
   TraceFormat f;
   EXPECT_TRUE(parse_trace_format("trace-cmd", &f));
   EXPECT_EQ(f, TraceFormat::TraceCmd);

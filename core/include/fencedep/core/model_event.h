@@ -40,6 +40,7 @@ struct ModelEvent {
   bool read = false;
   bool is_try = false;
   bool one_shot = false;
+  bool derived = false; // replayed by a reader for its edges: not drawn on timelines
   uint32_t trace = 0; // 1-based input index
   uint32_t pid = 0;   // process (kernel: thread group), 0 when unknown
   uint32_t tid = 0;   // thread / task / interrupt context

@@ -19,6 +19,9 @@ namespace fencedep {
 
 // Called now and then with the number of bytes consumed so far.
 using ProgressFn = std::function<void(uint64_t bytes_done)>;
+// Bytes before `offset` will not be read again while reading: a mapped
+// input may drop their pages, so that memory stays flat on large traces.
+using ReleaseFn = std::function<void(uint64_t offset)>;
 
 struct ReaderContext {
   uint32_t trace = 1;          // 1-based input index (edges and locations name it)
@@ -27,6 +30,7 @@ struct ReaderContext {
   ModelSink *sink = nullptr;   // receives the events
   bool strict = false;         // the first bad line ends the input
   ProgressFn progress;
+  ReleaseFn release;
 };
 
 struct ReaderStats {
@@ -41,9 +45,19 @@ struct ReaderStats {
   uint64_t used = 0;           // ... that fed the model
   uint64_t bad_lines = 0;
   uint64_t lost_events = 0;    // the kernel's "[LOST n EVENTS]"
+  uint64_t lost_marks = 0;     // ... how many times events were lost
+  uint64_t nul_bytes = 0;      // NUL bytes (a zeroed block, a hole)
+  uint64_t nul_lines = 0;      // ... lines they damaged, not read
+  std::vector<std::pair<uint64_t, uint64_t>> nul_runs; // the first few: offset, length
+  uint64_t backwards = 0;      // events older than the one before on their CPU
+  uint64_t first_backwards = 0; // ... the first one's line (or record)
+  bool cut_line = false;       // the last line had no newline: not used
+  bool irq_unknown = false;    // no flag column: interrupt context unknown
+  bool raw_ts = false;         // timestamps are the trace clock's raw values
+  std::vector<std::string> notes; // informational, "FILE: what"
   std::map<std::string, uint64_t, std::less<>> skipped; // by event kind
   std::vector<std::string> errors; // the first kMaxErrors, "FILE:LINE: what"
-  bool partial = false;        // cut short, events lost, or stopped by strict
+  bool partial = false;        // cut short, damaged, events lost, or stopped by strict
   bool stopped = false;        // strict mode stopped at a bad line
   // Byte offset of line 1 + k * kIndexStride: finds a line's text again.
   std::vector<uint64_t> line_index;

@@ -1,5 +1,5 @@
-// Which reader an input needs, from its first bytes: the native magic, or
-// the first lines that parse as kernel trace text (and which tool wrote it)
+// Which reader an input needs, from its first bytes: the native magic,
+// trace-cmd's trace.dat magic, or the first lines that parse as kernel trace text (and which tool wrote it)
 // or as RAPID STD.
 #pragma once
 #include <cstddef>
@@ -7,11 +7,12 @@
 
 namespace fencedep {
 
-enum class TraceFormat { Unknown, Native, Ftrace, TraceCmd, Perf, Std };
+enum class TraceFormat { Unknown, Native, Ftrace, TraceCmd, Perf, Std, TraceDat };
 
 const char *trace_format_name(TraceFormat f);
 // "auto" parses as Unknown; false for anything else unknown.
 bool parse_trace_format(std::string_view s, TraceFormat *out);
+// Kernel traces: text of any dialect, or trace.dat.
 bool is_kernel_format(TraceFormat f);
 
 // Looks at up to the first 64 KiB; Unknown when nothing decides.
