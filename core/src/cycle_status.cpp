@@ -50,8 +50,14 @@ private:
       return !at || !first || at == first;
     EdgeId id = cyc_.edges[(start_ + i) % cyc_.size];
     const EdgeInfo &e = graph_.edge(id);
-    if (!waits_.has(id)) // nothing known about its instances: no constraint
+    if (!waits_.has(id)) {
+      // An edge between no instances (a reclaim context) constrains
+      // nothing; one whose instances are still being recorded by the
+      // thread that made it closes nothing yet.
+      if (e.from_inst || e.to_inst)
+        return false;
       return step(i + 1, 0, first, Waiter{});
+    }
     // A fence timeline is one object: any of its fences stands for another.
     uint64_t from = is_fence_like(classes_.info(e.from).kind) ? 0 : at;
     bool found = false;

@@ -291,7 +291,8 @@ void Analysis::name_dat_frames() {
   };
   for (const PendingReport &p : reports_) {
     want_stack(p.stack);
-    want_stack(p.other_stack);
+    for (uint32_t i = 0; i < p.inst_len; ++i)
+      want_stack(p.inst_stack[i]);
     for (uint32_t i = 0; i < p.cycle.size; ++i)
       want_stack(engine_->graph().edge(p.cycle.edges[i]).stack);
     for (uint32_t i = 0; i < p.nheld && i < kReportHeld; ++i)
