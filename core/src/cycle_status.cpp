@@ -40,6 +40,8 @@ private:
     bool active = false; // the previous edge was a wait
     uint32_t tid = 0;
     bool multi = false;
+    uint32_t peer = 0;  // a join: the thread joined...
+    uint32_t epoch = 0; // ...and how many of its signals the joiner had seen
   };
 
   bool step(uint32_t i, uint64_t at, uint64_t first, Waiter w) {
@@ -62,12 +64,18 @@ private:
     uint64_t from = is_fence_like(classes_.info(e.from).kind) ? 0 : at;
     bool found = false;
     waits_.for_each(id, from, [&](const WaitEvidence::Sample &s) {
-      // A thread never wakes itself.
-      if (w.active && e.kind == EdgeKind::Signal && !w.multi && !s.multi && w.tid == s.tid)
-        return true;
+      if (w.active && e.kind == EdgeKind::Signal) {
+        // A thread never wakes itself.
+        if (!w.multi && !s.multi && w.tid == s.tid)
+          return true;
+        // The joined thread took this before a signal the joiner had
+        // already seen complete one of its waits: it is done with it.
+        if (w.peer && s.tid == w.peer && s.epoch < w.epoch)
+          return true;
+      }
       Waiter next;
       if (is_wait_edge(e.kind))
-        next = Waiter{true, s.tid, s.multi};
+        next = Waiter{true, s.tid, s.multi, s.peer, s.epoch};
       found = step(i + 1, s.to, i == 0 ? s.from : first, next);
       return !found;
     });

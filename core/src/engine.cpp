@@ -11,7 +11,7 @@ bool Engine::init(const EngineOptions &opts) {
   if (!classes_.init(opts.max_classes) || !stacks_.init() ||
       !graph_.init(opts.max_classes, opts.max_edges) ||
       !lock_instances_.init(1u << 20, 1u << 21) || !awaits_.init(1u << 20, 1u << 20) ||
-      !waits_.init(opts.max_edges, 1u << 20) ||
+      !waits_.init(opts.max_edges, 1u << 20) || !last_signal_.init(1u << kLastSignalBits) ||
       !reported_.init(1u << 16))
     return false;
   if (opts.shared_edge_cache_bits) {
@@ -65,7 +65,7 @@ void Engine::window_push(ThreadState &t, ClassId c, uint64_t inst, bool read, ui
         return;
     }
   }
-  t.window[t.window_pos] = WindowEntry{c, pc, inst, read};
+  t.window[t.window_pos] = WindowEntry{c, pc, inst, t.signals, read};
   t.window_pos = (t.window_pos + 1) % kWindowSize;
   if (t.window_len < kWindowSize)
     ++t.window_len;
@@ -88,13 +88,13 @@ static void remove_held(ThreadState &t, uint32_t i) {
 }
 
 bool Engine::add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, bool src_read,
-                      bool dst_read, uint64_t from_pc, StackSource &st, uint64_t from_inst,
-                      uint64_t to_inst, bool report) {
+                      bool dst_read, uint64_t from_pc, StackSource &st, const Occurrence &o,
+                      bool report) {
   // Fast path: a known edge of a known type with no gate to narrow costs a
   // per-thread cache hit, or one lock-free probe.
   uint8_t type = dep_type(src_read, dst_read);
   uint64_t ckey;
-  uint64_t &slot = edge_cache_slot(t, from, to, type, &ckey);
+  uint64_t &slot = edge_cache_slot(t, from, to, type, o, &ckey);
   if (edge_cached(slot, ckey))
     return false;
   if (EdgeId known = graph_.find_edge(from, to)) {
@@ -103,10 +103,13 @@ bool Engine::add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, b
     if ((ke.types.load(std::memory_order_relaxed) & type) &&
         ke.ngates.load(std::memory_order_relaxed) == 0) {
       if (ke.watched.load(std::memory_order_acquire)) {
-        if (note_occurrence(t, known, kind, src_read, dst_read, from_inst, to_inst, st))
-          recheck_pending(t, known, kNoClass, from_inst, to_inst, src_read, dst_read, st);
+        if (note_occurrence(t, known, kind, src_read, dst_read, o, st))
+          recheck_pending(t, known, kNoClass, o, src_read, dst_read, st);
         return false;
       }
+      // Known edge, new instances: what they say is evidence.
+      if (opts_.instance_rules)
+        note_occurrence(t, known, kind, src_read, dst_read, o, st);
       slot = ckey;
       if (uint64_t *shared = shared_edge_slot(ckey))
         *shared = ckey;
@@ -124,18 +127,17 @@ bool Engine::add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, b
     }
   }
   EdgeOccurrence occ{from, to, kind, src_read, dst_read, gates, ng, nullptr, 0,
-                     t.tid, opts_.pid, from_pc, trace_, from_inst, to_inst};
+                     t.tid, opts_.pid, from_pc, trace_, o.from_inst, o.to_inst};
   EdgeId e;
   DepGraph::AddResult r = graph_.add(occ, &e);
   if (r == DepGraph::AddResult::Full)
     return false;
   if (r == DepGraph::AddResult::New)
     graph_.set_stack(e, st.capture());
-  bool news = opts_.instance_rules &&
-              note_occurrence(t, e, kind, src_read, dst_read, from_inst, to_inst, st);
+  bool news = opts_.instance_rules && note_occurrence(t, e, kind, src_read, dst_read, o, st);
   if (r == DepGraph::AddResult::Known) {
     if (news && graph_.edge(e).watched.load(std::memory_order_acquire))
-      recheck_pending(t, e, kNoClass, from_inst, to_inst, src_read, dst_read, st);
+      recheck_pending(t, e, kNoClass, o, src_read, dst_read, st);
     return false;
   }
   if (opts_.defer_cycle_search)
@@ -156,7 +158,8 @@ bool Engine::add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, b
     }
     uint32_t hidden_hop = 0;
     CycleStatus status = opts_.instance_rules
-                             ? classify(cyc, from_inst, to_inst, src_read, dst_read, &hidden_hop)
+                             ? classify(cyc, o.from_inst, o.to_inst, src_read, dst_read,
+                                        &hidden_hop)
                              : CycleStatus::Confirmed;
     if (status == CycleStatus::Confirmed) {
       queue_cycle(t, cyc, to, kind, dst_read, st);
@@ -177,12 +180,12 @@ bool Engine::add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, b
 }
 
 bool Engine::note_occurrence(ThreadState &t, EdgeId e, EdgeKind kind, bool src_read,
-                             bool dst_read, uint64_t from_inst, uint64_t to_inst,
-                             StackSource &st) {
+                             bool dst_read, const Occurrence &o, StackSource &st) {
+  uint64_t from_inst = o.from_inst, to_inst = o.to_inst;
   const EdgeInfo &ei = graph_.edge(e);
   switch (kind) {
   case EdgeKind::Acquire: {
-    bool news = waits_.note(e, from_inst, to_inst, t.tid);
+    bool news = waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch);
     if (from_inst && to_inst && is_lock_kind(classes_.info(ei.from).kind) &&
         is_lock_kind(classes_.info(ei.to).kind)) {
       uint32_t link = lock_instances_.add(from_inst, ei.from, to_inst, ei.to,
@@ -192,7 +195,7 @@ bool Engine::note_occurrence(ThreadState &t, EdgeId e, EdgeKind kind, bool src_r
     return news;
   }
   default:
-    return waits_.note(e, from_inst, to_inst, t.tid);
+    return waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch);
   }
 }
 
@@ -226,8 +229,8 @@ void Engine::watch(ThreadState &, const Cycle &cyc, CycleStatus shown, ClassId s
     shared_edge_cache_[i] = 0;
 }
 
-void Engine::recheck_pending(ThreadState &t, EdgeId e, ClassId link_class, uint64_t from_inst,
-                             uint64_t to_inst, bool src_read, bool dst_read, StackSource &st) {
+void Engine::recheck_pending(ThreadState &t, EdgeId e, ClassId link_class, const Occurrence &o,
+                             bool src_read, bool dst_read, StackSource &st) {
   WatchedCycle found[8];
   uint32_t nfound = 0;
   {
@@ -247,7 +250,7 @@ void Engine::recheck_pending(ThreadState &t, EdgeId e, ClassId link_class, uint6
   for (uint32_t k = 0; k < nfound; ++k) {
     WatchedCycle &w = found[k];
     uint32_t hop = 0;
-    CycleStatus now = classify(w.cyc, from_inst, to_inst, src_read, dst_read, &hop);
+    CycleStatus now = classify(w.cyc, o.from_inst, o.to_inst, src_read, dst_read, &hop);
     if (now <= w.shown)
       continue;
     {
@@ -269,7 +272,8 @@ void Engine::recheck_pending(ThreadState &t, EdgeId e, ClassId link_class, uint6
 }
 
 void Engine::add_edges_from_held(ThreadState &t, ClassId to, EdgeKind kind, bool read,
-                                 uint64_t skip_inst, uint64_t inst, StackSource &st) {
+                                 uint64_t skip_inst, uint64_t inst, StackSource &st,
+                                 uint32_t peer, uint32_t peer_epoch) {
   sync_edge_cache(t);
   for (uint32_t i = t.nheld; i > 0; --i) {
     const HeldEntry &h = t.held[i - 1];
@@ -280,10 +284,11 @@ void Engine::add_edges_from_held(ThreadState &t, ClassId to, EdgeKind kind, bool
         same_class_nesting(t, h, to, inst, read, st);
     } else {
       uint64_t key;
+      Occurrence o{h.instance, inst, peer, peer_epoch};
       // The common case, checked here without a call: a known nesting.
-      if (!edge_cached(edge_cache_slot(t, h.cls, to, dep_type(h.read, read), &key), key)) {
+      if (!edge_cached(edge_cache_slot(t, h.cls, to, dep_type(h.read, read), o, &key), key)) {
         EdgeKind k = h.role == HeldRole::Section ? EdgeKind::Section : kind;
-        add_edge(t, h.cls, to, k, h.read, read, h.pc, st, h.instance, inst);
+        add_edge(t, h.cls, to, k, h.read, read, h.pc, st, o);
       }
     }
     if (!h.is_try && h.role != HeldRole::Section)
@@ -314,7 +319,7 @@ void Engine::same_class_nesting(ThreadState &t, const HeldEntry &h, ClassId c, u
   }
   // It may also confirm a class cycle through this class.
   if (opts_.instance_rules)
-    recheck_pending(t, kNoEdge, c, h.instance, inst, h.read, read, st);
+    recheck_pending(t, kNoEdge, c, Occurrence{h.instance, inst}, h.read, read, st);
 }
 
 void Engine::queue_instance_cycle(ThreadState &t, InstanceGraph &g, uint32_t closing,
@@ -425,7 +430,7 @@ void Engine::release(ThreadState &t, uint64_t inst) {
 }
 
 void Engine::wait_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t released_inst,
-                        uint64_t pc, StackSource &st, EdgeKind kind) {
+                        uint64_t pc, StackSource &st, EdgeKind kind, uint32_t signaller) {
   if (classes_.info(c).flags.load(std::memory_order_relaxed) & kClassLongRunning) {
     for (uint32_t i = 0; i < t.nheld; ++i) {
       const HeldEntry &h = t.held[i];
@@ -440,11 +445,18 @@ void Engine::wait_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t relea
       }
     }
   }
-  add_edges_from_held(t, c, kind, false, released_inst, inst, st);
+  add_edges_from_held(t, c, kind, false, released_inst, inst, st, signaller,
+                      signaller ? t.synced_with(signaller) : 0);
   window_push(t, c, inst, false, pc);
 }
 
 void Engine::wait_end(ThreadState &t, ClassId c, uint64_t inst, bool one_shot, uint64_t pc) {
+  if (opts_.instance_rules && inst) {
+    LastSignal &ls = last_signal_slot(inst);
+    uint64_t by = ls.by.load(std::memory_order_acquire);
+    if (ls.object.load(std::memory_order_relaxed) == inst && uint32_t(by >> 32) != t.tid)
+      t.saw_signal(uint32_t(by >> 32), uint32_t(by));
+  }
   t.window_len = 0;
   t.window_pos = 0;
   if (one_shot)
@@ -453,6 +465,15 @@ void Engine::wait_end(ThreadState &t, ClassId c, uint64_t inst, bool one_shot, u
 
 void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSource &st) {
   sync_edge_cache(t);
+  ++t.signals;
+  if (opts_.instance_rules && inst) {
+    LastSignal &ls = last_signal_slot(inst);
+    ls.object.store(inst, std::memory_order_relaxed);
+    ls.by.store((uint64_t(t.tid) << 32) | t.signals, std::memory_order_release);
+  }
+  // A thread's exit is the one signal a joiner may already know the
+  // history of (see Occurrence): its edges say when each entry was taken.
+  bool exit = classes_.info(c).kind == ClassKind::ThreadExit;
   bool in_section = false;
   for (uint32_t i = 0; i < t.nheld; ++i) {
     const HeldEntry &h = t.held[i];
@@ -461,7 +482,8 @@ void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
       continue;
     }
     if (h.cls != c)
-      add_edge(t, c, h.cls, EdgeKind::Signal, false, h.read, 0, st, inst, h.instance);
+      add_edge(t, c, h.cls, EdgeKind::Signal, false, h.read, 0, st,
+               Occurrence{inst, h.instance, 0, exit ? Occurrence::kHeld : 0});
   }
   // Inside an explicit signalling section for this class the section's own
   // edges already say what the signal depends on.
@@ -469,7 +491,8 @@ void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
     for (uint32_t k = 0; k < t.window_len; ++k) {
       const WindowEntry &w = t.window[(t.window_pos + kWindowSize - 1 - k) % kWindowSize];
       if (w.cls != c)
-        add_edge(t, c, w.cls, EdgeKind::Signal, false, w.read, w.pc, st, inst, w.instance);
+        add_edge(t, c, w.cls, EdgeKind::Signal, false, w.read, w.pc, st,
+                 Occurrence{inst, w.instance, 0, exit ? w.epoch : 0});
     }
   }
   ClassKind kind = classes_.info(c).kind;
@@ -545,7 +568,7 @@ void Engine::await(ThreadState &t, ClassId f, uint64_t fi, ClassId g, uint64_t g
                   awaits_.find_path(gi, fi, nullptr, 0, false, false, &path);
   // The class edge keeps the class-level picture; when the instances already
   // form a cycle the definite report says everything.
-  add_edge(t, f, g, EdgeKind::Await, false, false, 0, st, fi, gi, !definite);
+  add_edge(t, f, g, EdgeKind::Await, false, false, 0, st, Occurrence{fi, gi}, !definite);
   if (definite)
     queue_instance_cycle(t, awaits_, link, path, ReportKind::AwaitCycle, g, EdgeKind::Await,
                          st);

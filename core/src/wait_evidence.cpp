@@ -8,8 +8,9 @@ uint64_t WaitEvidence::from_key(EdgeId e, uint64_t from) {
   return nonzero(mix64(from * 0x9e3779b97f4a7c15ull + e + 0x51));
 }
 
-static uint64_t sample_key(EdgeId e, uint64_t from, uint64_t to) {
-  return nonzero(mix64(mix64(from + e) * 31 + to));
+static uint64_t sample_key(EdgeId e, uint64_t from, uint64_t to, uint32_t peer,
+                           uint32_t epoch) {
+  return nonzero(mix64(mix64(mix64(from + e) * 31 + to) + (uint64_t(peer) << 32 | epoch)));
 }
 
 bool WaitEvidence::init(uint32_t max_edges, uint32_t max_samples) {
@@ -17,10 +18,11 @@ bool WaitEvidence::init(uint32_t max_edges, uint32_t max_samples) {
          index_.init(size_t(max_samples) * 2) && by_from_.init(size_t(max_samples) * 2);
 }
 
-bool WaitEvidence::note(EdgeId e, uint64_t from, uint64_t to, uint32_t tid) {
+bool WaitEvidence::note(EdgeId e, uint64_t from, uint64_t to, uint32_t tid, uint32_t peer,
+                        uint32_t epoch) {
   if (e >= head_.capacity() || (!from && !to))
     return false;
-  uint64_t key = sample_key(e, from, to);
+  uint64_t key = sample_key(e, from, to, peer, epoch);
   uint64_t v;
   // Known from this thread (or from several): nothing new, no lock.
   if (index_.find(key, &v) && (samples_[v].multi || samples_[v].tid == tid))
@@ -41,7 +43,7 @@ bool WaitEvidence::note(EdgeId e, uint64_t from, uint64_t to, uint32_t tid) {
   uint64_t fk = from_key(e, from);
   uint64_t first_from = 0;
   by_from_.find(fk, &first_from);
-  samples_[id] = Sample{from, to, tid, false, head_[e], uint32_t(first_from)};
+  samples_[id] = Sample{from, to, tid, peer, epoch, false, head_[e], uint32_t(first_from)};
   head_[e] = id;
   if (!by_from_.put(fk, id) || !index_.put(key, id))
     ++dropped_;

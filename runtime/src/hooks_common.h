@@ -58,10 +58,10 @@ inline void unlock(HookScope &h, const void *obj) {
 // what signals of the object are noted under for live hangs.
 inline void wait_before(HookScope &h, ClassId c, const void *obj, const void *released,
                         uint64_t pc, EdgeKind kind = EdgeKind::Wait, uint64_t live_key = 0,
-                        bool wait_all = true) {
+                        bool wait_all = true, uint32_t signaller = 0) {
   UnwindStack st(rt.engine.stacks());
   rt.engine.wait_begin(h.state(), c, reinterpret_cast<uint64_t>(obj),
-                       reinterpret_cast<uint64_t>(released), pc, st, kind);
+                       reinterpret_cast<uint64_t>(released), pc, st, kind, signaller);
   trace(kind == EdgeKind::WaitForSubmit ? TraceOp::WaitForSubmitBegin : TraceOp::WaitBegin,
         h.state(), c, obj, reinterpret_cast<uint64_t>(released), pc);
   if (__builtin_expect(watchdog_enabled, 0))

@@ -30,6 +30,7 @@ StartRecord *free_records;
 Arena records_arena;
 AddressMap thread_classes; // pthread_t -> exit class
 AddressMap thread_instances; // pthread_t -> exit instance
+AddressMap exit_tids;        // exit instance -> tid of the thread, once started
 // A thread's exit is an object of its own: pthread_t values are reused
 // once a thread is joined, so exits are numbered instead.
 std::atomic<uint64_t> exit_serial{0};
@@ -59,6 +60,7 @@ void ensure_thread_table() {
   if (!threads_ready.load(std::memory_order_relaxed)) {
     thread_classes.init(1u << 16);
     thread_instances.init(1u << 16);
+    exit_tids.init(1u << 16);
     threads_ready.store(true, std::memory_order_release);
   }
 }
@@ -82,6 +84,7 @@ void *thread_trampoline(void *p) {
   ThreadCtx &ctx = thread_ctx();
   ctx.exit_class = rec.exit_class;
   ctx.exit_instance = rec.exit_instance;
+  exit_tids.put(rec.exit_instance, ctx.state.tid);
   ctx.exit_signalled = false;
   watchdog_register(ctx);
   {
@@ -102,6 +105,7 @@ void reset_thread_hooks_after_fork() {
   records_lock.reset();
   thread_classes.reset_lock();
   thread_instances.reset_lock();
+  exit_tids.reset_lock();
 }
 } // namespace fencedep::runtime
 
@@ -112,15 +116,17 @@ static int hooked_join(pthread_t th, uint64_t pc, Fn &&real_call) {
   if (!h.active() || !threads_ready.load(std::memory_order_acquire) ||
       !thread_classes.find(uint64_t(th), &c))
     return real_call();
-  uint64_t inst = 0;
+  uint64_t inst = 0, tid = 0;
   thread_instances.find(uint64_t(th), &inst);
+  exit_tids.find(inst, &tid);
   const void *obj = reinterpret_cast<const void *>(inst);
-  wait_before(h, ClassId(c), obj, nullptr, pc);
+  wait_before(h, ClassId(c), obj, nullptr, pc, EdgeKind::Wait, 0, true, uint32_t(tid));
   int r = real_call();
   wait_after(h, ClassId(c), obj, true, pc);
   if (r == 0) {
     thread_classes.erase(uint64_t(th));
     thread_instances.erase(uint64_t(th));
+    exit_tids.erase(inst);
   }
   return r;
 }

@@ -32,6 +32,19 @@ public:
 
 inline constexpr unsigned kReportHeld = 16;
 
+// What one occurrence of an edge says beyond its classes.
+struct Occurrence {
+  uint64_t from_inst = 0; // the held lock, or the object signalled
+  uint64_t to_inst = 0;   // the lock taken, or the object waited on
+  // Happens-before across a thread's exit. Joins: `peer` is the thread
+  // joined and `epoch` how many of its signals this thread has seen
+  // complete a wait of its own. Exits: `epoch` is the exiting thread's
+  // signal count when it took `to_inst` (kHeld: still held).
+  uint32_t peer = 0;
+  uint32_t epoch = 0;
+  static constexpr uint32_t kHeld = ~0u;
+};
+
 struct PendingReport {
   ReportKind kind;
   uint32_t pid;
@@ -123,9 +136,12 @@ public:
                    uint64_t pc);
   void release(ThreadState &t, uint64_t inst);
   // A wait starts. `released_inst` is the mutex a condvar wait gives up;
-  // `kind` is Wait, or WaitForSubmit for a fence that is not submitted yet.
+  // `kind` is Wait, or WaitForSubmit for a fence that is not submitted yet;
+  // `signaller` the thread that will signal it when that is known (a join:
+  // the thread joined), 0 otherwise.
   void wait_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t released_inst,
-                  uint64_t pc, StackSource &st, EdgeKind kind = EdgeKind::Wait);
+                  uint64_t pc, StackSource &st, EdgeKind kind = EdgeKind::Wait,
+                  uint32_t signaller = 0);
   // A blocking wait completed. One-shot objects (fences, thread exits) stay
   // in the new window: a later signal from here depends on them; counting
   // objects (condvars, semaphores) do not, or every bounded queue would be a
@@ -165,10 +181,14 @@ public:
   void reset_locks_after_fork();
 
 private:
-  // The per-thread cache of known gate-free edges (see ThreadState).
-  static uint64_t &edge_cache_slot(ThreadState &t, ClassId from, ClassId to, uint8_t type,
-                                   uint64_t *key) {
+  // The per-thread cache of known gate-free edges (see ThreadState). With
+  // the instance rules the instances are part of the key: a new object
+  // behind a known edge is evidence to record (wait_evidence.h).
+  uint64_t &edge_cache_slot(ThreadState &t, ClassId from, ClassId to, uint8_t type,
+                            const Occurrence &o, uint64_t *key) const {
     *key = (((uint64_t(from) << 30) | to) << 4) | type;
+    if (opts_.instance_rules)
+      *key ^= mix64(o.from_inst * 0x9e3779b97f4a7c15ull + o.to_inst + o.epoch) | 1;
     return t.edge_cache[(*key ^ (*key >> 19) ^ (*key >> 37)) &
                         (ThreadState::kEdgeCacheSize - 1)];
   }
@@ -193,20 +213,20 @@ private:
   // `from_inst` / `to_inst`: the instances behind this occurrence (the held
   // lock and the one taken; the object waited on or signalled), 0 if none.
   bool add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, bool src_read,
-                bool dst_read, uint64_t from_pc, StackSource &st, uint64_t from_inst,
-                uint64_t to_inst, bool report = true);
+                bool dst_read, uint64_t from_pc, StackSource &st, const Occurrence &o,
+                bool report = true);
   // Records what an occurrence of edge `e` says about its instances and
   // threads; true when that is new.
   bool note_occurrence(ThreadState &t, EdgeId e, EdgeKind kind, bool src_read, bool dst_read,
-                       uint64_t from_inst, uint64_t to_inst, StackSource &st);
+                       const Occurrence &o, StackSource &st);
   CycleStatus classify(const Cycle &cyc, uint64_t close_from, uint64_t close_to,
                        bool close_src_read, bool close_dst_read, uint32_t *first_hidden_hop);
   CycleStatus lock_cycle_status(const Cycle &cyc, uint64_t from, uint64_t to, bool src_read,
                                 bool dst_read);
   void watch(ThreadState &t, const Cycle &cyc, CycleStatus shown, ClassId subject,
              EdgeKind kind, bool read);
-  void recheck_pending(ThreadState &t, EdgeId e, ClassId link_class, uint64_t from_inst,
-                       uint64_t to_inst, bool src_read, bool dst_read, StackSource &st);
+  void recheck_pending(ThreadState &t, EdgeId e, ClassId link_class, const Occurrence &o,
+                       bool src_read, bool dst_read, StackSource &st);
   void sync_edge_cache(ThreadState &t) {
     uint32_t gen = watch_gen_.load(std::memory_order_acquire);
     if (__builtin_expect(t.cache_gen != gen, 0)) {
@@ -219,7 +239,8 @@ private:
   // continuing down past entries that have no incoming edge of their own
   // (trylocks, signalling sections).
   void add_edges_from_held(ThreadState &t, ClassId to, EdgeKind kind, bool read,
-                           uint64_t skip_inst, uint64_t inst, StackSource &st);
+                           uint64_t skip_inst, uint64_t inst, StackSource &st,
+                           uint32_t peer = 0, uint32_t peer_epoch = 0);
   void same_class_nesting(ThreadState &t, const HeldEntry &h, ClassId c, uint64_t inst,
                           bool read, StackSource &st);
   void queue_instance_cycle(ThreadState &t, InstanceGraph &g, uint32_t closing,
@@ -264,6 +285,18 @@ private:
   SpinLock watched_lock_;
   std::atomic<uint32_t> watch_gen_{1};
   std::atomic<uint64_t> self_wake_hidden_{0};
+  // The last signal of each object (hashed, lossy): (object, tid << 32 |
+  // that thread's signal count), so that a completed wait knows whose
+  // signal it saw.
+  struct LastSignal {
+    std::atomic<uint64_t> object;
+    std::atomic<uint64_t> by;
+  };
+  static constexpr uint32_t kLastSignalBits = 14;
+  RawArray<LastSignal> last_signal_;
+  LastSignal &last_signal_slot(uint64_t inst) {
+    return last_signal_[mix64(inst) >> (64 - kLastSignalBits)];
+  }
   std::atomic<uint64_t> predicted_{0};
 
   AddressMap reported_;

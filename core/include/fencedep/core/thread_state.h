@@ -31,7 +31,15 @@ struct WindowEntry {
   ClassId cls;
   uint64_t pc;
   uint64_t instance; // the first instance of the class taken in the window
+  uint32_t epoch;    // the thread's signal count when it was taken
   bool read;
+};
+
+// How far this thread has seen another's signals: `epoch` of `tid`'s
+// signals completed one of its waits.
+struct SyncEntry {
+  uint32_t tid;
+  uint32_t epoch;
 };
 
 // Plain data: zero-initialised storage is an empty state (it lives in TLS).
@@ -57,12 +65,37 @@ struct ThreadState {
   uint32_t cache_gen;
   // Set by acquire_begin when the instance was not held, read by acquire_end.
   uint64_t not_held_inst;
+  // Signals this thread made so far, and the latest of others' it saw.
+  uint32_t signals;
+  static constexpr unsigned kSyncSize = 8;
+  SyncEntry sync[kSyncSize];
+  uint32_t sync_next;
+  uint32_t synced_with(uint32_t other) const {
+    for (const SyncEntry &e : sync)
+      if (e.tid == other)
+        return e.epoch;
+    return 0;
+  }
+  void saw_signal(uint32_t other, uint32_t epoch) {
+    for (SyncEntry &e : sync) {
+      if (e.tid == other) {
+        if (epoch > e.epoch)
+          e.epoch = epoch;
+        return;
+      }
+    }
+    sync[sync_next++ % kSyncSize] = SyncEntry{other, epoch};
+  }
 
   void reset(uint32_t new_tid) {
     tid = new_tid;
     nheld = 0;
     untracked_depth = 0;
     window_pos = window_len = 0;
+    signals = 0;
+    sync_next = 0;
+    for (SyncEntry &e : sync)
+      e = SyncEntry{0, 0};
   }
 };
 
