@@ -77,6 +77,9 @@ done
 fencedep=$build/bin/fencedep
 [ -x "$fencedep" ] || die "$fencedep not found: build fencedep first (or give BUILD_DIR)"
 fencedep=$(cd "$(dirname "$fencedep")" && pwd)/fencedep
+# A build in progress has the CLI but not yet the runtime: fail now, not in
+# every row.
+[ -e "$build/lib/libfencedep.so" ] || die "$build/lib/libfencedep.so not found: is the build complete?"
 [ -d "$peers" ] || die "'$peers' is not a directory"
 peers=$(cd "$peers" && pwd)
 [ -r "$expectations" ] || die "cannot read '$expectations'"

@@ -72,6 +72,9 @@ done
 fencedep=$build/bin/fencedep
 [ -x "$fencedep" ] || die "$fencedep not found: build fencedep first (or give BUILD_DIR)"
 fencedep=$(cd "$(dirname "$fencedep")" && pwd)/fencedep
+# A build in progress has the CLI but not yet the runtime: fail now, not in
+# every row.
+[ -e "$build/lib/libfencedep.so" ] || die "$build/lib/libfencedep.so not found: is the build complete?"
 command -v jq >/dev/null || die "jq is needed to read fencedep's JSON reports (apt-get install jq)"
 if [ -n "$work" ]; then
   mkdir -p "$work" || die "cannot create '$work'"
@@ -100,14 +103,13 @@ corpus() {
 # A git repository of 400 x scale commits over 200 files, made by fast-import.
 git_repo() {
   [ -d "$work/repo" ] && return 0
-  git init -q "$work/repo" || return 1
+  git init -q -b main "$work/repo" || return 1
   awk -v commits=$((400 * scale)) 'BEGIN {
     srand(7)
     for (c = 1; c <= commits; ++c) {
       printf "commit refs/heads/main\ncommitter Bench <bench@example.org> %d +0000\n", 1700000000 + c
       msg = "change " c
       printf "data %d\n%s\n", length(msg), msg
-      if (c > 1) printf "from refs/heads/main^0\n"
       for (k = 0; k < 5; ++k) {
         f = int(rand() * 200)
         body = ""
@@ -176,8 +178,8 @@ setup() {
     ;;
   xz)
     corpus || return 1
-    cmd=(xz -T2 -2 -c "$work/corpus.txt")
-    describe="xz -T2 -2 of $(du -m "$work/corpus.txt" | cut -f1) MiB to /dev/null"
+    cmd=(xz -T2 -0 -c "$work/corpus.txt")
+    describe="xz -T2 -0 of $(du -m "$work/corpus.txt" | cut -f1) MiB to /dev/null"
     ;;
   zstd)
     corpus || return 1
