@@ -309,7 +309,7 @@ echo
 echo "seconds: best wall time; ratio: fencedep / native; rc: exit status (66 = fencedep"
 echo "reported; a/b when runs differed); reports: most reports in one run's --json, pred: of"
 echo "which class-predicted. Target: the native exit code and 0 reports."
-row program native fencedep ratio native fd reports pred note
+row program native_s fd_s ratio nat_rc fd_rc reports pred note
 printf '%s\n' "${lines[@]}"
 echo
 echo "target (same exit code as native, 0 reports): met on $met of $measured programs run"
