@@ -93,6 +93,7 @@ inside_repo() { case "$1/" in "$repo"/*) return 0 ;; esac; return 1; }
 # The peers' code is built and run only outside the repository.
 inside_repo "$peers" && die "PEERS_DIR must be outside the repository ($repo)"
 if [ -n "$work" ]; then
+  inside_repo "$(realpath -m "$work")" && die "the work directory must be outside the repository ($repo)"
   mkdir -p "$work" || die "cannot create '$work'"
   work=$(cd "$work" && pwd)
 else
@@ -186,7 +187,7 @@ verdict() {
   fi
 }
 
-mode_list=(${modes//,/ })
+IFS=, read -r -a mode_list <<<"$modes"
 declare -A found total_real false_runs pred_runs report_sum timeouts
 for m in "${mode_list[@]}"; do
   found[$m]=0 total_real[$m]=0 false_runs[$m]=0 pred_runs[$m]=0 report_sum[$m]=0 timeouts[$m]=0
