@@ -11,7 +11,8 @@ bool Engine::init(const EngineOptions &opts) {
   if (!classes_.init(opts.max_classes) || !stacks_.init() ||
       !graph_.init(opts.max_classes, opts.max_edges) ||
       !lock_instances_.init(1u << 20, 1u << 21) || !awaits_.init(1u << 20, 1u << 20) ||
-      !waits_.init(opts.max_edges, 1u << 20) || !last_signal_.init(1u << kLastSignalBits) ||
+      !waits_.init(opts.max_edges, 1u << 20) || !signal_seq_.init(1u << kSignalSeqBits) ||
+      !rings_.init(1u << kRingBits) ||
       !reported_.init(1u << 16))
     return false;
   if (opts.shared_edge_cache_bits) {
@@ -52,20 +53,35 @@ EngineStats Engine::stats() const {
 
 // --- held set and window ------------------------------------------------
 
-void Engine::window_push(ThreadState &t, ClassId c, uint64_t inst, bool read, uint64_t pc) {
-  if (t.window_len) {
-    const WindowEntry &last = t.window[(t.window_pos + kWindowSize - 1) % kWindowSize];
-    if (last.cls == c && last.read == read)
+void Engine::mark_handed_off(ThreadState &t, uint64_t inst) {
+  for (uint32_t k = 1; k <= 8 && k <= t.window_len; ++k) {
+    WindowEntry &w = t.window[(t.window_pos + kWindowSize - k) % kWindowSize];
+    if (w.instance == inst) {
+      w.handed_off = true;
       return;
-    // A class already in the recent window adds nothing a signal would not
-    // already depend on; checking the last few keeps loops from flushing it.
-    for (uint32_t k = 2; k <= 4 && k <= t.window_len; ++k) {
-      const WindowEntry &w = t.window[(t.window_pos + kWindowSize - k) % kWindowSize];
-      if (w.cls == c && w.read == read)
-        return;
     }
   }
-  t.window[t.window_pos] = WindowEntry{c, pc, inst, t.signals, read};
+}
+
+bool Engine::holds(const ThreadState &t, uint64_t inst) {
+  for (uint32_t i = 0; i < t.nheld; ++i)
+    if (t.held[i].instance == inst && t.held[i].role == HeldRole::Lock)
+      return true;
+  return false;
+}
+
+void Engine::window_push(ThreadState &t, ClassId c, uint64_t inst, bool read, uint64_t pc) {
+  // A class already in the recent window adds nothing a signal would not
+  // already depend on; checking the last few keeps loops from flushing it.
+  for (uint32_t k = 1; k <= 4 && k <= t.window_len; ++k) {
+    WindowEntry &w = t.window[(t.window_pos + kWindowSize - k) % kWindowSize];
+    if (w.cls == c && w.read == read) {
+      if (w.instance == inst)
+        w.handed_off = false; // taken again
+      return;
+    }
+  }
+  t.window[t.window_pos] = WindowEntry{c, pc, inst, t.signals, read, false};
   t.window_pos = (t.window_pos + 1) % kWindowSize;
   if (t.window_len < kWindowSize)
     ++t.window_len;
@@ -446,16 +462,29 @@ void Engine::wait_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t relea
     }
   }
   add_edges_from_held(t, c, kind, false, released_inst, inst, st, signaller,
-                      signaller ? t.synced_with(signaller) : 0);
+                      signaller ? signals_seen(t, signaller) : 0);
   window_push(t, c, inst, false, pc);
+}
+
+uint32_t Engine::signals_seen(const ThreadState &t, uint32_t signaller) {
+  SignalRing &ring = ring_of(signaller);
+  if (ring.tid.load(std::memory_order_acquire) != signaller)
+    return 0;
+  uint32_t seen = 0;
+  // One of the signaller's recent signals woke a wait of this thread (same
+  // object, its sequence reached): it, and all the signaller did before,
+  // happened before this point.
+  for (const SignalRecord &r : ring.rec)
+    for (const ObservedSignal &o : t.observed)
+      if (r.object && o.object == r.object && o.seq >= r.seq && r.epoch > seen)
+        seen = r.epoch;
+  return seen;
 }
 
 void Engine::wait_end(ThreadState &t, ClassId c, uint64_t inst, bool one_shot, uint64_t pc) {
   if (opts_.instance_rules && inst) {
-    LastSignal &ls = last_signal_slot(inst);
-    uint64_t by = ls.by.load(std::memory_order_acquire);
-    if (ls.object.load(std::memory_order_relaxed) == inst && uint32_t(by >> 32) != t.tid)
-      t.saw_signal(uint32_t(by >> 32), uint32_t(by));
+    t.observed[t.observed_next++ % ThreadState::kObservedSize] =
+        ObservedSignal{inst, signal_seq(inst).load(std::memory_order_acquire)};
   }
   t.window_len = 0;
   t.window_pos = 0;
@@ -467,9 +496,15 @@ void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
   sync_edge_cache(t);
   ++t.signals;
   if (opts_.instance_rules && inst) {
-    LastSignal &ls = last_signal_slot(inst);
-    ls.object.store(inst, std::memory_order_relaxed);
-    ls.by.store((uint64_t(t.tid) << 32) | t.signals, std::memory_order_release);
+    uint64_t seq = signal_seq(inst).fetch_add(1, std::memory_order_acq_rel) + 1;
+    SignalRing &ring = ring_of(t.tid);
+    if (ring.tid.load(std::memory_order_relaxed) != t.tid) {
+      ring.next = 0;
+      for (SignalRecord &r : ring.rec)
+        r = SignalRecord{0, 0, 0};
+      ring.tid.store(t.tid, std::memory_order_release);
+    }
+    ring.rec[ring.next++ % SignalRing::kSize] = SignalRecord{inst, seq, t.signals};
   }
   // A thread's exit is the one signal a joiner may already know the
   // history of (see Occurrence): its edges say when each entry was taken.
@@ -481,6 +516,8 @@ void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
       in_section |= h.cls == c;
       continue;
     }
+    if (opts_.instance_rules && h.role == HeldRole::Lock)
+      mark_handed_off(t, h.instance);
     if (h.cls != c)
       add_edge(t, c, h.cls, EdgeKind::Signal, false, h.read, 0, st,
                Occurrence{inst, h.instance, 0, exit ? Occurrence::kHeld : 0});
@@ -490,6 +527,12 @@ void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
   if (!in_section) {
     for (uint32_t k = 0; k < t.window_len; ++k) {
       const WindowEntry &w = t.window[(t.window_pos + kWindowSize - 1 - k) % kWindowSize];
+      // A thread that announced something under a lock it then released
+      // is done with that lock: joiners follow the announcement (pigz's
+      // "reenter": mark itself done and broadcast under the threads lock,
+      // then exit). A joiner that joins without looking is not seen.
+      if (exit && w.handed_off && opts_.instance_rules && !holds(t, w.instance))
+        continue;
       if (w.cls != c)
         add_edge(t, c, w.cls, EdgeKind::Signal, false, w.read, w.pc, st,
                  Occurrence{inst, w.instance, 0, exit ? w.epoch : 0});

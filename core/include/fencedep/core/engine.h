@@ -247,6 +247,8 @@ private:
                             const InstancePath &path, ReportKind kind, ClassId subject,
                             EdgeKind subject_kind, StackSource &st);
   void window_push(ThreadState &t, ClassId c, uint64_t inst, bool read, uint64_t pc);
+  static void mark_handed_off(ThreadState &t, uint64_t inst);
+  static bool holds(const ThreadState &t, uint64_t inst);
   void queue_cycle(ThreadState &t, const Cycle &cyc, ClassId subject, EdgeKind kind,
                    bool read, StackSource &st, bool predicted = false);
   void queue_lr(ThreadState &t, LrUse use, ClassId fence, ClassId ctx, StackSource &st);
@@ -285,18 +287,32 @@ private:
   SpinLock watched_lock_;
   std::atomic<uint32_t> watch_gen_{1};
   std::atomic<uint64_t> self_wake_hidden_{0};
-  // The last signal of each object (hashed, lossy): (object, tid << 32 |
-  // that thread's signal count), so that a completed wait knows whose
-  // signal it saw.
-  struct LastSignal {
-    std::atomic<uint64_t> object;
-    std::atomic<uint64_t> by;
-  };
-  static constexpr uint32_t kLastSignalBits = 14;
-  RawArray<LastSignal> last_signal_;
-  LastSignal &last_signal_slot(uint64_t inst) {
-    return last_signal_[mix64(inst) >> (64 - kLastSignalBits)];
+  // Happens-before through signals, enough for a joiner to know which of
+  // the joined thread's history it has seen: a signal sequence per object
+  // (hashed: a shared counter is still a clock for each object in it),
+  // and each thread's latest signals, published for joiners to read.
+  static constexpr uint32_t kSignalSeqBits = 14;
+  RawArray<std::atomic<uint64_t>> signal_seq_;
+  std::atomic<uint64_t> &signal_seq(uint64_t inst) {
+    return signal_seq_[mix64(inst) >> (64 - kSignalSeqBits)];
   }
+  struct SignalRecord {
+    uint64_t object;
+    uint64_t seq;
+    uint32_t epoch; // the signaller's signal count after it
+  };
+  struct SignalRing {
+    static constexpr unsigned kSize = 8;
+    std::atomic<uint32_t> tid;
+    uint32_t next;
+    SignalRecord rec[kSize];
+  };
+  static constexpr uint32_t kRingBits = 12;
+  RawArray<SignalRing> rings_;
+  SignalRing &ring_of(uint32_t tid) { return rings_[mix64(tid) >> (64 - kRingBits)]; }
+  // How many of `signaller`'s signals `t` has seen complete one of its
+  // own waits (0: none known).
+  uint32_t signals_seen(const ThreadState &t, uint32_t signaller);
   std::atomic<uint64_t> predicted_{0};
 
   AddressMap reported_;

@@ -33,13 +33,16 @@ struct WindowEntry {
   uint64_t instance; // the first instance of the class taken in the window
   uint32_t epoch;    // the thread's signal count when it was taken
   bool read;
+  // The thread signalled something while holding it, after taking it: an
+  // "I am done" made under the lock (see Engine::signal).
+  bool handed_off;
 };
 
-// How far this thread has seen another's signals: `epoch` of `tid`'s
-// signals completed one of its waits.
-struct SyncEntry {
-  uint32_t tid;
-  uint32_t epoch;
+// A completed wait of this thread: on which object, and that object's
+// signal sequence when it woke (see Engine::signal).
+struct ObservedSignal {
+  uint64_t object;
+  uint64_t seq;
 };
 
 // Plain data: zero-initialised storage is an empty state (it lives in TLS).
@@ -65,27 +68,11 @@ struct ThreadState {
   uint32_t cache_gen;
   // Set by acquire_begin when the instance was not held, read by acquire_end.
   uint64_t not_held_inst;
-  // Signals this thread made so far, and the latest of others' it saw.
+  // Signals this thread made so far; its latest completed waits.
   uint32_t signals;
-  static constexpr unsigned kSyncSize = 8;
-  SyncEntry sync[kSyncSize];
-  uint32_t sync_next;
-  uint32_t synced_with(uint32_t other) const {
-    for (const SyncEntry &e : sync)
-      if (e.tid == other)
-        return e.epoch;
-    return 0;
-  }
-  void saw_signal(uint32_t other, uint32_t epoch) {
-    for (SyncEntry &e : sync) {
-      if (e.tid == other) {
-        if (epoch > e.epoch)
-          e.epoch = epoch;
-        return;
-      }
-    }
-    sync[sync_next++ % kSyncSize] = SyncEntry{other, epoch};
-  }
+  static constexpr unsigned kObservedSize = 8;
+  ObservedSignal observed[kObservedSize];
+  uint32_t observed_next;
 
   void reset(uint32_t new_tid) {
     tid = new_tid;
@@ -93,9 +80,9 @@ struct ThreadState {
     untracked_depth = 0;
     window_pos = window_len = 0;
     signals = 0;
-    sync_next = 0;
-    for (SyncEntry &e : sync)
-      e = SyncEntry{0, 0};
+    observed_next = 0;
+    for (ObservedSignal &o : observed)
+      o = ObservedSignal{0, 0};
   }
 };
 
