@@ -76,7 +76,7 @@ void Engine::window_push(ThreadState &t, ClassId c, uint64_t inst, bool read, ui
   for (uint32_t k = 1; k <= 4 && k <= t.window_len; ++k) {
     WindowEntry &w = t.window[(t.window_pos + kWindowSize - k) % kWindowSize];
     if (w.cls == c && w.read == read) {
-      if (w.instance == inst)
+      if (__builtin_expect(w.handed_off, 0) && w.instance == inst)
         w.handed_off = false; // taken again
       return;
     }
