@@ -61,7 +61,7 @@ private:
       return step(i + 1, 0, first, Waiter{});
     }
     // A fence timeline is one object: any of its fences stands for another.
-    uint64_t from = is_fence_like(classes_.info(e.from).kind) ? 0 : at;
+    uint64_t from = loose(e.from) ? 0 : at;
     bool found = false;
     waits_.for_each(id, from, [&](const WaitEvidence::Sample &s) {
       if (w.active && e.kind == EdgeKind::Signal) {
@@ -76,10 +76,19 @@ private:
       Waiter next;
       if (is_wait_edge(e.kind))
         next = Waiter{true, s.tid, s.multi, s.peer, s.epoch};
-      found = step(i + 1, s.to, i == 0 ? s.from : first, next);
+      found = step(i + 1, s.to, i == 0 && !loose(e.from) ? s.from : first, next);
       return !found;
     });
     return found;
+  }
+
+  // A class that is one object for this purpose: a fence timeline (any of
+  // its fences stands for the next), or a class the program named (a name
+  // says "this lock", wherever it is mapped: a process-shared lock has an
+  // address per process).
+  bool loose(ClassId c) const {
+    const ClassInfo &ci = classes_.info(c);
+    return is_fence_like(ci.kind) || (ci.flags.load(std::memory_order_relaxed) & kClassNamed);
   }
 
   DepGraph &graph_;

@@ -164,7 +164,7 @@ TEST_F(InstanceRules, AnotherParticipantNeedingTheLockIsReported) {
 TEST_F(InstanceRules, TheSignallerMustNeedTheLockTheWaiterHolds) {
   // Per-object locks of one class: the joiner holds its own isolate lock,
   // the worker takes its own before exiting. Not the same lock: no cycle.
-  ClassId ISO = h.cls("isolate"), EXIT = h.cls("exit@worker", ClassKind::ThreadExit);
+  ClassId ISO = h.site_cls("isolate"), EXIT = h.site_cls("worker", ClassKind::ThreadExit);
   h.lock(2, ISO, 0x2000), h.unlock(2, ISO, 0x2000);
   h.signal_on(2, EXIT, 0xe1); // worker 2 exits after its own isolate lock
   h.lock(1, ISO, 0x1000);
@@ -183,13 +183,24 @@ TEST_F(InstanceRules, TheSignallerMustNeedTheLockTheWaiterHolds) {
 TEST_F(InstanceRules, TheObjectSignalledMustBeTheOneWaitedOn) {
   // Two condvars of one class: one waited on under L, the other signalled
   // after L. Neither wakes the other's waiter.
-  ClassId L = h.cls("L"), CV = h.cls("cv", ClassKind::CondVar);
+  ClassId L = h.site_cls("L"), CV = h.site_cls("cv", ClassKind::CondVar);
   h.lock(1, L);
   h.wait_begin_on(1, CV, 0xc1);
   h.lock(2, L), h.unlock(2, L);
   h.signal_on(2, CV, 0xc2);
   EXPECT_TRUE(h.drain().empty());
   h.signal_on(2, CV, 0xc1); // still in the window since L: now the same one
+  EXPECT_EQ(h.drain().size(), 1u);
+}
+
+TEST_F(InstanceRules, ANamedClassIsOneObject) {
+  // A lock the program named (here: a process-shared lock, mapped at one
+  // address in each process) is one object whatever its addresses.
+  ClassId L = h.cls("ring_lock"), S = h.site_cls("syncobj", ClassKind::Syncobj);
+  h.lock(1, L, 0x1000);
+  h.wait_begin_on(1, S, 0x51);
+  h.lock(2, L, 0x2000), h.unlock(2, L, 0x2000);
+  h.signal_on(2, S, 0x51);
   EXPECT_EQ(h.drain().size(), 1u);
 }
 

@@ -95,6 +95,16 @@ public:
                                             SiteRef{}, flags);
   }
 
+  // A class made at a creation site, not named by the program (names make
+  // every object of a class one, see docs/model.md).
+  ClassId site_cls(const char *label, ClassKind kind = ClassKind::Mutex) {
+    SiteRef site;
+    site.module = "/usr/bin/scenario";
+    site.offset = hash_string(label) & 0xffff;
+    return engine_->classes().get_or_create(class_key_for_site(kind, site.module, site.offset),
+                                            kind, nullptr, site);
+  }
+
   // Event shorthands. Instance ids default to a value derived from the class,
   // one instance per class, as for private locks.
   static uint64_t inst_of(ClassId c) { return 0x10000 + uint64_t(c) * 0x40; }

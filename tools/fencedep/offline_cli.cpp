@@ -38,9 +38,26 @@ void add_offline_options(CLI::App &sub, OfflineOptions &o) {
   sub.add_flag("--no-progress", o.no_progress, "Never show progress");
 }
 
+// True when every input is a native trace: the runtime recorded the
+// instances and threads of every event, so cycles can be judged as the
+// runtime judges them (docs/model.md, section 3).
+static bool all_native(const std::vector<std::string> &paths) {
+  if (paths.empty())
+    return false;
+  for (const std::string &p : paths) {
+    std::ifstream in(p, std::ios::binary);
+    char head[64] = {};
+    in.read(head, sizeof head);
+    if (detect_trace_format(head, size_t(in.gcount())) != TraceFormat::Native)
+      return false;
+  }
+  return true;
+}
+
 offline::AnalysisOptions analysis_options(const OfflineOptions &o) {
   offline::AnalysisOptions ao;
   parse_trace_format(o.format, &ao.format);
+  ao.instance_rules = all_native(o.traces);
   ao.strict = o.strict;
   ao.report_gated = o.report_gated;
   ao.progress = o.progress || (!o.no_progress && isatty(2));

@@ -92,9 +92,9 @@ bool Analysis::init(std::string *err) {
   eo.report_gated = opts_.report_gated;
   eo.defer_cycle_search = true;
   eo.shared_edge_cache_bits = 16; // 512 KiB: stays in a core's L2
-  // Cycles are searched once, at the end: only the first occurrence of each
-  // edge kept its instances, too little to judge cycles by instance.
-  eo.instance_rules = false;
+  // Kernel traces name locks by lockdep class and fences by timeline:
+  // their cycles are judged by class, as lockdep does.
+  eo.instance_rules = opts_.instance_rules;
   if (!engine_->init(eo)) {
     *err = "cannot reserve memory for the analysis tables";
     return false;

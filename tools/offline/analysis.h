@@ -26,6 +26,9 @@ struct AnalysisOptions {
   bool strict = false;                       // a bad line ends the analysis
   bool report_gated = false;
   bool progress = false;                     // draw progress on stderr
+  // Judge cycles by their instances and threads as the runtime does: for
+  // native traces only, which carry the instances of every event.
+  bool instance_rules = false;
   CycleSearchOptions search;
 };
 

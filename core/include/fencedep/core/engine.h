@@ -187,8 +187,11 @@ private:
   uint64_t &edge_cache_slot(ThreadState &t, ClassId from, ClassId to, uint8_t type,
                             const Occurrence &o, uint64_t *key) const {
     *key = (((uint64_t(from) << 30) | to) << 4) | type;
-    if (opts_.instance_rules) // one multiply: the slot index mixes the rest
-      *key ^= ((o.from_inst * 0x9e3779b97f4a7c15ull) ^ (o.to_inst + o.epoch)) | 1;
+    // One multiply: the slot index mixes the rest. The thread is part of
+    // it too, for the cache offline replay shares between threads.
+    if (opts_.instance_rules)
+      *key ^= ((o.from_inst * 0x9e3779b97f4a7c15ull) ^ (o.to_inst + o.epoch +
+                                                           (uint64_t(t.tid) << 40))) | 1;
     return t.edge_cache[(*key ^ (*key >> 19) ^ (*key >> 37)) &
                         (ThreadState::kEdgeCacheSize - 1)];
   }
