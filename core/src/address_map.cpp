@@ -4,11 +4,12 @@
 
 namespace fencedep {
 
-bool AddressMap::init(size_t capacity_pow2) {
+bool AddressMap::init(size_t capacity_pow2, bool dense) {
   size_t cap = 16;
   while (cap < capacity_pow2)
     cap <<= 1;
-  slots_ = static_cast<Slot *>(raw_map(cap * sizeof(Slot)));
+  slots_ = static_cast<Slot *>(dense ? raw_map_dense(cap * sizeof(Slot))
+                                     : raw_map(cap * sizeof(Slot)));
   if (!slots_)
     return false;
   mask_ = cap - 1;

@@ -45,6 +45,12 @@ void *raw_map(size_t bytes) {
   return map_anonymous(bytes);
 }
 
+void *raw_map_dense(size_t bytes) {
+  if (bytes < kHugePage)
+    return raw_map(bytes);
+  return map_huge(bytes);
+}
+
 void raw_unmap(void *p, size_t bytes) {
   if (p)
     munmap(p, bytes);

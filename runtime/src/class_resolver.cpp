@@ -15,14 +15,16 @@ uint32_t chain_part(uint64_t v) { return uint32_t(v >> 32); }
 bool ClassResolver::init(ClassRegistry *reg, bool per_instance, int class_depth) {
   reg_ = reg;
   per_instance_ = per_instance;
-  return sites_chains_.init(class_depth) && instances_.init(1u << 23) &&
+  // 2^20 host pages of objects: 4 GiB of them, 4 KiB of table per page.
+  return sites_chains_.init(class_depth) && instances_.init(1u << 20) &&
          names_.init(1u << 16) && flags_.init(1u << 12) && sites_.init(1u << 18) &&
          interned_.init(1u << 16) && fds_.init(kMaxFds);
 }
 
 void ClassResolver::reset_locks_after_fork() {
-  for (AddressMap *m : {&instances_, &names_, &flags_, &sites_, &interned_})
+  for (AddressMap *m : {&names_, &flags_, &sites_, &interned_})
     m->reset_lock();
+  instances_.reset_lock();
   sites_chains_.reset_locks_after_fork();
   resolve_lock_.reset();
 }

@@ -11,6 +11,7 @@
 #include "fencedep/core/address_map.h"
 #include "fencedep/core/class_registry.h"
 #include "creation_sites.h"
+#include "object_table.h"
 
 namespace fencedep::runtime {
 
@@ -73,7 +74,7 @@ private:
   CreationSites sites_chains_;
   // object address -> (creation chain << 32) | class id; class 0 while the
   // object waits to be classed at its first use.
-  AddressMap instances_;
+  ObjectTable instances_;
   AddressMap names_;     // object address -> interned name (before first use)
   AddressMap flags_;     // object address -> class flags to apply at first use
   AddressMap sites_;     // pc ^ kind -> class id

@@ -27,8 +27,10 @@ uint64_t site_key(ClassKind kind, uint64_t pc) {
 
 bool CreationSites::init(int class_depth) {
   class_depth_ = class_depth;
-  return functions_.init(1u << 18) && sites_.init(1u << 17) && callers_.init(1u << 17) &&
-         chain_index_.init(size_t(kMaxChains) * 2) && chains_.init(kMaxChains);
+  // Hash tables that creation sites touch at random: in huge pages.
+  return functions_.init(1u << 17, true) && sites_.init(1u << 17, true) &&
+         callers_.init(1u << 17, true) && chain_index_.init(size_t(kMaxChains) * 2, true) &&
+         chains_.init(kMaxChains);
 }
 
 void CreationSites::reset_locks_after_fork() {
@@ -55,8 +57,12 @@ uint64_t CreationSites::function_of_known(uint64_t pc) const {
 
 bool CreationSites::learn(AddressMap &m, uint64_t space, uint64_t fn, uint64_t site) {
   uint64_t key = fn_key(space, fn);
+  uint64_t first;
+  // Known already (the common case): no lock.
+  if (m.find(key, &first) && (first == site || (first & kMany)))
+    return first != site;
   bool inserted;
-  uint64_t first = m.put_if_absent(key, site, &inserted);
+  first = m.put_if_absent(key, site, &inserted);
   if (inserted || first == site)
     return false;
   if (!(first & kMany)) {

@@ -3,7 +3,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
+
 #include "cfi.h"
+#include "fencedep/core/raw_memory.h"
 #include "modules.h"
 
 extern "C" void *__libc_stack_end;
@@ -44,13 +47,57 @@ StackBounds current_bounds(uint64_t sp) {
   return StackBounds{sp, hi};
 }
 
+// The rules of recently unwound return addresses: hooks called from the
+// same places over and over unwind the same frames, and finding an FDE and
+// running its program costs far more than reading two stack slots. Direct
+// mapped, written racily: a torn entry fails its check word and is redone.
+struct CachedRule {
+  std::atomic<uint64_t> pc;
+  std::atomic<uint64_t> packed; // cfa_reg:8 | rbp_saved:8 | cfa_offset:16 | ra_offset:16 | rbp_offset:16
+  std::atomic<uint64_t> check;  // pc ^ packed
+};
+constexpr unsigned kRuleCacheBits = 12;
+CachedRule rule_cache[1u << kRuleCacheBits];
+
+bool fits16(int64_t v) { return v >= -32768 && v < 32768; }
+
+bool cached_rule(uint64_t pc, FrameRule *out) {
+  CachedRule &c = rule_cache[mix64(pc) >> (64 - kRuleCacheBits)];
+  uint64_t packed = c.packed.load(std::memory_order_acquire);
+  if (c.pc.load(std::memory_order_relaxed) != pc ||
+      c.check.load(std::memory_order_relaxed) != (pc ^ packed))
+    return false;
+  out->cfa_reg = uint8_t(packed >> 56);
+  out->rbp_saved = uint8_t(packed >> 48) != 0;
+  out->cfa_offset = int16_t(packed >> 32);
+  out->ra_offset = int16_t(packed >> 16);
+  out->rbp_offset = int16_t(packed);
+  return true;
+}
+
+void remember_rule(uint64_t pc, const FrameRule &r) {
+  if (!fits16(r.cfa_offset) || !fits16(r.ra_offset) || !fits16(r.rbp_offset))
+    return;
+  uint64_t packed = uint64_t(r.cfa_reg) << 56 | uint64_t(r.rbp_saved ? 1 : 0) << 48 |
+                    uint64_t(uint16_t(r.cfa_offset)) << 32 | uint64_t(uint16_t(r.ra_offset)) << 16 |
+                    uint16_t(r.rbp_offset);
+  CachedRule &c = rule_cache[mix64(pc) >> (64 - kRuleCacheBits)];
+  c.check.store(0, std::memory_order_relaxed);
+  c.pc.store(pc, std::memory_order_relaxed);
+  c.packed.store(packed, std::memory_order_release);
+  c.check.store(pc ^ packed, std::memory_order_release);
+}
+
 // One step through a host frame by its call frame information; false at
 // the outermost frame or where the rules are not followed.
 bool step_cfi(const StackBounds &b, Regs &r) {
-  ModuleRef m;
   FrameRule rule;
-  if (!find_module(r.pc - 1, &m) || !find_frame_rule(m.eh_frame_hdr, r.pc - 1, &rule))
-    return false;
+  if (!cached_rule(r.pc, &rule)) {
+    ModuleRef m;
+    if (!find_module(r.pc - 1, &m) || !find_frame_rule(m.eh_frame_hdr, r.pc - 1, &rule))
+      return false;
+    remember_rule(r.pc, rule);
+  }
   // At a return address the function's frame is as it was at the call:
   // its CFA is computed from the sp it had then.
   uint64_t cfa = (rule.cfa_reg == 7 ? r.sp : r.fp) + uint64_t(rule.cfa_offset);

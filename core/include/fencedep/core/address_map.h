@@ -13,7 +13,8 @@ namespace fencedep {
 
 class AddressMap {
 public:
-  bool init(size_t capacity_pow2);
+  // `dense`: keys will touch the whole table (see raw_map_dense).
+  bool init(size_t capacity_pow2, bool dense = false);
   bool ready() const { return slots_ != nullptr; }
 
   // Returns true and sets *value when present.

@@ -11,6 +11,9 @@ namespace fencedep {
 
 // Returns zeroed memory or nullptr.
 void *raw_map(size_t bytes);
+// The same, in huge pages when the kernel agrees: for hash tables that
+// random keys touch all over, where one fault per 2 MiB beats one per 4 KiB.
+void *raw_map_dense(size_t bytes);
 // Offline analysis fills its tables densely: from now on, mappings of 2 MiB
 // or more ask for transparent huge pages (one fault per 2 MiB instead of two
 // per 4 KiB, and far fewer TLB misses on random probes). The runtime keeps
@@ -21,8 +24,9 @@ void raw_unmap(void *p, size_t bytes);
 // Typed fixed-capacity array reserved up front.
 template <typename T> class RawArray {
 public:
-  bool init(size_t capacity) {
-    data_ = static_cast<T *>(raw_map(capacity * sizeof(T)));
+  bool init(size_t capacity, bool dense = false) {
+    data_ = static_cast<T *>(dense ? raw_map_dense(capacity * sizeof(T))
+                                   : raw_map(capacity * sizeof(T)));
     capacity_ = data_ ? capacity : 0;
     return data_ != nullptr;
   }

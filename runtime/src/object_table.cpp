@@ -1,0 +1,80 @@
+#include "object_table.h"
+
+namespace fencedep::runtime {
+
+bool ObjectTable::init(uint32_t max_pages) {
+  return pages_.init(size_t(max_pages) * 2) && odd_.init(1u << 16) && blocks_.init(max_pages);
+}
+
+ObjectTable::Block *ObjectTable::block(uint64_t addr, bool create) {
+  uint64_t page = addr >> kPageBits, v;
+  if (pages_.find(page, &v))
+    return reinterpret_cast<Block *>(v);
+  if (!create)
+    return nullptr;
+  SpinGuard g(lock_);
+  if (pages_.find(page, &v))
+    return reinterpret_cast<Block *>(v);
+  if (next_block_ >= blocks_.capacity()) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+    return nullptr;
+  }
+  Block *b = &blocks_[next_block_++]; // zeroed by the mapping
+  if (!pages_.put(page, reinterpret_cast<uint64_t>(b))) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+    return nullptr;
+  }
+  return b;
+}
+
+namespace {
+// The thread's last page looked up: loops over arrays of locks stay on it.
+// A page keeps its block once it has one, so the entry never goes stale.
+struct LastPage {
+  const void *table;
+  uint64_t page;
+  uint64_t block;
+};
+__thread LastPage last_page __attribute__((tls_model("initial-exec")));
+} // namespace
+
+bool ObjectTable::find(uint64_t addr, uint64_t *value) const {
+  if (addr & 7)
+    return odd_.find(addr, value);
+  uint64_t page = addr >> kPageBits, v;
+  LastPage &lp = last_page;
+  if (lp.table == this && lp.page == page) {
+    v = lp.block;
+  } else {
+    if (!pages_.find(page, &v))
+      return false;
+    lp = LastPage{this, page, v};
+  }
+  uint64_t w = reinterpret_cast<const Block *>(v)->slot[(addr >> 3) % kSlots].load(
+      std::memory_order_acquire);
+  if (!(w & kPresent))
+    return false;
+  *value = w & ~kPresent;
+  return true;
+}
+
+bool ObjectTable::put(uint64_t addr, uint64_t value) {
+  if (addr & 7)
+    return odd_.put(addr, value);
+  Block *b = block(addr, true);
+  if (!b)
+    return false;
+  b->slot[(addr >> 3) % kSlots].store(value | kPresent, std::memory_order_release);
+  return true;
+}
+
+void ObjectTable::erase(uint64_t addr) {
+  if (addr & 7) {
+    odd_.erase(addr);
+    return;
+  }
+  if (Block *b = block(addr, false))
+    b->slot[(addr >> 3) % kSlots].store(0, std::memory_order_release);
+}
+
+} // namespace fencedep::runtime
