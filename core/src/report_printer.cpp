@@ -261,10 +261,11 @@ static void scenario(const ReportView &r, Writer &w) {
 }
 
 // Which blocked thread (index into r.blocked) `b` waits for, or -1: the
-// holder of what it acquires, else the last signaller of what it waits on.
+// holder of what it acquires, the thread it joins, else the last signaller
+// of what it waits on - never itself: a thread does not wake itself.
 static int waits_for(const ReportView &r, const BlockedThreadView &b) {
   for (uint32_t k = 0; k < b.non; ++k) {
-    if (!b.on[k].owner_tid)
+    if (!b.on[k].owner_tid || b.on[k].owner_tid == b.tid)
       continue;
     for (uint32_t j = 0; j < r.nblocked; ++j)
       if (r.blocked[j].tid == b.on[k].owner_tid)
@@ -277,6 +278,8 @@ static int waits_for(const ReportView &r, const BlockedThreadView &b) {
 // who holds or last signalled that, what it holds; then the thread-level
 // edges, and a cycle among them when there is one.
 static void live_hang(const ReportView &r, Writer &w) {
+  if (r.stall)
+    w.str("every thread of the process is blocked, none has moved for the timeout:\n");
   w.dec(r.nblocked).str(r.nblocked == 1 ? " thread" : " threads").str(" blocked:\n");
   for (uint32_t i = 0; i < r.nblocked; ++i) {
     const BlockedThreadView &b = r.blocked[i];
@@ -293,6 +296,8 @@ static void live_hang(const ReportView &r, Writer &w) {
       w.str(" (instance ").hex(o.instance).str("), ");
       if (o.how == EdgeKind::Acquire)
         o.owner_tid ? w.str("held by thread ").dec(o.owner_tid) : w.str("holder unknown");
+      else if (o.definite && o.owner_tid)
+        w.str("ended by thread ").dec(o.owner_tid);
       else
         o.owner_tid ? w.str("last signalled by thread ").dec(o.owner_tid)
                     : w.str("never signalled");
@@ -487,6 +492,7 @@ static void json_held(const HeldView &h, Writer &w) {
 
 // Live hangs: ,"threads":[...], one entry per blocked thread.
 static void json_blocked(const ReportView &r, Writer &w) {
+  w.str(",\"stall\":").str(r.stall ? "true" : "false");
   w.str(",\"threads\":[");
   for (uint32_t i = 0; i < r.nblocked; ++i) {
     const BlockedThreadView &b = r.blocked[i];
@@ -503,7 +509,8 @@ static void json_blocked(const ReportView &r, Writer &w) {
       w.str("{\"class\":");
       json_class(o.cls, w);
       w.str(",\"instance\":\"").hex(o.instance).str("\",\"how\":").json_str(edge_kind_name(o.how));
-      w.str(",\"owner_tid\":").dec(o.owner_tid).ch('}');
+      w.str(",\"owner_tid\":").dec(o.owner_tid);
+      w.str(",\"definite\":").str(o.definite ? "true" : "false").ch('}');
     }
     w.str("],\"held\":[");
     for (uint32_t k = 0; k < b.nheld; ++k) {

@@ -17,6 +17,7 @@ struct BlockedObject {
   EdgeKind how;      // Acquire: a lock; Wait / WaitForSubmit: a wait object
   uint64_t instance; // as the engine and traces know it
   uint64_t live_key; // what signals of this object are noted under
+  uint32_t signaller; // the one thread that can end the wait, when known (a join)
 };
 
 // Plain data (it lives in initial-exec TLS); `seq` is accessed with
@@ -26,6 +27,7 @@ struct BlockRecord {
   uint32_t seq;
   uint32_t nobjects;
   bool wait_all; // blocked until every object completes, else until any does
+  bool timed;    // the call gives up by itself (a timeout): never stuck
   uint64_t pc;   // the blocking call
   uint64_t since_ns;
   BlockedObject objects[kMaxObjects];
@@ -36,7 +38,7 @@ extern bool watchdog_enabled;
 
 // The calling thread is about to block on one more object of this call.
 void block_note(ThreadCtx &t, ClassId c, uint64_t instance, uint64_t live_key, uint64_t pc,
-                EdgeKind how, bool wait_all);
+                EdgeKind how, bool wait_all, uint32_t signaller = 0);
 // The call returned.
 void block_end(ThreadCtx &t);
 // `live_key` was signalled by thread `tid`: who to blame for a wait later.

@@ -1,7 +1,5 @@
 #include "external_symbolizer.h"
 
-#include <dlfcn.h>
-#include <elf.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -49,15 +47,6 @@ const char *keep(const char *s, size_t n) {
   p[n] = 0;
   strings_used += n + 1;
   return p;
-}
-
-// Non-PIE executables are linked at their load address; everything else
-// is addressed from its load base.
-uint64_t file_address(uint64_t pc, const Dl_info &info) {
-  auto *eh = static_cast<const Elf64_Ehdr *>(info.dli_fbase);
-  if (eh && memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0 && eh->e_type == ET_EXEC)
-    return pc;
-  return pc - reinterpret_cast<uint64_t>(info.dli_fbase);
 }
 
 bool executable(const char *p) { return p && access(p, X_OK) == 0; }
@@ -199,7 +188,7 @@ void RecordingSymbolizer::reset() {
 }
 
 void RecordingSymbolizer::symbolize(uint64_t pc, bool is_return, FrameView *out) {
-  DladdrSymbolizer base;
+  ModuleSymbolizer base;
   base.symbolize(pc, is_return, out);
   if (replaying) {
     for (unsigned i = 0; i < nqueries; ++i) {
@@ -222,11 +211,12 @@ void RecordingSymbolizer::symbolize(uint64_t pc, bool is_return, FrameView *out)
   for (unsigned i = 0; i < nqueries; ++i)
     if (queries[i].pc == pc && queries[i].data == !is_return)
       return;
-  Dl_info info;
-  uint64_t lookup = is_return ? pc - 1 : pc;
-  if (!dladdr(reinterpret_cast<void *>(lookup), &info) || !out->module)
+  if (!out->module)
     return;
-  queries[nqueries++] = Query{pc, !is_return, out->module, file_address(lookup, info), {}, false};
+  // Module offsets are file addresses: from the load bias (0 for a
+  // position-dependent executable, which runs at its link addresses).
+  uint64_t lookup = is_return ? out->offset - 1 : out->offset;
+  queries[nqueries++] = Query{pc, !is_return, out->module, lookup, {}, false};
 }
 
 void RecordingSymbolizer::resolve() {

@@ -66,7 +66,8 @@ inline void wait_before(HookScope &h, ClassId c, const void *obj, const void *re
         h.state(), c, obj, reinterpret_cast<uint64_t>(released), pc);
   if (__builtin_expect(watchdog_enabled, 0))
     block_note(h.ctx(), c, reinterpret_cast<uint64_t>(obj),
-               live_key ? live_key : reinterpret_cast<uint64_t>(obj), pc, kind, wait_all);
+               live_key ? live_key : reinterpret_cast<uint64_t>(obj), pc, kind, wait_all,
+               signaller);
   h.before_block();
 }
 

@@ -9,10 +9,12 @@ using namespace fencedep;
 using namespace fencedep::runtime;
 
 template <typename Fn>
-static int hooked_lock(const void *m, ClassKind kind, bool read, uint64_t pc, Fn &&real_call) {
+static int hooked_lock(const void *m, ClassKind kind, bool read, uint64_t pc, Fn &&real_call,
+                       bool timed = false) {
   HookScope h;
   if (!h.active())
     return real_call();
+  h.ctx().timed_block = timed;
   ClassId c = cached_object_class(h.ctx(), m, kind, pc);
   lock_before(h, c, m, read, pc);
   int r = real_call();
@@ -80,11 +82,11 @@ int pthread_mutex_trylock(pthread_mutex_t *m) {
 }
 int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *ts) {
   return hooked_lock(m, ClassKind::Mutex, false, FENCEDEP_CALLER_PC(),
-                     [&] { return REAL(pthread_mutex_timedlock)(m, ts); });
+                     [&] { return REAL(pthread_mutex_timedlock)(m, ts); }, true);
 }
 int pthread_mutex_clocklock(pthread_mutex_t *m, clockid_t clk, const struct timespec *ts) {
   return hooked_lock(m, ClassKind::Mutex, false, FENCEDEP_CALLER_PC(),
-                     [&] { return REAL(pthread_mutex_clocklock)(m, clk, ts); });
+                     [&] { return REAL(pthread_mutex_clocklock)(m, clk, ts); }, true);
 }
 int pthread_mutex_unlock(pthread_mutex_t *m) {
   return hooked_unlock(m, [&] { return REAL(pthread_mutex_unlock)(m); });
@@ -128,11 +130,11 @@ int pthread_rwlock_tryrdlock(pthread_rwlock_t *l) {
 }
 int pthread_rwlock_timedrdlock(pthread_rwlock_t *l, const struct timespec *ts) {
   return hooked_lock(l, ClassKind::RwLock, true, FENCEDEP_CALLER_PC(),
-                     [&] { return REAL(pthread_rwlock_timedrdlock)(l, ts); });
+                     [&] { return REAL(pthread_rwlock_timedrdlock)(l, ts); }, true);
 }
 int pthread_rwlock_clockrdlock(pthread_rwlock_t *l, clockid_t clk, const struct timespec *ts) {
   return hooked_lock(l, ClassKind::RwLock, true, FENCEDEP_CALLER_PC(),
-                     [&] { return REAL(pthread_rwlock_clockrdlock)(l, clk, ts); });
+                     [&] { return REAL(pthread_rwlock_clockrdlock)(l, clk, ts); }, true);
 }
 int pthread_rwlock_wrlock(pthread_rwlock_t *l) {
   return hooked_lock(l, ClassKind::RwLock, false, FENCEDEP_CALLER_PC(),
@@ -144,11 +146,11 @@ int pthread_rwlock_trywrlock(pthread_rwlock_t *l) {
 }
 int pthread_rwlock_timedwrlock(pthread_rwlock_t *l, const struct timespec *ts) {
   return hooked_lock(l, ClassKind::RwLock, false, FENCEDEP_CALLER_PC(),
-                     [&] { return REAL(pthread_rwlock_timedwrlock)(l, ts); });
+                     [&] { return REAL(pthread_rwlock_timedwrlock)(l, ts); }, true);
 }
 int pthread_rwlock_clockwrlock(pthread_rwlock_t *l, clockid_t clk, const struct timespec *ts) {
   return hooked_lock(l, ClassKind::RwLock, false, FENCEDEP_CALLER_PC(),
-                     [&] { return REAL(pthread_rwlock_clockwrlock)(l, clk, ts); });
+                     [&] { return REAL(pthread_rwlock_clockwrlock)(l, clk, ts); }, true);
 }
 int pthread_rwlock_unlock(pthread_rwlock_t *l) {
   return hooked_unlock(l, [&] { return REAL(pthread_rwlock_unlock)(l); });

@@ -110,12 +110,13 @@ void reset_thread_hooks_after_fork() {
 } // namespace fencedep::runtime
 
 template <typename Fn>
-static int hooked_join(pthread_t th, uint64_t pc, Fn &&real_call) {
+static int hooked_join(pthread_t th, uint64_t pc, Fn &&real_call, bool timed = false) {
   HookScope h;
   uint64_t c = 0;
   if (!h.active() || !threads_ready.load(std::memory_order_acquire) ||
       !thread_classes.find(uint64_t(th), &c))
     return real_call();
+  h.ctx().timed_block = timed;
   uint64_t inst = 0, tid = 0;
   thread_instances.find(uint64_t(th), &inst);
   exit_tids.find(inst, &tid);
@@ -161,7 +162,7 @@ int pthread_join(pthread_t th, void **ret) {
 
 int pthread_timedjoin_np(pthread_t th, void **ret, const struct timespec *ts) {
   return hooked_join(th, FENCEDEP_CALLER_PC(),
-                     [&] { return REAL(pthread_timedjoin_np)(th, ret, ts); });
+                     [&] { return REAL(pthread_timedjoin_np)(th, ret, ts); }, true);
 }
 
 void pthread_exit(void *ret) {

@@ -10,10 +10,11 @@ using namespace fencedep::runtime;
 
 template <typename Fn>
 static int hooked_cond_wait(pthread_cond_t *c, pthread_mutex_t *m, uint64_t pc,
-                            Fn &&real_call) {
+                            Fn &&real_call, bool timed = false) {
   HookScope h;
   if (!h.active())
     return real_call();
+  h.ctx().timed_block = timed;
   ClassId cc = cached_object_class(h.ctx(), c, ClassKind::CondVar, pc);
   ClassId mc = cached_object_class(h.ctx(), m, ClassKind::Mutex, pc);
   unlock(h, m);
@@ -35,10 +36,12 @@ static int hooked_signal(const void *obj, ClassKind kind, uint64_t pc, Fn &&real
 }
 
 template <typename Fn>
-static int hooked_wait(const void *obj, ClassKind kind, uint64_t pc, Fn &&real_call) {
+static int hooked_wait(const void *obj, ClassKind kind, uint64_t pc, Fn &&real_call,
+                       bool timed = false) {
   HookScope h;
   if (!h.active())
     return real_call();
+  h.ctx().timed_block = timed;
   ClassId c = cached_object_class(h.ctx(), obj, kind, pc);
   wait_before(h, c, obj, nullptr, pc);
   int r = real_call();
@@ -78,12 +81,12 @@ int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m) {
 }
 int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m, const struct timespec *ts) {
   return hooked_cond_wait(c, m, FENCEDEP_CALLER_PC(),
-                          [&] { return REAL(pthread_cond_timedwait)(c, m, ts); });
+                          [&] { return REAL(pthread_cond_timedwait)(c, m, ts); }, true);
 }
 int pthread_cond_clockwait(pthread_cond_t *c, pthread_mutex_t *m, clockid_t clk,
                            const struct timespec *ts) {
   return hooked_cond_wait(c, m, FENCEDEP_CALLER_PC(),
-                          [&] { return REAL(pthread_cond_clockwait)(c, m, clk, ts); });
+                          [&] { return REAL(pthread_cond_clockwait)(c, m, clk, ts); }, true);
 }
 int pthread_cond_signal(pthread_cond_t *c) {
   return hooked_signal(c, ClassKind::CondVar, FENCEDEP_CALLER_PC(),
@@ -128,11 +131,11 @@ int sem_wait(sem_t *s) {
 }
 int sem_timedwait(sem_t *s, const struct timespec *ts) {
   return hooked_wait(s, ClassKind::Semaphore, FENCEDEP_CALLER_PC(),
-                     [&] { return REAL(sem_timedwait)(s, ts); });
+                     [&] { return REAL(sem_timedwait)(s, ts); }, true);
 }
 int sem_clockwait(sem_t *s, clockid_t clk, const struct timespec *ts) {
   return hooked_wait(s, ClassKind::Semaphore, FENCEDEP_CALLER_PC(),
-                     [&] { return REAL(sem_clockwait)(s, clk, ts); });
+                     [&] { return REAL(sem_clockwait)(s, clk, ts); }, true);
 }
 // A successful trywait takes a unit without waiting: nothing to record.
 int sem_trywait(sem_t *s) { return REAL(sem_trywait)(s); }

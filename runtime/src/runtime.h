@@ -28,6 +28,7 @@ struct ThreadCtx {
   bool in_hook;       // re-entry guard: nested calls go straight to the real function
   bool exit_signalled;
   bool block_open;    // `block` describes a call this thread is in (live hangs)
+  bool timed_block;   // the call about to block has a timeout (set by its hook)
   ClassId exit_class; // "exit of threads running routine R", for threads we started
   uint64_t exit_instance; // this thread's exit, as an object (unique per thread)
   BlockRecord block;  // read by the watchdog thread

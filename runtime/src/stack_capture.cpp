@@ -1,7 +1,6 @@
 #include "stack_capture.h"
 
-#include <dlfcn.h>
-
+#include "unwind/modules.h"
 #include "unwind/unwinder.h"
 
 namespace fencedep::runtime {
@@ -19,17 +18,13 @@ StackId UnwindStack::capture() {
   return cached_;
 }
 
-void DladdrSymbolizer::symbolize(uint64_t pc, bool is_return, FrameView *out) {
+void ModuleSymbolizer::symbolize(uint64_t pc, bool is_return, FrameView *out) {
   out->pc = pc;
-  Dl_info info;
-  uint64_t lookup = is_return && pc ? pc - 1 : pc;
-  if (!dladdr(reinterpret_cast<void *>(lookup), &info))
+  ModuleRef m;
+  if (!pc || !find_module(is_return ? pc - 1 : pc, &m))
     return;
-  // The main program's name comes back as typed on the command line; tools
-  // reading the report later need the real path.
-  out->module = info.dli_fname && info.dli_fname[0] == '/' ? info.dli_fname : exe_path();
-  out->offset = pc - reinterpret_cast<uint64_t>(info.dli_fbase);
-  out->function = info.dli_sname;
+  out->module = m.path;
+  out->offset = pc - m.bias;
 }
 
 } // namespace fencedep::runtime

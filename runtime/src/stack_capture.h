@@ -19,9 +19,12 @@ private:
   bool captured_ = false;
 };
 
-// Module + symbol via dladdr: what can be known inside the process without
-// debug-info parsing. `fencedep run` re-symbolizes to file:line.
-class DladdrSymbolizer final : public Symbolizer {
+// Module + offset from the module table: what can be known inside the
+// process without reading symbol tables, and without dladdr (which takes
+// the dynamic linker's lock, one the host may hold while it waits for a
+// lock of its own this thread holds). Names and lines come from
+// llvm-symbolizer (external_symbolizer.h).
+class ModuleSymbolizer final : public Symbolizer {
 public:
   void symbolize(uint64_t pc, bool is_return, FrameView *out) override;
 };

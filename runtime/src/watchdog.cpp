@@ -34,9 +34,12 @@ AddressMap last_signaller; // live key -> tid of its last signal
 uint64_t timeout_ns;
 int hang_fd = -1;
 
+// The coarse clock: the hooks read it on every blocking call (every lock
+// operation), where the fine one costs several times more. Ticks of a few
+// milliseconds are plenty for timeouts of seconds.
 uint64_t now_ns() {
   struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
   return uint64_t(ts.tv_sec) * 1000000000ull + uint64_t(ts.tv_nsec);
 }
 
@@ -60,6 +63,7 @@ struct Snapshot {
   bool wait_all;
   uint64_t pc;
   uint64_t since_ns;
+  bool timed;
   BlockedObject objects[BlockRecord::kMaxObjects];
   uint32_t owner[BlockRecord::kMaxObjects];
   uint32_t nheld;
@@ -83,6 +87,7 @@ bool snapshot(ThreadCtx *t, Snapshot *s) {
   s->wait_all = b.wait_all;
   s->pc = b.pc;
   s->since_ns = b.since_ns;
+  s->timed = b.timed;
   for (uint32_t i = 0; i < s->nobjects; ++i)
     s->objects[i] = b.objects[i];
   // A blocked thread does not change its held set.
@@ -107,38 +112,86 @@ uint32_t holder_of(uint64_t inst) {
   return 0;
 }
 
-// Takes the snapshots; true when a thread is newly past the timeout.
+// What the last scan found worth a report.
+bool stall_found;     // every watched thread stuck: the whole process
+bool cycle_found;     // stuck threads that wait for each other
+uint32_t stuck_count; // threads stuck past the timeout
+
+// The thread snapshot `i` waits for: the holder of the lock it acquires,
+// the thread it joins, or the one that last signalled what it waits on -
+// never itself (a thread does not wake itself: an idle worker waiting on
+// the condvar it signalled last waits for someone else). -1 when none.
+int waits_for(uint32_t i) {
+  const Snapshot &s = snaps[i];
+  if (s.nobjects != 1 || !s.owner[0] || s.owner[0] == s.tid)
+    return -1;
+  for (uint32_t j = 0; j < nsnaps; ++j)
+    if (snaps[j].tid == s.owner[0])
+      return int(j);
+  return -1;
+}
+
+bool stuck(const Snapshot &s, uint64_t now) {
+  return !s.timed && now > s.since_ns && now - s.since_ns >= timeout_ns;
+}
+
+// Takes the snapshots; true when there is something new to report: stuck
+// threads that wait for each other (a deadlock now), or every watched
+// thread stuck with no progress for the timeout (a stall). Threads merely
+// idle - a pool waiting for work while others run, a timed wait - are
+// never a report.
 bool scan(uint64_t now) {
   nsnaps = 0;
-  bool fresh = false;
+  stall_found = cycle_found = false;
+  stuck_count = 0;
   SpinGuard g(registry_lock);
-  for (uint32_t i = 0; i < nregistered && nsnaps < kMaxShown; ++i) {
-    Snapshot &s = snaps[nsnaps];
-    if (!snapshot(registry[i], &s))
-      continue;
-    uint64_t blocked = now > s.since_ns ? now - s.since_ns : 0;
+  bool all_stuck = nregistered > 0;
+  for (uint32_t i = 0; i < nregistered; ++i) {
+    Snapshot s;
+    bool blocked = snapshot(registry[i], &s);
+    bool is_stuck = blocked && stuck(s, now);
+    all_stuck &= is_stuck;
+    stuck_count += is_stuck;
     // Momentary blocks are noise in the picture of a hang.
-    if (blocked < timeout_ns / 4)
+    if (!blocked || now - s.since_ns < timeout_ns / 4 || nsnaps == kMaxShown)
       continue;
-    if (blocked >= timeout_ns && registry[i]->hang_reported_seq != s.seq)
-      fresh = true;
-    ++nsnaps;
+    snaps[nsnaps++] = s;
   }
-  if (!fresh)
+  if (!stuck_count)
     return false;
   for (uint32_t i = 0; i < nsnaps; ++i) {
     Snapshot &s = snaps[i];
-    s.ctx->hang_reported_seq = s.seq;
     for (uint32_t k = 0; k < s.nobjects; ++k) {
       const BlockedObject &o = s.objects[k];
       uint64_t tid = 0;
       if (o.how == EdgeKind::Acquire)
         tid = holder_of(o.instance);
-      else
+      else if (!(tid = o.signaller))
         last_signaller.find(o.live_key, &tid);
       s.owner[k] = uint32_t(tid);
     }
   }
+  // A cycle of stuck threads, each waiting for the next: none can move.
+  for (uint32_t start = 0; start < nsnaps && !cycle_found; ++start) {
+    uint8_t seen[kMaxShown] = {};
+    int at = int(start);
+    while (at >= 0 && !seen[at] && stuck(snaps[at], now)) {
+      seen[at] = 1;
+      at = waits_for(uint32_t(at));
+    }
+    cycle_found = at == int(start);
+  }
+  stall_found = all_stuck && nsnaps > 0;
+  if (!cycle_found && !stall_found)
+    return false;
+  // Once per episode: new while any thread in it blocked anew.
+  bool fresh = false;
+  for (uint32_t i = 0; i < nsnaps; ++i)
+    fresh |= snaps[i].ctx->hang_reported_seq != snaps[i].seq;
+  if (!fresh)
+    return false;
+  for (uint32_t i = 0; i < nsnaps; ++i)
+    snaps[i].ctx->hang_reported_seq = snaps[i].seq;
   // Longest blocked first.
   for (uint32_t i = 1; i < nsnaps; ++i)
     for (uint32_t j = i; j > 0 && snaps[j - 1].since_ns > snaps[j].since_ns; --j) {
@@ -172,6 +225,7 @@ void build(Symbolizer &sym, uint64_t now, ReportView *r) {
       o.instance = s.objects[k].instance;
       o.how = s.objects[k].how;
       o.owner_tid = s.owner[k];
+      o.definite = o.how == EdgeKind::Acquire || s.objects[k].signaller != 0;
     }
     for (uint32_t k = 0; k < s.nheld; ++k) {
       HeldView &h = held_views[i][k];
@@ -187,6 +241,7 @@ void build(Symbolizer &sym, uint64_t now, ReportView *r) {
   }
   r->blocked = views;
   r->nblocked = nsnaps;
+  r->stall = stall_found;
   r->tid = nsnaps ? snaps[0].tid : 0;
   if (nsnaps && snaps[0].nobjects) {
     r->subject = views[0].on[0].cls;
@@ -257,13 +312,14 @@ void spawn() {
 } // namespace
 
 void block_note(ThreadCtx &t, ClassId c, uint64_t instance, uint64_t live_key, uint64_t pc,
-                EdgeKind how, bool wait_all) {
+                EdgeKind how, bool wait_all, uint32_t signaller) {
   BlockRecord &b = t.block;
   uint32_t seq = b.seq;
   if (!t.block_open) {
     b.nobjects = 0;
     b.pc = pc;
     b.wait_all = wait_all;
+    b.timed = t.timed_block;
     b.since_ns = now_ns();
     t.block_open = true;
   } else {
@@ -271,13 +327,14 @@ void block_note(ThreadCtx &t, ClassId c, uint64_t instance, uint64_t live_key, u
     __atomic_store_n(&b.seq, ++seq, __ATOMIC_RELEASE);
   }
   if (b.nobjects < BlockRecord::kMaxObjects)
-    b.objects[b.nobjects++] = BlockedObject{c, how, instance, live_key};
+    b.objects[b.nobjects++] = BlockedObject{c, how, instance, live_key, signaller};
   __atomic_store_n(&b.seq, seq + 1, __ATOMIC_RELEASE);
 }
 
 void block_end(ThreadCtx &t) {
   __atomic_store_n(&t.block.seq, t.block.seq + 1, __ATOMIC_RELEASE);
   t.block_open = false;
+  t.timed_block = false;
 }
 
 void note_signal(uint64_t live_key, uint32_t tid) {

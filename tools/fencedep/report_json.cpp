@@ -150,6 +150,7 @@ HeldView held_view(const json &h, Reader &rd) {
 
 // Live hangs: "threads", one entry per blocked thread.
 void parse_blocked(const json &j, Reader &rd, OwnedReport *out) {
+  out->fields.stall = j.contains("stall") && rd.boolean(j, "stall");
   const json &threads = rd.field(j, "threads");
   if (!threads.is_array())
     Reader::fail("field 'threads' is not an array");
@@ -170,6 +171,7 @@ void parse_blocked(const json &j, Reader &rd, OwnedReport *out) {
       v.instance = rd.hex(o, "instance");
       v.how = rd.enumerator(o, "how", parse_edge_kind);
       v.owner_tid = uint32_t(rd.number(o, "owner_tid"));
+      v.definite = o.contains("definite") && rd.boolean(o, "definite");
     }
     const json &held = rd.field(t, "held");
     if (!held.is_array())

@@ -43,15 +43,17 @@ void add_run_options(CLI::App &sub, RunOptions &o) {
                "Also report cycles that a common outer lock makes impossible");
   sub.add_flag_function(
       "--no-symbolize", [&o](int64_t) { o.symbolize = false; },
-      "Let each process print its own reports as they happen, symbolized by the runtime");
+      "Print frames as module+offset (no llvm-symbolizer run by each process)");
   sub.add_option("--runtime", o.runtime,
                  "The runtime library (default: $FENCEDEP_RUNTIME, else ../lib/libfencedep.so "
                  "next to fencedep)")
       ->type_name("PATH");
   sub.add_flag("--force", o.force, "Run a statically linked program anyway, uninstrumented");
   sub.add_option("--hang-timeout", o.hang_timeout,
-                 "Print the live wait-for graph (a live-hang report) when a thread stays "
-                 "blocked longer than SECONDS; printed at once, while the command hangs")
+                 "Print the live wait-for graph (a live-hang report) when threads stay "
+                 "stuck longer than SECONDS waiting for each other, or every thread does; "
+                 "printed at once, while the command hangs (0: no watchdog)")
+      ->capture_default_str()
       ->type_name("SECONDS")
       ->check(CLI::NonNegativeNumber);
 }
@@ -207,12 +209,11 @@ bool load_suppressions(const std::string &path, std::unique_ptr<Suppressions> *o
 // cannot be expressed in it.
 bool runtime_options(const RunOptions &opts, const std::string &json, std::string *out) {
   OptionList ours{{"exitcode", std::to_string(opts.exitcode)}, {"json", json}};
-  // fencedep prints the reports, symbolized once here rather than by an
-  // llvm-symbolizer process started from every process under test.
-  if (opts.symbolize) {
-    ours.emplace_back("log_path", "/dev/null");
+  // Each process prints its reports the moment they are found, symbolized
+  // by itself, so that a command that then hangs or is killed still shows
+  // them; fencedep collects the JSON for --json and the exit status.
+  if (!opts.symbolize)
     ours.emplace_back("symbolize", "0");
-  }
   if (!opts.suppressions.empty())
     ours.emplace_back("suppressions", absolute(opts.suppressions));
   if (!opts.trace.empty())
@@ -257,19 +258,14 @@ unsigned collect_reports(const RunOptions &opts, TempFile &json, const Suppressi
   if (bad > 0)
     json.keep(); // the messages above point into it
   *total = all.size();
-  Symbolizer symbolizer(out->pool);
-  FdWriter err(2);
+  // The processes printed their reports as they found them; here they are
+  // only counted (and filtered once more: a frame: rule may name a source
+  // file the process could not see).
   for (OwnedReport &r : all) {
-    if (opts.symbolize)
-      symbolizer.report(r);
     if (supp && supp->matches(r.view())) {
       ++out->suppressed;
       continue;
     }
-    // Without symbolization the runtime has printed them already, and live
-    // hangs always (to stderr, while the command hung).
-    if (opts.symbolize && r.fields.kind != ReportKind::LiveHang)
-      print_report_text(r.view(), err);
     out->reports.push_back(std::move(r));
   }
   return unsigned(bad);

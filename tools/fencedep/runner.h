@@ -24,7 +24,7 @@ struct RunOptions {
   bool report_gated = false;
   bool symbolize = true;
   bool force = false; // run a static program anyway
-  double hang_timeout = 0; // seconds; 0: no live-hang watchdog
+  double hang_timeout = 30; // seconds; 0: no live-hang watchdog
 };
 
 // Adds the options above to `sub`, `run`'s and anything else that runs a

@@ -1,7 +1,8 @@
-// Stands in for libfencedep.so in the CLI's tests: on load, appends one
-// well-formed wait-cycle report to the json= file of FENCEDEP_OPTIONS (with
-// its own LD_PRELOAD and FENCEDEP_OPTIONS as the detail, so tests can see
-// what `run` passed), and two malformed lines when FAKE_MALFORMED is set.
+// Stands in for libfencedep.so in the CLI's tests: on load, prints one
+// wait-cycle report to stderr, as the runtime prints what it finds, and
+// appends it to the json= file of FENCEDEP_OPTIONS (with its own LD_PRELOAD
+// and FENCEDEP_OPTIONS as the detail, so tests can see what `run` passed),
+// and two malformed lines when FAKE_MALFORMED is set.
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -92,6 +93,9 @@ __attribute__((constructor)) static void fake_runtime_init() {
   r.nchain = 2;
   r.detail = detail.c_str();
 
+  FdWriter err(2);
+  print_report_text(r, err);
+  err.flush();
   FdWriter w(fd);
   print_report_json(r, w);
   w.ch('\n');

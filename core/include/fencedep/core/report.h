@@ -56,6 +56,9 @@ struct BlockedOnView {
   uint64_t instance = 0;
   EdgeKind how = EdgeKind::Wait; // Acquire (a lock), Wait or WaitForSubmit
   uint32_t owner_tid = 0;        // the lock's holder, or the object's last signaller
+  // `owner_tid` alone can end it (the lock's holder, the thread joined),
+  // rather than being the last thread seen signalling the object.
+  bool definite = false;
 };
 
 // Live hangs: one blocked thread.
@@ -97,9 +100,11 @@ struct ReportView {
   ClassView lr_context; // the MM lock / context for wait violations
   const char *detail = nullptr;
   bool suppressed = false;
-  // Live hangs: every thread blocked when the report was made.
+  // Live hangs: every thread blocked when the report was made; `stall`
+  // when that is every thread of the process (none can signal the others).
   const BlockedThreadView *blocked = nullptr;
   uint32_t nblocked = 0;
+  bool stall = false;
 };
 
 } // namespace fencedep
