@@ -101,6 +101,13 @@ void *thread_trampoline(void *p) {
 } // namespace
 
 namespace fencedep::runtime {
+uint32_t thread_of_exit(uint64_t instance) {
+  uint64_t tid = 0;
+  if (threads_ready.load(std::memory_order_acquire))
+    exit_tids.find(instance, &tid);
+  return uint32_t(tid);
+}
+
 void reset_thread_hooks_after_fork() {
   records_lock.reset();
   thread_classes.reset_lock();

@@ -66,6 +66,7 @@ struct Snapshot {
   bool timed;
   BlockedObject objects[BlockRecord::kMaxObjects];
   uint32_t owner[BlockRecord::kMaxObjects];
+  bool definite[BlockRecord::kMaxObjects]; // the owner alone can end it
   uint32_t nheld;
   HeldEntry held[kReportHeld];
 };
@@ -131,6 +132,14 @@ int waits_for(uint32_t i) {
   return -1;
 }
 
+// A join: the thread joined, known once it started (the join may have
+// begun before).
+uint32_t exit_owner(const BlockedObject &o) {
+  if (rt.engine.classes().info(o.cls).kind != ClassKind::ThreadExit)
+    return 0;
+  return thread_of_exit(o.instance);
+}
+
 bool stuck(const Snapshot &s, uint64_t now) {
   return !s.timed && now > s.since_ns && now - s.since_ns >= timeout_ns;
 }
@@ -163,10 +172,13 @@ bool scan(uint64_t now) {
     Snapshot &s = snaps[i];
     for (uint32_t k = 0; k < s.nobjects; ++k) {
       const BlockedObject &o = s.objects[k];
+      s.definite[k] = false;
       uint64_t tid = 0;
       if (o.how == EdgeKind::Acquire)
         tid = holder_of(o.instance);
-      else if (!(tid = o.signaller))
+      else if ((tid = o.signaller) || (tid = exit_owner(o)))
+        s.definite[k] = true;
+      else
         last_signaller.find(o.live_key, &tid);
       s.owner[k] = uint32_t(tid);
     }
@@ -175,11 +187,13 @@ bool scan(uint64_t now) {
   for (uint32_t start = 0; start < nsnaps && !cycle_found; ++start) {
     uint8_t seen[kMaxShown] = {};
     int at = int(start);
+    uint32_t steps = 0;
     while (at >= 0 && !seen[at] && stuck(snaps[at], now)) {
       seen[at] = 1;
       at = waits_for(uint32_t(at));
+      ++steps;
     }
-    cycle_found = at == int(start);
+    cycle_found = steps > 0 && at == int(start);
   }
   stall_found = all_stuck && nsnaps > 0;
   if (!cycle_found && !stall_found)
@@ -225,7 +239,7 @@ void build(Symbolizer &sym, uint64_t now, ReportView *r) {
       o.instance = s.objects[k].instance;
       o.how = s.objects[k].how;
       o.owner_tid = s.owner[k];
-      o.definite = o.how == EdgeKind::Acquire || s.objects[k].signaller != 0;
+      o.definite = o.how == EdgeKind::Acquire || s.definite[k];
     }
     for (uint32_t k = 0; k < s.nheld; ++k) {
       HeldView &h = held_views[i][k];

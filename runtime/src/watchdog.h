@@ -6,6 +6,7 @@
 // blocked in the same call is not reported again), from its own thread, and
 // without stopping or signalling anything in the host.
 #pragma once
+#include <cstdint>
 
 namespace fencedep::runtime {
 
@@ -15,6 +16,9 @@ struct ThreadCtx;
 // forked child, where only the forking thread survives).
 void watchdog_start();
 void watchdog_after_fork();
+// The thread whose exit object `instance` is, once it has started; 0
+// otherwise (hooks_thread.cpp).
+uint32_t thread_of_exit(uint64_t instance);
 // Threads the runtime started (and the main thread) are watched from their
 // first hooked call until they exit.
 void watchdog_register(ThreadCtx &t);
