@@ -8,7 +8,7 @@ packages=(
   clang-16 libclang-16-dev llvm-16-dev clang-tidy-16
   libboost-graph-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev
-  graphviz libclang-rt-16-dev libxxhash-dev
+  graphviz libclang-rt-16-dev libxxhash-dev libunwind-dev
   libtracecmd-dev libtraceevent-dev trace-cmd zlib1g-dev liblzma-dev libzstd-dev pkg-config
   zstd xz-utils
 )
