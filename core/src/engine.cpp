@@ -630,9 +630,39 @@ void Engine::fence_export(ThreadState &t, ClassId f, uint64_t, uint64_t, StackSo
 // --- reports ----------------------------------------------------------------
 
 void Engine::snapshot_held(const ThreadState &t, PendingReport &r) {
-  r.nheld = t.nheld < kReportHeld ? t.nheld : kReportHeld;
-  for (uint32_t i = 0; i < r.nheld; ++i)
-    r.held[i] = t.held[i];
+  r.nheld_total = t.nheld;
+  bool keep[kMaxHeld] = {};
+  uint32_t kept = 0;
+  if (t.nheld > kReportHeld) {
+    // The cycle's own locks first: the report is about them.
+    auto in_cycle = [&](ClassId c) {
+      if (c == r.subject)
+        return true;
+      for (uint32_t i = 0; i < r.cycle.size; ++i) {
+        const EdgeInfo &e = graph_.edge(r.cycle.edges[i]);
+        if (e.from == c || e.to == c)
+          return true;
+      }
+      for (uint32_t i = 0; i < r.inst_len; ++i)
+        if (r.inst_class[i] == c)
+          return true;
+      return false;
+    };
+    for (uint32_t i = 0; i < t.nheld && kept < kReportHeld; ++i)
+      if (in_cycle(t.held[i].cls))
+        keep[i] = true, ++kept;
+  }
+  // Then the most recent.
+  for (uint32_t i = t.nheld; i > 0 && kept < kReportHeld; --i)
+    if (!keep[i - 1])
+      keep[i - 1] = true, ++kept;
+  r.nheld = 0;
+  for (uint32_t i = 0; i < t.nheld; ++i) {
+    if (!keep[i])
+      continue;
+    r.held_index[r.nheld] = uint8_t(i);
+    r.held[r.nheld++] = t.held[i];
+  }
 }
 
 void Engine::queue_cycle(ThreadState &t, const Cycle &cyc, ClassId subject, EdgeKind kind,

@@ -120,6 +120,7 @@ void build_report_view(Engine &e, const PendingReport &p, Symbolizer &sym, Repor
     HeldView &hv = s.held[i];
     hv = HeldView{};
     build_class_view(e, h.cls, sym, &hv.cls);
+    hv.index = p.held_index[i];
     hv.read = h.read;
     hv.label = h.label;
     if (h.pc)
@@ -127,6 +128,7 @@ void build_report_view(Engine &e, const PendingReport &p, Symbolizer &sym, Repor
   }
   out->held = s.held;
   out->nheld = p.nheld;
+  out->nheld_total = p.nheld_total > p.nheld ? p.nheld_total : p.nheld;
   if (p.gate != kNoClass) {
     out->gated = true;
     build_class_view(e, p.gate, sym, &out->gate);

@@ -439,10 +439,16 @@ void print_report_text(const ReportView &r, Writer &w) {
       w.str(", so it cannot deadlock.\n");
     }
   }
-  w.ch('\n').dec(r.nheld).str(r.nheld == 1 ? " lock" : " locks").str(" held by thread ");
-  w.dec(r.tid).str(r.nheld ? ":\n" : ".\n");
+  uint32_t total = r.nheld_total > r.nheld ? r.nheld_total : r.nheld;
+  w.ch('\n').dec(total).str(total == 1 ? " lock" : " locks").str(" held by thread ");
+  w.dec(r.tid);
+  if (total > r.nheld)
+    w.str(", ").dec(r.nheld).str(" of them shown (the cycle's and the latest)");
+  w.str(total ? ":\n" : ".\n");
   for (uint32_t i = 0; i < r.nheld; ++i)
-    held_line(r.held[i], i, 1, w);
+    held_line(r.held[i], total > r.nheld ? r.held[i].index : i, 1, w);
+  if (total > r.nheld)
+    w.str(" ... and ").dec(total - r.nheld).str(" more\n");
   if (r.kind != ReportKind::LrViolation && r.nstack) {
     w.str("\nstack of thread ").dec(r.tid).str(":\n");
     write_frames(r.stack, r.nstack, w, 2);
@@ -569,7 +575,8 @@ void print_report_json(const ReportView &r, Writer &w) {
     json_frame(h.at, w);
     w.ch('}');
   }
-  w.str("],\"stack\":");
+  w.str("],\"held_total\":").dec(r.nheld_total > r.nheld ? r.nheld_total : r.nheld);
+  w.str(",\"stack\":");
   json_frames(r.stack, r.nstack, w);
   w.str(",\"gated\":").str(r.gated ? "true" : "false");
   w.str(",\"predicted\":").str(r.predicted ? "true" : "false");

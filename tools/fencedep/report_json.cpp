@@ -224,6 +224,8 @@ void parse_into(const json &j, Reader &rd, OwnedReport *out) {
   for (const json &h : held)
     out->held.push_back(held_view(h, rd));
 
+  if (j.contains("held_total"))
+    r.nheld_total = uint32_t(rd.number(j, "held_total"));
   out->stack = rd.frames(rd.field(j, "stack"), "stack");
   r.gated = rd.boolean(j, "gated");
   r.predicted = j.contains("predicted") && rd.boolean(j, "predicted");

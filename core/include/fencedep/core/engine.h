@@ -68,8 +68,13 @@ struct PendingReport {
   StackId inst_stack[kMaxCycle];
   uint32_t inst_tid[kMaxCycle];
   uint8_t inst_types[kMaxCycle]; // kDep* of each link: which holds were reads
+  // The locks held: all of them, or - when more than a report holds - every
+  // one of the cycle's classes and the most recent others, in order, each
+  // with its place in the held set.
   uint32_t nheld;
+  uint32_t nheld_total;
   HeldEntry held[kReportHeld];
+  uint8_t held_index[kReportHeld];
 };
 
 struct EngineOptions {

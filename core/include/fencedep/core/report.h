@@ -45,6 +45,7 @@ struct EdgeView {
 
 struct HeldView {
   ClassView cls;
+  uint32_t index = 0; // its place in the thread's held set
   bool read = false;
   const char *label = nullptr; // context name
   FrameView at;
@@ -89,6 +90,7 @@ struct ReportView {
   uint32_t nchain = 0;
   const HeldView *held = nullptr;
   uint32_t nheld = 0;
+  uint32_t nheld_total = 0; // all the thread held; nheld of them are listed
   const FrameView *stack = nullptr;
   uint32_t nstack = 0;
   bool gated = false;
