@@ -34,6 +34,11 @@ struct Query {
 
 char symbolizer_path[512];
 Query queries[kMaxQueries];
+// Modules already said to lack symbols (their paths live in the module
+// table for the whole run).
+constexpr unsigned kMaxUnnamed = 32;
+const char *unnamed_modules[kMaxUnnamed];
+unsigned nunnamed;
 unsigned nqueries;
 char strings[1 << 16]; // answers' text; reset per report
 size_t strings_used;
@@ -217,6 +222,23 @@ void RecordingSymbolizer::symbolize(uint64_t pc, bool is_return, FrameView *out)
   // position-dependent executable, which runs at its link addresses).
   uint64_t lookup = is_return ? out->offset - 1 : out->offset;
   queries[nqueries++] = Query{pc, !is_return, out->module, lookup, {}, false};
+}
+
+unsigned RecordingSymbolizer::new_modules_without_symbols(const char **out, unsigned max) {
+  unsigned n = 0;
+  for (unsigned i = 0; i < nqueries && n < max; ++i) {
+    const Query &q = queries[i];
+    if (q.data || !q.resolved || q.answer.file || !q.module)
+      continue;
+    bool known = false;
+    for (unsigned k = 0; k < nunnamed && !known; ++k)
+      known = unnamed_modules[k] == q.module;
+    if (known || nunnamed == kMaxUnnamed)
+      continue;
+    unnamed_modules[nunnamed++] = q.module;
+    out[n++] = q.module;
+  }
+  return n;
 }
 
 void RecordingSymbolizer::resolve() {

@@ -84,6 +84,10 @@ void parse_options(const char *text, Options *o) {
         o->class_depth = -1;
       else
         ok = parse_int(val, &o->class_depth) && o->class_depth >= 0 && o->class_depth < 8;
+    } else if (!strcmp(key, "max_reports")) {
+      int n = 0;
+      ok = parse_int(val, &n) && n >= 0;
+      o->max_reports = uint64_t(n);
     } else if (!strcmp(key, "report_predicted"))
       ok = parse_bool(val, &o->report_predicted);
     else if (!strcmp(key, "verbosity"))

@@ -16,6 +16,9 @@ struct Options {
   int class_depth = -1;
   // Print class-level cycles that no instance ordering closes.
   bool report_predicted = true;
+  // Text reports printed per process; the rest go to the JSON only and are
+  // counted at exit (0: no limit).
+  uint64_t max_reports = 10;
   int verbosity = 0;
   bool report_gated = false;
   bool print_stats = false;

@@ -153,6 +153,23 @@ public:
 };
 } // namespace
 
+// Frames of modules without debug info print no file:line (stripped ones
+// not even a function): say once which modules, and how to get it.
+static void say_missing_symbols(RecordingSymbolizer &sym, Writer &out) {
+  const char *modules[8];
+  unsigned n = sym.new_modules_without_symbols(modules, 8);
+  if (!n)
+    return;
+  out.str("fencedep: no debug info for ");
+  for (unsigned i = 0; i < n; ++i) {
+    const char *slash = strrchr(modules[i], '/');
+    out.str(i ? ", " : "").str(slash ? slash + 1 : modules[i]);
+  }
+  out.str(": their frames show no file:line; install their debug symbols (Debian: the "
+          "-dbgsym packages from the debian-debug archive, or set DEBUGINFOD_URLS for "
+          "llvm-symbolizer)\n");
+}
+
 void flush_reports() {
   // Another thread is printing: it will drain the queue, including ours.
   if (!printing.try_lock())
@@ -177,10 +194,12 @@ void flush_reports() {
       rt.reports_suppressed.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
-    rt.reports_printed.fetch_add(1, std::memory_order_relaxed);
-    if (rt.log_fd >= 0) {
+    uint64_t printed = rt.reports_printed.fetch_add(1, std::memory_order_relaxed);
+    // Past max_reports, reports go to the JSON only, and are counted.
+    if (rt.log_fd >= 0 && (!rt.options.max_reports || printed < rt.options.max_reports)) {
       FdWriter out(rt.log_fd);
       print_report_text(view, out);
+      say_missing_symbols(sym, out);
     }
     write_json_report(view);
   }
@@ -244,6 +263,17 @@ void finish_process() {
   if (rt.options.verbosity >= 1 || rt.options.print_stats || degraded)
     print_stats();
   uint64_t printed = rt.reports_printed.load();
+  if (rt.options.max_reports && printed > rt.options.max_reports && rt.log_fd >= 0) {
+    FdWriter out(rt.log_fd);
+    out.str("fencedep: ").dec(printed - rt.options.max_reports);
+    out.str(" more reports in pid ").dec(rt.pid).str(" not printed (max_reports=");
+    out.dec(rt.options.max_reports).str(")");
+    if (rt.json_fd >= 0)
+      out.str("; all are in the JSON output");
+    else
+      out.str("; set json=FILE, or max_reports=0 to print them all");
+    out.ch('\n');
+  }
   if (printed && rt.options.exitcode != 0) {
     FdWriter err(2);
     if (rt.log_fd != 2 && rt.options.verbosity >= 1) {
