@@ -23,9 +23,9 @@ bool is_wait_edge(EdgeKind k) { return k == EdgeKind::Wait || k == EdgeKind::Wai
 // from another thread than that wait.
 class WaitCycleSearch {
 public:
-  WaitCycleSearch(DepGraph &g, ClassRegistry &c, const WaitEvidence &w, const Cycle &cyc,
-                  uint32_t start)
-      : graph_(g), classes_(c), waits_(w), cyc_(cyc), start_(start) {}
+  WaitCycleSearch(DepGraph &g, ClassRegistry &c, const WaitEvidence &w, const AddressMap &exits,
+                  const Cycle &cyc, uint32_t start)
+      : graph_(g), classes_(c), waits_(w), exits_(exits), cyc_(cyc), start_(start) {}
 
   // True when the samples close the cycle; *gave_up when the search was
   // cut short (too many combinations).
@@ -72,6 +72,11 @@ private:
         // already seen complete one of its waits: it is done with it.
         if (w.peer && s.tid == w.peer && s.epoch < w.epoch)
           return true;
+        // Signalled with a lock taken after the waiter exited: not what
+        // the waiter waited for (a lock a thread holds for its whole life,
+        // like CPython's thread-state lock, is taken by others only then).
+        if (!w.multi && exited_before(w.tid, s.exits))
+          return true;
       }
       Waiter next;
       if (is_wait_edge(e.kind))
@@ -83,17 +88,25 @@ private:
   }
 
   // A class that is one object for this purpose: a fence timeline (any of
-  // its fences stands for the next), or a class the program named (a name
-  // says "this lock", wherever it is mapped: a process-shared lock has an
-  // address per process).
+  // its fences stands for the next), one-shot handshakes (a waiter made per
+  // wait), or a class the program named (a name says "this lock", wherever
+  // it is mapped: a process-shared lock has an address per process).
   bool loose(ClassId c) const {
     const ClassInfo &ci = classes_.info(c);
-    return is_fence_like(ci.kind) || (ci.flags.load(std::memory_order_relaxed) & kClassNamed);
+    return is_fence_like(ci.kind) ||
+           (ci.flags.load(std::memory_order_relaxed) & (kClassNamed | kClassOneShot));
+  }
+
+  // True when thread `tid` had exited when `exits` threads had.
+  bool exited_before(uint32_t tid, uint32_t exits) const {
+    uint64_t gen;
+    return exits_.find(tid, &gen) && exits >= gen;
   }
 
   DepGraph &graph_;
   ClassRegistry &classes_;
   const WaitEvidence &waits_;
+  const AddressMap &exits_;
   const Cycle &cyc_;
   uint32_t start_;
   uint32_t budget_ = 20000;
@@ -142,7 +155,7 @@ CycleStatus Engine::classify(const Cycle &cyc, uint64_t close_from, uint64_t clo
   // first wait.
   *first_hidden_hop = (first_wait + 1) % cyc.size;
   bool gave_up = false;
-  if (WaitCycleSearch(graph_, classes_, waits_, cyc, first_wait).run(&gave_up))
+  if (WaitCycleSearch(graph_, classes_, waits_, exit_gen_, cyc, first_wait).run(&gave_up))
     return CycleStatus::Confirmed;
   // Too many combinations to tell: shown, marked as not confirmed.
   if (gave_up)

@@ -12,7 +12,7 @@ bool Engine::init(const EngineOptions &opts) {
       !graph_.init(opts.max_classes, opts.max_edges) ||
       !lock_instances_.init(1u << 20, 1u << 21) || !awaits_.init(1u << 20, 1u << 20) ||
       !waits_.init(opts.max_edges, 1u << 20) || !signal_seq_.init(1u << kSignalSeqBits) ||
-      !rings_.init(1u << kRingBits) ||
+      !rings_.init(1u << kRingBits) || !exit_gen_.init(1u << 16) ||
       !reported_.init(1u << 16))
     return false;
   if (opts.shared_edge_cache_bits) {
@@ -63,12 +63,6 @@ void Engine::mark_handed_off(ThreadState &t, uint64_t inst) {
   }
 }
 
-bool Engine::holds(const ThreadState &t, uint64_t inst) {
-  for (uint32_t i = 0; i < t.nheld; ++i)
-    if (t.held[i].instance == inst && t.held[i].role == HeldRole::Lock)
-      return true;
-  return false;
-}
 
 void Engine::window_push(ThreadState &t, ClassId c, uint64_t inst, bool read, uint64_t pc) {
   // A class already in the recent window adds nothing a signal would not
@@ -81,7 +75,8 @@ void Engine::window_push(ThreadState &t, ClassId c, uint64_t inst, bool read, ui
       return;
     }
   }
-  t.window[t.window_pos] = WindowEntry{c, pc, inst, t.signals, read, false};
+  t.window[t.window_pos] =
+      WindowEntry{c, pc, inst, t.signals, exits_.load(std::memory_order_relaxed), read, false};
   t.window_pos = (t.window_pos + 1) % kWindowSize;
   if (t.window_len < kWindowSize)
     ++t.window_len;
@@ -201,7 +196,7 @@ bool Engine::note_occurrence(ThreadState &t, EdgeId e, EdgeKind kind, bool src_r
   const EdgeInfo &ei = graph_.edge(e);
   switch (kind) {
   case EdgeKind::Acquire: {
-    bool news = waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch);
+    bool news = waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch, o.exits);
     if (from_inst && to_inst && is_lock_kind(classes_.info(ei.from).kind) &&
         is_lock_kind(classes_.info(ei.to).kind)) {
       uint32_t link = lock_instances_.add(from_inst, ei.from, to_inst, ei.to,
@@ -211,7 +206,7 @@ bool Engine::note_occurrence(ThreadState &t, EdgeId e, EdgeKind kind, bool src_r
     return news;
   }
   default:
-    return waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch);
+    return waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch, o.exits);
   }
 }
 
@@ -446,7 +441,8 @@ void Engine::release(ThreadState &t, uint64_t inst) {
 }
 
 void Engine::wait_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t released_inst,
-                        uint64_t pc, StackSource &st, EdgeKind kind, uint32_t signaller) {
+                        uint64_t pc, StackSource &st, EdgeKind kind, uint32_t signaller,
+                        bool timed) {
   if (classes_.info(c).flags.load(std::memory_order_relaxed) & kClassLongRunning) {
     for (uint32_t i = 0; i < t.nheld; ++i) {
       const HeldEntry &h = t.held[i];
@@ -461,8 +457,12 @@ void Engine::wait_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t relea
       }
     }
   }
-  add_edges_from_held(t, c, kind, false, released_inst, inst, st, signaller,
-                      signaller ? signals_seen(t, signaller) : 0);
+  // A wait that gives up by itself cannot hold anyone up forever: like a
+  // trylock, it orders nothing (CPython's GIL hand-off is one, every few
+  // milliseconds, under whatever Python locks the thread holds).
+  if (!timed)
+    add_edges_from_held(t, c, kind, false, released_inst, inst, st, signaller,
+                        signaller ? signals_seen(t, signaller) : 0);
   window_push(t, c, inst, false, pc);
 }
 
@@ -509,6 +509,7 @@ void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
   // A thread's exit is the one signal a joiner may already know the
   // history of (see Occurrence): its edges say when each entry was taken.
   bool exit = classes_.info(c).kind == ClassKind::ThreadExit;
+  uint32_t exits_now = exits_.load(std::memory_order_relaxed);
   bool in_section = false;
   for (uint32_t i = 0; i < t.nheld; ++i) {
     const HeldEntry &h = t.held[i];
@@ -520,7 +521,7 @@ void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
       mark_handed_off(t, h.instance);
     if (h.cls != c)
       add_edge(t, c, h.cls, EdgeKind::Signal, false, h.read, 0, st,
-               Occurrence{inst, h.instance, 0, exit ? Occurrence::kHeld : 0});
+               Occurrence{inst, h.instance, 0, exit ? Occurrence::kHeld : 0, exits_now});
   }
   // Inside an explicit signalling section for this class the section's own
   // edges already say what the signal depends on.
@@ -531,16 +532,20 @@ void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
       // is done with that lock: joiners follow the announcement (pigz's
       // "reenter": mark itself done and broadcast under the threads lock,
       // then exit). A joiner that joins without looking is not seen.
-      if (exit && w.handed_off && opts_.instance_rules && !holds(t, w.instance))
+      if (exit && w.handed_off && opts_.instance_rules && !t.holds_lock(w.instance))
         continue;
       if (w.cls != c)
         add_edge(t, c, w.cls, EdgeKind::Signal, false, w.read, w.pc, st,
-                 Occurrence{inst, w.instance, 0, exit ? w.epoch : 0});
+                 Occurrence{inst, w.instance, 0, exit ? w.epoch : 0, w.exits});
     }
   }
   ClassKind kind = classes_.info(c).kind;
   if (kind == ClassKind::Fence || kind == ClassKind::Syncobj || kind == ClassKind::SyncFile)
     fence_reset(inst);
+  // (Offline replay runs each thread's events in turn, not in time order
+  // across threads: there the order of exits is unknown.)
+  if (exit && opts_.instance_rules && !opts_.defer_cycle_search)
+    exit_gen_.put(t.tid, exits_.fetch_add(1, std::memory_order_acq_rel) + 1);
 }
 
 int Engine::section_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t pc) {

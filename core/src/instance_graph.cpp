@@ -82,6 +82,17 @@ void InstanceGraph::clear_out(uint64_t inst) {
   }
 }
 
+void InstanceGraph::forget(uint64_t inst) {
+  SpinGuard g(lock_);
+  if (uint32_t n = node(inst, kNoClass, false)) {
+    for (uint32_t l = head_[n]; l; l = links_[l].next)
+      pairs_.erase(pair_key(inst, inst_[links_[l].to]));
+    for (uint32_t l = in_head_[n]; l; l = links_[l].next_in)
+      pairs_.erase(pair_key(inst_[links_[l].from], inst));
+    nodes_.erase(inst);
+  }
+}
+
 bool InstanceGraph::sweep(uint32_t start, bool forward, uint32_t bound, uint32_t target,
                           RawArray<uint32_t> &seen, uint32_t *nseen) {
   uint32_t top = 0;

@@ -171,6 +171,21 @@ ClassId ClassResolver::bind_at_init(const void *obj, ClassKind kind, uint64_t pc
   return object_class(obj, kind, pc);
 }
 
+ClassId ClassResolver::rebind_as_wait(const void *obj, ClassKind kind) {
+  uint64_t addr = reinterpret_cast<uint64_t>(obj);
+  uint64_t v = 0;
+  ClassId was = instances_.find(addr, &v) ? class_part(v) : kNoClass;
+  const ClassInfo *info = was ? &reg_->info(was) : nullptr;
+  SiteRef site = info ? info->site : SiteRef{};
+  uint64_t key = (info ? info->key : mix64(addr)) ^ 0x6a4d5a4d5ull ^ (uint64_t(kind) << 48);
+  ClassId c = reg_->get_or_create(
+      key, kind, info ? info->name : nullptr, site,
+      (info ? info->flags.load(std::memory_order_relaxed) : 0) | kClassOneShot);
+  instances_.put(addr, pack(chain_part(v), c));
+  bump_generation(); // thread class caches may hold the lock class
+  return c;
+}
+
 uint64_t ClassResolver::object_site(const void *obj) const {
   uint64_t v;
   if (!instances_.find(reinterpret_cast<uint64_t>(obj), &v))
@@ -183,6 +198,8 @@ uint64_t ClassResolver::object_site(const void *obj) const {
 
 void ClassResolver::forget(const void *obj) {
   uint64_t addr = reinterpret_cast<uint64_t>(obj);
+  if (on_forget_)
+    on_forget_(addr);
   bump_generation();
   instances_.erase(addr);
   names_.erase(addr);

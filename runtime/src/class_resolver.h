@@ -28,10 +28,16 @@ public:
   void note_init(const void *obj, ClassKind kind, uint64_t pc);
   // Like note_init, and classes it now (objects used at once, like fences).
   ClassId bind_at_init(const void *obj, ClassKind kind, uint64_t pc);
+  // The object, a lock until now, is a wait object from now on: its class
+  // becomes a wait class beside its lock class (same site).
+  ClassId rebind_as_wait(const void *obj, ClassKind kind);
   // Where an object was created (or first used), for naming instances in
   // reports; 0 when unknown.
   uint64_t object_site(const void *obj) const;
   void forget(const void *obj);
+  // Called with the address of every object forgotten (the engine's
+  // instance graph drops it).
+  void set_on_forget(void (*fn)(uint64_t)) { on_forget_ = fn; }
   // Class of a code site itself (a return address).
   ClassId site_class(ClassKind kind, uint64_t pc);
   // Class keyed by a function's entry (thread exits, by start routine: one
@@ -81,6 +87,7 @@ private:
   AddressMap interned_;  // string hash -> interned pointer
   Arena strings_;
   SpinLock resolve_lock_;
+  void (*on_forget_)(uint64_t) = nullptr;
   RawArray<uint32_t> fds_; // fd -> class id | nonblocking bit 31
   std::atomic<uint32_t> generation_{1};
 };

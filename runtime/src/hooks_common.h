@@ -61,7 +61,8 @@ inline void wait_before(HookScope &h, ClassId c, const void *obj, const void *re
                         bool wait_all = true, uint32_t signaller = 0) {
   UnwindStack st(rt.engine.stacks());
   rt.engine.wait_begin(h.state(), c, reinterpret_cast<uint64_t>(obj),
-                       reinterpret_cast<uint64_t>(released), pc, st, kind, signaller);
+                       reinterpret_cast<uint64_t>(released), pc, st, kind, signaller,
+                       h.ctx().timed_block);
   trace(kind == EdgeKind::WaitForSubmit ? TraceOp::WaitForSubmitBegin : TraceOp::WaitBegin,
         h.state(), c, obj, reinterpret_cast<uint64_t>(released), pc);
   if (__builtin_expect(watchdog_enabled, 0))

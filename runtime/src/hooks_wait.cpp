@@ -1,6 +1,6 @@
-// Condition variables, barriers and semaphores: the waits and signals of
-// counting objects. A condvar wait is an unlock of its mutex, a wait, and a
-// re-lock; its edges exclude the mutex it gives up.
+// Condition variables and barriers: the waits and signals of counting
+// objects (semaphores: hooks_semaphore.cpp). A condvar wait is an unlock of
+// its mutex, a wait, and a re-lock; its edges exclude the mutex it gives up.
 #include <errno.h>
 
 #include "hooks_common.h"
@@ -33,20 +33,6 @@ static int hooked_signal(const void *obj, ClassKind kind, uint64_t pc, Fn &&real
   if (h.active())
     signal(h, cached_object_class(h.ctx(), obj, kind, pc), obj, pc);
   return real_call();
-}
-
-template <typename Fn>
-static int hooked_wait(const void *obj, ClassKind kind, uint64_t pc, Fn &&real_call,
-                       bool timed = false) {
-  HookScope h;
-  if (!h.active())
-    return real_call();
-  h.ctx().timed_block = timed;
-  ClassId c = cached_object_class(h.ctx(), obj, kind, pc);
-  wait_before(h, c, obj, nullptr, pc);
-  int r = real_call();
-  wait_after(h, c, obj, false, pc);
-  return r;
 }
 
 template <typename Fn>
@@ -116,32 +102,6 @@ int pthread_barrier_wait(pthread_barrier_t *b) {
   int r = REAL(pthread_barrier_wait)(b);
   wait_after(h, c, b, false, pc);
   return r;
-}
-
-int sem_init(sem_t *s, int pshared, unsigned value) {
-  return hooked_init(s, ClassKind::Semaphore, FENCEDEP_CALLER_PC(),
-                     [&] { return REAL(sem_init)(s, pshared, value); });
-}
-int sem_destroy(sem_t *s) {
-  return hooked_destroy(s, [&] { return REAL(sem_destroy)(s); });
-}
-int sem_wait(sem_t *s) {
-  return hooked_wait(s, ClassKind::Semaphore, FENCEDEP_CALLER_PC(),
-                     [&] { return REAL(sem_wait)(s); });
-}
-int sem_timedwait(sem_t *s, const struct timespec *ts) {
-  return hooked_wait(s, ClassKind::Semaphore, FENCEDEP_CALLER_PC(),
-                     [&] { return REAL(sem_timedwait)(s, ts); }, true);
-}
-int sem_clockwait(sem_t *s, clockid_t clk, const struct timespec *ts) {
-  return hooked_wait(s, ClassKind::Semaphore, FENCEDEP_CALLER_PC(),
-                     [&] { return REAL(sem_clockwait)(s, clk, ts); }, true);
-}
-// A successful trywait takes a unit without waiting: nothing to record.
-int sem_trywait(sem_t *s) { return REAL(sem_trywait)(s); }
-int sem_post(sem_t *s) {
-  return hooked_signal(s, ClassKind::Semaphore, FENCEDEP_CALLER_PC(),
-                       [&] { return REAL(sem_post)(s); });
 }
 
 } // extern "C"

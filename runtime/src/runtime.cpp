@@ -97,6 +97,7 @@ void ensure_initialized() {
     state.store(2);
     return;
   }
+  rt.resolver.set_on_forget([](uint64_t addr) { rt.engine.forget_instance(addr); });
   init_stack_capture();
   if (rt.options.symbolize)
     external_symbolizer_init(rt.options.symbolizer_path);

@@ -42,6 +42,10 @@ struct Occurrence {
   // signal count when it took `to_inst` (kHeld: still held).
   uint32_t peer = 0;
   uint32_t epoch = 0;
+  // Signals: how many threads of the process had exited when the
+  // signaller took `to_inst` (a signal made with a lock taken after the
+  // waiter's exit cannot be what that waiter waited for).
+  uint32_t exits = 0;
   static constexpr uint32_t kHeld = ~0u;
 };
 
@@ -143,10 +147,10 @@ public:
   // A wait starts. `released_inst` is the mutex a condvar wait gives up;
   // `kind` is Wait, or WaitForSubmit for a fence that is not submitted yet;
   // `signaller` the thread that will signal it when that is known (a join:
-  // the thread joined), 0 otherwise.
+  // the thread joined), 0 otherwise; `timed`: the wait has a timeout.
   void wait_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t released_inst,
                   uint64_t pc, StackSource &st, EdgeKind kind = EdgeKind::Wait,
-                  uint32_t signaller = 0);
+                  uint32_t signaller = 0, bool timed = false);
   // A blocking wait completed. One-shot objects (fences, thread exits) stay
   // in the new window: a later signal from here depends on them; counting
   // objects (condvars, semaphores) do not, or every bounded queue would be a
@@ -168,6 +172,8 @@ public:
   void await(ThreadState &t, ClassId f, uint64_t fi, ClassId g, uint64_t gi,
              uint64_t pc, StackSource &st);
   void fence_reset(uint64_t inst); // (re)initialised: drop its DAG edges
+  // A lock destroyed: another at its address is another object.
+  void forget_instance(uint64_t inst) { lock_instances_.forget(inst); }
   void resv_attach(ThreadState &t, ClassId f, uint64_t fi, uint64_t pc, StackSource &st);
   void fence_export(ThreadState &t, ClassId f, uint64_t fi, uint64_t pc, StackSource &st);
 
@@ -195,8 +201,9 @@ private:
     // One multiply: the slot index mixes the rest. The thread is part of
     // it too, for the cache offline replay shares between threads.
     if (opts_.instance_rules)
-      *key ^= ((o.from_inst * 0x9e3779b97f4a7c15ull) ^ (o.to_inst + o.epoch +
-                                                           (uint64_t(t.tid) << 40))) | 1;
+      *key ^= ((o.from_inst * 0x9e3779b97f4a7c15ull) ^
+               (o.to_inst + o.epoch + (uint64_t(o.exits) << 20) + (uint64_t(t.tid) << 40))) |
+              1;
     return t.edge_cache[(*key ^ (*key >> 19) ^ (*key >> 37)) &
                         (ThreadState::kEdgeCacheSize - 1)];
   }
@@ -256,7 +263,6 @@ private:
                             EdgeKind subject_kind, StackSource &st);
   void window_push(ThreadState &t, ClassId c, uint64_t inst, bool read, uint64_t pc);
   static void mark_handed_off(ThreadState &t, uint64_t inst);
-  static bool holds(const ThreadState &t, uint64_t inst);
   void queue_cycle(ThreadState &t, const Cycle &cyc, ClassId subject, EdgeKind kind,
                    bool read, StackSource &st, bool predicted = false);
   void queue_lr(ThreadState &t, LrUse use, ClassId fence, ClassId ctx, StackSource &st);
@@ -295,6 +301,9 @@ private:
   SpinLock watched_lock_;
   std::atomic<uint32_t> watch_gen_{1};
   std::atomic<uint64_t> self_wake_hidden_{0};
+  // Threads exited so far, and the count at each one's exit (by tid).
+  std::atomic<uint32_t> exits_{0};
+  AddressMap exit_gen_;
   // Happens-before through signals, enough for a joiner to know which of
   // the joined thread's history it has seen: a signal sequence per object
   // (hashed: a shared counter is still a clock for each object in it),

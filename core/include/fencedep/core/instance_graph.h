@@ -64,6 +64,9 @@ public:
   bool may_close_cycle(uint32_t id);
   // Forgets the links out of `inst` (a fence re-initialised for reuse).
   void clear_out(uint64_t inst);
+  // The object at `inst` is gone (destroyed): a new one at its address is a
+  // new node; the old node keeps its links, out of reach by address.
+  void forget(uint64_t inst);
 
   // The shortest path from `from` to `to` along links into nodes whose
   // class is in `classes` (any class when n == 0), under lockdep's rule for

@@ -32,6 +32,7 @@ struct WindowEntry {
   uint64_t pc;
   uint64_t instance; // the first instance of the class taken in the window
   uint32_t epoch;    // the thread's signal count when it was taken
+  uint32_t exits;    // threads of the process exited by then (Occurrence::exits)
   bool read;
   // The thread signalled something while holding it, after taking it: an
   // "I am done" made under the lock (see Engine::signal).
@@ -73,6 +74,14 @@ struct ThreadState {
   static constexpr unsigned kObservedSize = 8;
   ObservedSignal observed[kObservedSize];
   uint32_t observed_next;
+
+  // True when lock instance `inst` is in the held set.
+  bool holds_lock(uint64_t inst) const {
+    for (uint32_t i = 0; i < nheld; ++i)
+      if (held[i].instance == inst && held[i].role == HeldRole::Lock)
+        return true;
+    return false;
+  }
 
   void reset(uint32_t new_tid) {
     tid = new_tid;

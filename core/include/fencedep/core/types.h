@@ -53,6 +53,7 @@ enum : uint32_t {
   kClassStatic = 1u << 3,      // identified by a static object's address
   kClassInstance = 1u << 4,    // class=instance mode: one class per object
   kClassEntry = 1u << 5,       // keyed by a function's entry (a thread's start routine)
+  kClassOneShot = 1u << 6,     // one-shot handshakes: any object stands for the next
 };
 
 // How the edge's destination was entered.
