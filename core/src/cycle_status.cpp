@@ -30,7 +30,7 @@ public:
   // True when the samples close the cycle; *gave_up when the search was
   // cut short (too many combinations).
   bool run(bool *gave_up) {
-    bool found = step(0, 0, 0, Waiter{});
+    bool found = step(0, 0, 0, Waiter{}, Hop{});
     *gave_up = budget_ == 0;
     return found;
   }
@@ -43,13 +43,38 @@ private:
     uint32_t peer = 0;  // a join: the thread joined...
     uint32_t epoch = 0; // ...and how many of its signals the joiner had seen
   };
+  // The sample taken for an edge, as far as the next edge's lock joint
+  // needs it.
+  struct Hop {
+    EdgeKind kind = EdgeKind::Acquire;
+    bool set = false;
+    bool multi = false;
+    bool after_wait = false;
+    uint32_t tid = 0;
+  };
 
-  bool step(uint32_t i, uint64_t at, uint64_t first, Waiter w) {
+  // A signal edge into lock L says its signaller took L since its last
+  // completed wait and before signalling; the wait edge out of L says a
+  // thread waited while holding L. When both are the same thread, the
+  // signal came before that wait (a completed wait empties the window the
+  // signal edge is drawn from), so the signaller was never held up by L:
+  // CPython's worker holds its thread-state lock for life, signals that it
+  // started, then waits for work under it.
+  bool own_lock_joint(const Hop &in, const Hop &out, ClassId lock) const {
+    return in.set && out.set && in.kind == EdgeKind::Signal && is_wait_edge(out.kind) &&
+           !in.multi && !out.multi && !in.after_wait && in.tid == out.tid &&
+           is_lock_kind(classes_.info(lock).kind);
+  }
+
+  bool step(uint32_t i, uint64_t at, uint64_t first, Waiter w, Hop prev) {
     if (budget_ == 0)
       return false;
     --budget_;
-    if (i == cyc_.size)
+    if (i == cyc_.size) {
+      if (own_lock_joint(prev, first_hop_, graph_.edge(cyc_.edges[start_]).from))
+        return false;
       return !at || !first || at == first;
+    }
     EdgeId id = cyc_.edges[(start_ + i) % cyc_.size];
     const EdgeInfo &e = graph_.edge(id);
     if (!waits_.has(id)) {
@@ -58,7 +83,7 @@ private:
       // thread that made it closes nothing yet.
       if (e.from_inst || e.to_inst)
         return false;
-      return step(i + 1, 0, first, Waiter{});
+      return step(i + 1, 0, first, Waiter{}, Hop{});
     }
     // A fence timeline is one object: any of its fences stands for another.
     uint64_t from = loose(e.from) ? 0 : at;
@@ -78,10 +103,15 @@ private:
         if (!w.multi && exited_before(w.tid, s.exits))
           return true;
       }
+      Hop hop{e.kind, true, s.multi, s.after_wait, s.tid};
+      if (own_lock_joint(prev, hop, e.from))
+        return true;
+      if (i == 0)
+        first_hop_ = hop;
       Waiter next;
       if (is_wait_edge(e.kind))
         next = Waiter{true, s.tid, s.multi, s.peer, s.epoch};
-      found = step(i + 1, s.to, i == 0 && !loose(e.from) ? s.from : first, next);
+      found = step(i + 1, s.to, i == 0 && !loose(e.from) ? s.from : first, next, hop);
       return !found;
     });
     return found;
@@ -109,6 +139,7 @@ private:
   const AddressMap &exits_;
   const Cycle &cyc_;
   uint32_t start_;
+  Hop first_hop_;
   uint32_t budget_ = 20000;
 };
 

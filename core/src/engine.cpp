@@ -196,7 +196,7 @@ bool Engine::note_occurrence(ThreadState &t, EdgeId e, EdgeKind kind, bool src_r
   const EdgeInfo &ei = graph_.edge(e);
   switch (kind) {
   case EdgeKind::Acquire: {
-    bool news = waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch, o.exits);
+    bool news = waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch, o.exits, o.after_wait);
     if (from_inst && to_inst && is_lock_kind(classes_.info(ei.from).kind) &&
         is_lock_kind(classes_.info(ei.to).kind)) {
       uint32_t link = lock_instances_.add(from_inst, ei.from, to_inst, ei.to,
@@ -206,7 +206,7 @@ bool Engine::note_occurrence(ThreadState &t, EdgeId e, EdgeKind kind, bool src_r
     return news;
   }
   default:
-    return waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch, o.exits);
+    return waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch, o.exits, o.after_wait);
   }
 }
 
@@ -414,8 +414,14 @@ void Engine::acquire_end(ThreadState &t, ClassId c, uint64_t inst, bool read, bo
     e.role = HeldRole::Lock;
     e.read = read;
     e.is_try = is_try;
+    e.waits = t.untimed_waits;
   }
-  window_push(t, c, inst, read, pc);
+  // A signal depends on a lock its thread had to take first; a trylock
+  // never has to: when the lock is busy the thread goes another way (V8
+  // parks its local heap before it blocks on the safepoint's lock). Like
+  // lockdep's trylock, it gets no incoming edge, from a signal either.
+  if (!is_try)
+    window_push(t, c, inst, read, pc);
 }
 
 void Engine::release(ThreadState &t, uint64_t inst) {
@@ -460,9 +466,11 @@ void Engine::wait_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t relea
   // A wait that gives up by itself cannot hold anyone up forever: like a
   // trylock, it orders nothing (CPython's GIL hand-off is one, every few
   // milliseconds, under whatever Python locks the thread holds).
-  if (!timed)
+  if (!timed) {
+    ++t.untimed_waits;
     add_edges_from_held(t, c, kind, false, released_inst, inst, st, signaller,
                         signaller ? signals_seen(t, signaller) : 0);
+  }
   window_push(t, c, inst, false, pc);
 }
 
@@ -519,9 +527,10 @@ void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
     }
     if (opts_.instance_rules && h.role == HeldRole::Lock)
       mark_handed_off(t, h.instance);
-    if (h.cls != c)
+    if (h.cls != c && !(h.role == HeldRole::Lock && h.is_try))
       add_edge(t, c, h.cls, EdgeKind::Signal, false, h.read, 0, st,
-               Occurrence{inst, h.instance, 0, exit ? Occurrence::kHeld : 0, exits_now});
+               Occurrence{inst, h.instance, 0, exit ? Occurrence::kHeld : 0, exits_now,
+                          h.waits != t.untimed_waits});
   }
   // Inside an explicit signalling section for this class the section's own
   // edges already say what the signal depends on.
@@ -552,7 +561,7 @@ int Engine::section_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t pc)
   for (uint32_t i = 0; i < t.nheld; ++i)
     if (t.held[i].role == HeldRole::Section && t.held[i].cls == c)
       return 0; // nested: the outer section covers it
-  HeldEntry e{c, inst, pc, nullptr, 0, HeldRole::Section, false, true};
+  HeldEntry e{c, inst, pc, nullptr, 0, HeldRole::Section, false, true, t.untimed_waits};
   if (!push_held(t, e))
     return -1;
   // At most one open section per class and thread: the class names it,
@@ -578,7 +587,7 @@ void Engine::section_end(ThreadState &t, int cookie) {
 
 void Engine::mm_begin(ThreadState &t, const char *label, uint64_t pc, StackSource &st) {
   add_edges_from_held(t, reclaim_, EdgeKind::Acquire, false, 0, 0, st);
-  HeldEntry e{reclaim_, 0, pc, label, 0, HeldRole::Context, false, false};
+  HeldEntry e{reclaim_, 0, pc, label, 0, HeldRole::Context, false, false, t.untimed_waits};
   if (!push_held(t, e))
     held_overflows_.fetch_add(1, std::memory_order_relaxed);
   window_push(t, reclaim_, 0, false, pc);
@@ -733,7 +742,7 @@ bool Engine::report_cycle(const Cycle &cyc) {
     HeldRole role = e.kind == EdgeKind::Section ? HeldRole::Section
                     : e.from == reclaim_        ? HeldRole::Context
                                                 : HeldRole::Lock;
-    t.held[0] = HeldEntry{e.from, 0, e.from_pc, nullptr, 0, role, src_read, false};
+    t.held[0] = HeldEntry{e.from, 0, e.from_pc, nullptr, 0, role, src_read, false, 0};
     t.nheld = 1;
   }
   KnownStack st(e.stack);

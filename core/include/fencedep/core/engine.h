@@ -46,6 +46,9 @@ struct Occurrence {
   // signaller took `to_inst` (a signal made with a lock taken after the
   // waiter's exit cannot be what that waiter waited for).
   uint32_t exits = 0;
+  // Signals: the lock was held across an untimed wait of the signaller
+  // before this signal (see WaitCycleSearch's lock joints).
+  bool after_wait = false;
   static constexpr uint32_t kHeld = ~0u;
 };
 
@@ -202,7 +205,8 @@ private:
     // it too, for the cache offline replay shares between threads.
     if (opts_.instance_rules)
       *key ^= ((o.from_inst * 0x9e3779b97f4a7c15ull) ^
-               (o.to_inst + o.epoch + (uint64_t(o.exits) << 20) + (uint64_t(t.tid) << 40))) |
+               (o.to_inst + o.epoch + (uint64_t(o.exits) << 20) + (uint64_t(t.tid) << 40) +
+                (uint64_t(o.after_wait) << 63))) |
               1;
     return t.edge_cache[(*key ^ (*key >> 19) ^ (*key >> 37)) &
                         (ThreadState::kEdgeCacheSize - 1)];

@@ -25,6 +25,7 @@ struct HeldEntry {
   HeldRole role;
   bool read;
   bool is_try;        // taken by a successful trylock: no incoming edge recorded
+  uint32_t waits;     // the thread's untimed waits begun before it was taken
 };
 
 struct WindowEntry {
@@ -69,8 +70,10 @@ struct ThreadState {
   uint32_t cache_gen;
   // Set by acquire_begin when the instance was not held, read by acquire_end.
   uint64_t not_held_inst;
-  // Signals this thread made so far; its latest completed waits.
+  // Signals this thread made so far; untimed waits it began; its latest
+  // completed waits.
   uint32_t signals;
+  uint32_t untimed_waits;
   static constexpr unsigned kObservedSize = 8;
   ObservedSignal observed[kObservedSize];
   uint32_t observed_next;
@@ -89,6 +92,7 @@ struct ThreadState {
     untracked_depth = 0;
     window_pos = window_len = 0;
     signals = 0;
+    untimed_waits = 0;
     observed_next = 0;
     for (ObservedSignal &o : observed)
       o = ObservedSignal{0, 0};
