@@ -201,7 +201,7 @@ bool Engine::note_occurrence(ThreadState &t, EdgeId e, EdgeKind kind, bool src_r
   const EdgeInfo &ei = graph_.edge(e);
   switch (kind) {
   case EdgeKind::Acquire: {
-    bool news = waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch);
+    bool news = waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch, o.how);
     if (from_inst && to_inst && is_lock_kind(classes_.info(ei.from).kind) &&
         is_lock_kind(classes_.info(ei.to).kind)) {
       uint32_t link = lock_instances_.add(from_inst, ei.from, to_inst, ei.to,
@@ -211,7 +211,7 @@ bool Engine::note_occurrence(ThreadState &t, EdgeId e, EdgeKind kind, bool src_r
     return news;
   }
   default:
-    return waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch);
+    return waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch, o.how);
   }
 }
 
@@ -301,6 +301,8 @@ void Engine::add_edges_from_held(ThreadState &t, ClassId to, EdgeKind kind, bool
     } else {
       uint64_t key;
       Occurrence o{h.instance, inst, peer, peer_epoch};
+      if (kind == EdgeKind::WaitForSubmit)
+        o.how = kHowForSubmit;
       // The common case, checked here without a call: a known nesting.
       if (!edge_cached(edge_cache_slot(t, h.cls, to, dep_type(h.read, read), o, &key), key)) {
         EdgeKind k = h.role == HeldRole::Section ? EdgeKind::Section : kind;
@@ -543,6 +545,36 @@ void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
     fence_reset(inst);
 }
 
+void Engine::submit(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSource &st) {
+  sync_edge_cache(t);
+  // Like a signal's edges, each sample marked as a submission only (see
+  // kHowSubmitOnly): no completion, so no signal sequence for joiners and
+  // no handing off of held locks either.
+  bool in_section = false;
+  for (uint32_t i = 0; i < t.nheld; ++i) {
+    const HeldEntry &h = t.held[i];
+    if (h.role == HeldRole::Section) {
+      in_section |= h.cls == c;
+      continue;
+    }
+    if (h.cls == c)
+      continue;
+    Occurrence o{inst, h.instance};
+    o.how = kHowSubmitOnly;
+    add_edge(t, c, h.cls, EdgeKind::Signal, false, h.read, 0, st, o);
+  }
+  if (in_section)
+    return;
+  for (uint32_t k = 0; k < t.window_len; ++k) {
+    const WindowEntry &w = t.window[(t.window_pos + kWindowSize - 1 - k) % kWindowSize];
+    if (w.cls == c)
+      continue;
+    Occurrence o{inst, w.instance};
+    o.how = kHowSubmitOnly;
+    add_edge(t, c, w.cls, EdgeKind::Signal, false, w.read, w.pc, st, o);
+  }
+}
+
 int Engine::section_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t pc) {
   for (uint32_t i = 0; i < t.nheld; ++i)
     if (t.held[i].role == HeldRole::Section && t.held[i].cls == c)
@@ -615,6 +647,34 @@ void Engine::await(ThreadState &t, ClassId f, uint64_t fi, ClassId g, uint64_t g
   if (definite)
     queue_instance_cycle(t, awaits_, link, path, ReportKind::AwaitCycle, g, EdgeKind::Await,
                          st);
+}
+
+void Engine::await_instance(ThreadState &t, ClassId c, uint64_t fi, uint64_t gi,
+                            StackSource &st) {
+  if (fi == gi) {
+    // Awaiting itself: a cycle of one instance, never a link of the DAG
+    // (it would have no place in the DAG's order).
+    PendingReport r{};
+    r.kind = ReportKind::AwaitCycle;
+    r.subject = c;
+    r.subject_kind = EdgeKind::Await;
+    r.inst_len = r.inst_total = 1;
+    r.inst[0] = fi;
+    r.inst_class[0] = c;
+    r.inst_stack[0] = st.capture();
+    r.inst_tid[0] = t.tid;
+    r.inst_types[0] = kDepNN;
+    r.tid = t.tid;
+    r.stack = r.inst_stack[0];
+    snapshot_held(t, r);
+    queue(r, mix64(0x1a57 + uint64_t(ReportKind::AwaitCycle) + mix64(fi)));
+    return;
+  }
+  uint32_t link = awaits_.add(fi, c, gi, c, kDepNN, t.tid, kNoStack);
+  InstancePath path;
+  if (link && awaits_.may_close_cycle(link) &&
+      awaits_.find_path(gi, fi, nullptr, 0, false, false, &path))
+    queue_instance_cycle(t, awaits_, link, path, ReportKind::AwaitCycle, c, EdgeKind::Await, st);
 }
 
 void Engine::resv_attach(ThreadState &t, ClassId f, uint64_t, uint64_t, StackSource &st) {

@@ -1,0 +1,175 @@
+// Fences a GPU completes: a submission (Engine::submit) satisfies only the
+// waits for it; fence timelines whose class graph is a cycle of completions
+// (frames in flight, two queues taking turns) are not reported unless their
+// instances close it; a fence instance awaiting itself is an await-cycle.
+#include <gtest/gtest.h>
+
+#include "test_support.h"
+
+using namespace fencedep;
+using fdtest::EngineHarness;
+
+namespace {
+
+class SubmitRules : public ::testing::Test {
+protected:
+  void SetUp() override { ASSERT_TRUE(h.ok()); }
+  void submit(uint32_t tid, ClassId c, uint64_t inst) {
+    h.e().submit(h.thread(tid), c, inst, 0x5000, h.st());
+  }
+  void await(uint32_t tid, ClassId f, uint64_t fi, ClassId g, uint64_t gi) {
+    h.e().await(h.thread(tid), f, fi, g, gi, 0x5100, h.st());
+  }
+  void wait_for_submit(uint32_t tid, ClassId c, uint64_t inst) {
+    h.e().wait_begin(h.thread(tid), c, inst, 0, 0x5200, h.st(), EdgeKind::WaitForSubmit);
+  }
+  void wait_done(uint32_t tid, ClassId c, uint64_t inst) {
+    h.e().wait_end(h.thread(tid), c, inst, true, 0x5300);
+  }
+  EngineHarness h;
+};
+
+TEST_F(SubmitRules, WaitForSubmitUnderTheSubmittersLockIsReported) {
+  ClassId L = h.site_cls("L"), T = h.site_cls("timeline", ClassKind::Syncobj);
+  h.lock(1, L), h.unlock(1, L);
+  submit(1, T, 0x7001);
+  h.lock(2, L);
+  wait_for_submit(2, T, 0x7001);
+  auto rs = h.drain();
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0].kind, ReportKind::WaitCycle);
+  EXPECT_FALSE(rs[0].predicted);
+}
+
+TEST_F(SubmitRules, PlainWaitUnderTheSubmittersLockIsNot) {
+  // The fence was submitted; the GPU completes it without its submitter.
+  ClassId L = h.site_cls("L"), T = h.site_cls("timeline", ClassKind::Syncobj);
+  h.lock(1, L), h.unlock(1, L);
+  submit(1, T, 0x7001);
+  h.lock(2, L);
+  h.wait_begin_on(2, T, 0x7001);
+  EXPECT_TRUE(h.drain().empty());
+  EXPECT_TRUE(h.has_edge(L, T) && h.has_edge(T, L)) << "the class cycle is there";
+  // A host signal is a completion too: the same wait then depends on it.
+  h.lock(3, L), h.unlock(3, L);
+  h.signal_on(3, T, 0x7002);
+  auto rs = h.drain();
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0].kind, ReportKind::WaitCycle);
+}
+
+TEST_F(SubmitRules, WaitForSubmitAfterAPlainOneConfirmsTheWatchedCycle) {
+  ClassId L = h.site_cls("L"), T = h.site_cls("timeline", ClassKind::Syncobj);
+  h.lock(1, L), h.unlock(1, L);
+  submit(1, T, 0x7001);
+  h.lock(2, L);
+  h.wait_begin_on(2, T, 0x7001);
+  wait_done(2, T, 0x7001);
+  EXPECT_TRUE(h.drain().empty());
+  wait_for_submit(2, T, 0x7002);
+  EXPECT_EQ(h.drain().size(), 1u);
+}
+
+TEST_F(SubmitRules, CompletionDependsOnWhatTheJobAwaits) {
+  // Waiting under L for a job whose in-fence is signalled by a thread
+  // that took L first: the GPU cannot run the job.
+  ClassId L = h.site_cls("L"), Job = h.site_cls("job", ClassKind::Fence),
+          In = h.site_cls("in", ClassKind::Syncobj);
+  h.lock(1, L), h.unlock(1, L);
+  submit(1, Job, 0x1001);
+  await(1, Job, 0x1001, In, 0x2001);
+  h.lock(2, L);
+  h.wait_begin_on(2, Job, 0x1001);
+  EXPECT_TRUE(h.drain().empty()) << "nothing signals `in` after L yet";
+  h.lock(3, L), h.unlock(3, L);
+  h.signal_on(3, In, 0x2001);
+  auto rs = h.drain();
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0].kind, ReportKind::WaitCycle);
+  EXPECT_EQ(rs[0].cycle.size, 3u);
+}
+
+TEST_F(SubmitRules, FramesInFlightAreNoCycle) {
+  // Frame k awaits the present of frame k-2; the present of k awaits frame
+  // k and is submitted after a completed wait for it.
+  ClassId Frame = h.site_cls("frame", ClassKind::Syncobj),
+          Present = h.site_cls("present", ClassKind::Syncobj);
+  for (uint64_t k = 1; k <= 8; ++k) {
+    if (k > 2) {
+      h.wait_begin_on(1, Present, 0x300 + k - 2);
+      wait_done(1, Present, 0x300 + k - 2);
+    }
+    submit(1, Frame, 0x100 + k);
+    if (k > 2)
+      await(1, Frame, 0x100 + k, Present, 0x300 + k - 2);
+    h.wait_begin_on(2, Frame, 0x100 + k);
+    wait_done(2, Frame, 0x100 + k);
+    submit(2, Present, 0x300 + k);
+    await(2, Present, 0x300 + k, Frame, 0x100 + k);
+  }
+  EXPECT_TRUE(h.has_edge(Frame, Present) && h.has_edge(Present, Frame));
+  EXPECT_TRUE(h.drain().empty());
+}
+
+TEST_F(SubmitRules, HostSignalledPipelineIsNoCycle) {
+  // The same with host signals: each signal depends on a completed wait.
+  ClassId A = h.site_cls("a", ClassKind::Syncobj), B = h.site_cls("b", ClassKind::Syncobj);
+  for (uint64_t k = 1; k <= 4; ++k) {
+    h.signal_on(1, A, 0x100 + k);
+    h.wait_begin_on(2, A, 0x100 + k);
+    wait_done(2, A, 0x100 + k);
+    h.signal_on(2, B, 0x200 + k);
+    h.wait_begin_on(1, B, 0x200 + k);
+    wait_done(1, B, 0x200 + k);
+  }
+  EXPECT_TRUE(h.has_edge(A, B) && h.has_edge(B, A));
+  EXPECT_TRUE(h.drain().empty());
+}
+
+TEST_F(SubmitRules, AwaitCycleOfInstancesIsStillDefinite) {
+  ClassId A = h.site_cls("a", ClassKind::Syncobj), B = h.site_cls("b", ClassKind::Syncobj);
+  await(1, A, 0x101, B, 0x201);
+  EXPECT_TRUE(h.drain().empty());
+  await(2, B, 0x201, A, 0x101);
+  auto rs = h.drain();
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0].kind, ReportKind::AwaitCycle);
+}
+
+TEST_F(SubmitRules, ALockKeepsACycleThroughFences) {
+  // The completions-only rule is for fences alone: a wait under a lock
+  // closing the same loop is reported.
+  ClassId L = h.site_cls("L"), A = h.site_cls("a", ClassKind::Syncobj),
+          B = h.site_cls("b", ClassKind::Syncobj);
+  await(1, A, 0x101, B, 0x201);
+  h.lock(2, L), h.unlock(2, L);
+  h.signal_on(2, B, 0x201);
+  h.lock(3, L);
+  h.wait_begin_on(3, A, 0x101);
+  EXPECT_EQ(h.drain().size(), 1u);
+}
+
+TEST_F(SubmitRules, AwaitingItselfIsAnAwaitCycle) {
+  ClassId T = h.site_cls("timeline", ClassKind::Syncobj);
+  h.e().await_instance(h.thread(1), T, 0x705, 0x705, h.st());
+  auto rs = h.drain();
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0].kind, ReportKind::AwaitCycle);
+  ASSERT_EQ(rs[0].inst_len, 1u);
+  EXPECT_EQ(rs[0].inst[0], 0x705u);
+  EXPECT_NE(h.text(rs[0]).find("await-cycle"), std::string::npos);
+  EXPECT_FALSE(h.has_edge(T, T)) << "no class self-edge";
+}
+
+TEST_F(SubmitRules, InstancesOfOneTimelineAwaitingEachOther) {
+  ClassId T = h.site_cls("timeline", ClassKind::Syncobj);
+  h.e().await_instance(h.thread(1), T, 0x706, 0x705, h.st());
+  EXPECT_TRUE(h.drain().empty());
+  h.e().await_instance(h.thread(1), T, 0x705, 0x706, h.st());
+  auto rs = h.drain();
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0].kind, ReportKind::AwaitCycle);
+  EXPECT_EQ(rs[0].inst_len, 2u);
+}
+
+} // namespace
