@@ -1,0 +1,133 @@
+#include "drm_model.h"
+
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "unwind/modules.h"
+#include "unwind/unwinder.h"
+
+namespace fencedep::runtime::drm {
+
+static bool in_libdrm(uint64_t pc) {
+  ModuleRef m;
+  if (!find_module(pc - 1, &m))
+    return false;
+  const char *slash = strrchr(m.path, '/');
+  return strncmp(slash ? slash + 1 : m.path, "libdrm", 6) == 0;
+}
+
+uint64_t creation_site(uint64_t pc) {
+  if (!in_libdrm(pc))
+    return pc;
+  uint64_t pcs[kMaxFrames];
+  uint32_t n = capture_host_stack(pcs, kMaxFrames);
+  for (uint32_t i = 0; i < n; ++i)
+    if (!in_libdrm(pcs[i]))
+      return pcs[i];
+  return pc;
+}
+
+uint32_t object_for(int drm_fd, uint32_t handle, uint64_t pc) {
+  if (uint32_t o = fence_objects.handle_object(drm_fd, handle))
+    return o;
+  uint32_t o = fence_objects.create(rt.resolver.site_class(ClassKind::Syncobj, creation_site(pc)));
+  fence_objects.bind_handle(drm_fd, handle, o);
+  return o;
+}
+
+FenceRef fd_ref(int fd) {
+  FenceFd f = fence_objects.fd(fd);
+  return f.kind == FenceFdKind::None ? FenceRef{} : f.ref;
+}
+
+void bind_fence_fd(int fd, FenceFdKind kind, FenceRef ref, bool available) {
+  ClassId c = fence_objects.cls(ref.object);
+  if (c == kNoClass)
+    return;
+  bool nonblocking = false;
+  rt.resolver.fd_class(fd, &nonblocking); // an eventfd keeps its O_NONBLOCK note
+  rt.resolver.bind_fd(fd, c, nonblocking);
+  fence_objects.bind_fd(fd, FenceFd{kind, available, ref});
+}
+
+void signal_fence(HookScope &h, FenceRef ref, uint64_t pc) {
+  ClassId c = fence_objects.cls(ref.object);
+  if (c == kNoClass)
+    return;
+  signal(h, c, as_obj(fence_objects.instance(ref)), pc, fence_objects.object_key(ref.object));
+}
+
+void submit_fence(HookScope &h, FenceRef ref, uint64_t pc) {
+  ClassId c = fence_objects.cls(ref.object);
+  if (c == kNoClass)
+    return;
+  uint64_t inst = fence_objects.instance(ref);
+  UnwindStack st(rt.engine.stacks());
+  rt.engine.submit(h.state(), c, inst, pc, st);
+  // Bit 0 of a signal's argument: a submission (docs/trace-format.md).
+  trace(TraceOp::Signal, h.state(), c, as_obj(inst), 1, pc);
+  if (__builtin_expect(watchdog_enabled, 0))
+    note_signal(fence_objects.object_key(ref.object), h.state().tid);
+}
+
+void reset_fence(HookScope &h, FenceRef ref) {
+  ClassId c = fence_objects.cls(ref.object);
+  if (c == kNoClass)
+    return;
+  uint64_t inst = fence_objects.instance(ref);
+  rt.engine.fence_reset(inst);
+  trace(TraceOp::FenceInit, h.state(), c, as_obj(inst), 0, 0);
+}
+
+void fence_await(HookScope &h, FenceRef f, FenceRef dep, uint64_t pc) {
+  ClassId fc = fence_objects.cls(f.object), dc = fence_objects.cls(dep.object);
+  if (fc == kNoClass || dc == kNoClass)
+    return;
+  uint64_t fi = fence_objects.instance(f), di = fence_objects.instance(dep);
+  UnwindStack st(rt.engine.stacks());
+  if (fc == dc) {
+    // A class self-edge would be a cycle of one class: the DAG alone.
+    // Not traced: offline analysis keeps to class edges here.
+    rt.engine.await_instance(h.state(), fc, fi, di, st);
+    return;
+  }
+  rt.engine.await(h.state(), fc, fi, dc, di, pc, st);
+  if (trace_enabled())
+    trace_event(TraceEvent{TraceOp::Await, h.state().tid, fc, fi, di, pc, dc});
+}
+
+int64_t monotonic_now_ns() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+bool safe_read_pieces(const ReadPiece *pieces, uint32_t n) {
+  constexpr uint32_t kMaxPieces = 64;
+  struct iovec local[kMaxPieces], remote[kMaxPieces];
+  while (n) {
+    uint32_t k = n < kMaxPieces ? n : kMaxPieces;
+    uint64_t want = 0;
+    for (uint32_t i = 0; i < k; ++i) {
+      if (!pieces[i].src && pieces[i].size)
+        return false;
+      local[i] = {pieces[i].dst, size_t(pieces[i].size)};
+      remote[i] = {reinterpret_cast<void *>(pieces[i].src), size_t(pieces[i].size)};
+      want += pieces[i].size;
+    }
+    // The raw system call, as safe_read: nothing here may be intercepted.
+    long got = syscall(SYS_process_vm_readv, long(syscall(SYS_getpid)), local, (unsigned long)k,
+                       remote, (unsigned long)k, 0UL);
+    if (got < 0 || uint64_t(got) != want)
+      return false;
+    pieces += k;
+    n -= k;
+  }
+  return true;
+}
+
+} // namespace fencedep::runtime::drm
