@@ -12,12 +12,19 @@
 
 namespace fencedep::runtime::drm {
 
+// libdrm.so.2, libdrm_amdgpu.so.1, ...: "libdrm", a suffix, ".so".
 static bool in_libdrm(uint64_t pc) {
   ModuleRef m;
   if (!find_module(pc - 1, &m))
     return false;
   const char *slash = strrchr(m.path, '/');
-  return strncmp(slash ? slash + 1 : m.path, "libdrm", 6) == 0;
+  const char *name = slash ? slash + 1 : m.path;
+  if (strncmp(name, "libdrm", 6) != 0)
+    return false;
+  name += 6;
+  while (*name == '_' || (*name >= 'a' && *name <= 'z') || (*name >= '0' && *name <= '9'))
+    ++name;
+  return strncmp(name, ".so", 3) == 0;
 }
 
 uint64_t creation_site(uint64_t pc) {
