@@ -10,7 +10,8 @@ bool Engine::init(const EngineOptions &opts) {
   opts_ = opts;
   if (!classes_.init(opts.max_classes) || !stacks_.init() ||
       !graph_.init(opts.max_classes, opts.max_edges) ||
-      !lock_instances_.init(1u << 20, 1u << 21) || !awaits_.init(1u << 20, 1u << 20) ||
+      !lock_instances_.init(1u << 20, 1u << 21) ||
+      !awaits_.init(1u << 20, 1u << 20, /*new_nodes_first=*/true) ||
       !waits_.init(opts.max_edges, 1u << 20) || !signal_seq_.init(1u << kSignalSeqBits) ||
       !rings_.init(1u << kRingBits) ||
       !reported_.init(1u << 16))
@@ -103,9 +104,28 @@ static void remove_held(ThreadState &t, uint32_t i) {
   --t.nheld;
 }
 
+// Any fence of a timeline stands for another in the wait rules
+// (cycle_status.cpp), so the instances of fence-like classes say nothing
+// there: one stand-in for all of them keeps a known edge known, where each
+// new point or generation of a timeline would be a new occurrence to
+// record. (Their own await DAG keeps the real instances.)
+static constexpr uint64_t kAnyFence = 1;
+
+static bool fence_like(const ClassRegistry &classes, ClassId c) {
+  ClassKind k = classes.info(c).kind;
+  return k == ClassKind::Fence || k == ClassKind::Syncobj || k == ClassKind::SyncFile;
+}
+
 bool Engine::add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, bool src_read,
-                      bool dst_read, uint64_t from_pc, StackSource &st, const Occurrence &o,
+                      bool dst_read, uint64_t from_pc, StackSource &st, const Occurrence &occ_in,
                       bool report) {
+  Occurrence o = occ_in;
+  if (opts_.instance_rules) {
+    if (o.from_inst && fence_like(classes_, from))
+      o.from_inst = kAnyFence;
+    if (o.to_inst && fence_like(classes_, to))
+      o.to_inst = kAnyFence;
+  }
   // Fast path: a known edge of a known type with no gate to narrow costs a
   // per-thread cache hit, or one lock-free probe.
   uint8_t type = dep_type(src_read, dst_read);
@@ -647,6 +667,11 @@ void Engine::await(ThreadState &t, ClassId f, uint64_t fi, ClassId g, uint64_t g
   if (definite)
     queue_instance_cycle(t, awaits_, link, path, ReportKind::AwaitCycle, g, EdgeKind::Await,
                          st);
+}
+
+void Engine::await_class(ThreadState &t, ClassId f, ClassId g, uint64_t, StackSource &st) {
+  if (f != g)
+    add_edge(t, f, g, EdgeKind::Await, false, false, 0, st, Occurrence{kAnyFence, kAnyFence});
 }
 
 void Engine::await_instance(ThreadState &t, ClassId c, uint64_t fi, uint64_t gi,

@@ -15,6 +15,7 @@
 // DRM_IOCTL_AMDGPU_WAIT_CS name it by. IB, FENCE, BO_HANDLES and
 // CP_GFX_SHADOW chunks name no fence; other chunk ids are counted.
 #include <cstddef>
+#include <cstring>
 
 #include "drm_model.h"
 #include "drm_submit.h"
@@ -106,20 +107,93 @@ uint64_t ring_queue(uint32_t ctx, uint32_t ip_type, uint32_t ip_instance, uint32
          (ring & 0xff);
 }
 
-// Reads a chunk's entries (length_dw dwords) into `buf`; their count.
-template <typename T> uint32_t chunk_entries(Submission &s, const Chunk &c, T *buf) {
-  uint32_t n = uint32_t(uint64_t(c.length_dw) * 4 / sizeof(T));
-  uint32_t k = n < Submission::kMaxFences ? n : Submission::kMaxFences;
-  s.lose(n - k);
-  ReadPiece p{buf, c.chunk_data, uint64_t(k) * sizeof(T)};
-  if (!safe_read_pieces(&p, 1)) {
-    bump(submit_stats.unreadable);
+// How many bytes of a chunk's data the model reads: the first IB's ring, and
+// the entries of the chunks that name fences (Submission::kMaxFences at
+// most per chunk, the rest counted).
+uint32_t wanted_bytes(Submission &s, const Chunk &c, bool *have_ring) {
+  uint64_t bytes = uint64_t(c.length_dw) * 4;
+  uint32_t entry = 0;
+  switch (c.chunk_id) {
+  case kChunkIb:
+    if (*have_ring || bytes < sizeof(ChunkIb))
+      return 0;
+    *have_ring = true;
+    return sizeof(ChunkIb);
+  case kChunkDependencies:
+  case kChunkScheduledDependencies:
+    entry = sizeof(ChunkDep);
+    break;
+  case kChunkSyncobjIn:
+  case kChunkSyncobjOut:
+    entry = sizeof(ChunkSem);
+    break;
+  case kChunkTimelineWait:
+  case kChunkTimelineSignal:
+    entry = sizeof(ChunkSyncobj);
+    break;
+  case kChunkFence:
+  case kChunkBoHandles:
+  case kChunkCpGfxShadow:
+    return 0;
+  default:
+    bump(submit_stats.unknown_parts);
     return 0;
   }
-  return k;
+  uint64_t n = bytes / entry;
+  uint64_t k = n < Submission::kMaxFences ? n : Submission::kMaxFences;
+  s.lose(uint32_t(n - k));
+  return uint32_t(k * entry);
 }
 
-// The chunks of one CS into `s`; false when the chunk list is unreadable.
+// The fences one chunk's data names.
+void decode_chunk(Submission &s, const Chunk &c, const char *data, uint32_t bytes,
+                  uint32_t ctx_id) {
+  switch (c.chunk_id) {
+  case kChunkIb: {
+    ChunkIb ib;
+    memcpy(&ib, data, sizeof ib);
+    s.on_queue(ring_queue(ctx_id, ib.ip_type, ib.ip_instance, ib.ring));
+    return;
+  }
+  case kChunkDependencies:
+  case kChunkScheduledDependencies:
+    for (uint32_t at = 0; at + sizeof(ChunkDep) <= bytes; at += sizeof(ChunkDep)) {
+      ChunkDep d;
+      memcpy(&d, data + at, sizeof d);
+      s.in_job(ring_queue(d.ctx_id, d.ip_type, d.ip_instance, d.ring), d.handle);
+    }
+    return;
+  case kChunkSyncobjIn:
+  case kChunkSyncobjOut:
+    for (uint32_t at = 0; at + sizeof(ChunkSem) <= bytes; at += sizeof(ChunkSem)) {
+      ChunkSem m;
+      memcpy(&m, data + at, sizeof m);
+      if (c.chunk_id == kChunkSyncobjIn)
+        s.in_syncobj(m.handle, 0);
+      else
+        s.out_syncobj(m.handle, 0);
+    }
+    return;
+  case kChunkTimelineWait:
+  case kChunkTimelineSignal:
+    for (uint32_t at = 0; at + sizeof(ChunkSyncobj) <= bytes; at += sizeof(ChunkSyncobj)) {
+      ChunkSyncobj y;
+      memcpy(&y, data + at, sizeof y);
+      if (c.chunk_id == kChunkTimelineWait)
+        s.in_syncobj(y.handle, y.point, y.flags & fencedep::drm::kWaitForSubmit);
+      else
+        s.out_syncobj(y.handle, y.point);
+    }
+    return;
+  default:
+    return;
+  }
+}
+
+// The chunks of one CS into `s`: the pointer list, every chunk header, and
+// the data of the chunks that name fences, each in one system call (two
+// or more only when the data is larger than the scratch buffer). False
+// when unreadable.
 bool decode_cs(Submission &s, const CsIn &in) {
   constexpr uint32_t kMaxChunks = 32;
   uint32_t n = in.num_chunks < kMaxChunks ? in.num_chunks : kMaxChunks;
@@ -130,66 +204,36 @@ bool decode_cs(Submission &s, const CsIn &in) {
   ReadPiece list{ptrs, in.chunks, uint64_t(n) * sizeof ptrs[0]};
   if (!safe_read_pieces(&list, 1))
     return false;
-  // Every chunk header in one system call.
-  ReadPiece heads[kMaxChunks];
+  ReadPiece pieces[kMaxChunks];
   for (uint32_t i = 0; i < n; ++i)
-    heads[i] = ReadPiece{&chunks[i], ptrs[i], sizeof(Chunk)};
-  if (!safe_read_pieces(heads, n))
+    pieces[i] = ReadPiece{&chunks[i], ptrs[i], sizeof(Chunk)};
+  if (!safe_read_pieces(pieces, n))
     return false;
+  s.on_queue(ring_queue(in.ctx_id, 0xff, 0xff, 0xff)); // no IB chunk: the context
+  alignas(8) char scratch[4096];
+  uint32_t want[kMaxChunks];
   bool have_ring = false;
-  for (uint32_t i = 0; i < n; ++i) {
-    const Chunk &c = chunks[i];
-    switch (c.chunk_id) {
-    case kChunkIb: {
-      ChunkIb ib;
-      ReadPiece p{&ib, c.chunk_data, sizeof ib};
-      if (!have_ring && c.length_dw * 4 >= sizeof ib && safe_read_pieces(&p, 1)) {
-        s.on_queue(ring_queue(in.ctx_id, ib.ip_type, ib.ip_instance, ib.ring));
-        have_ring = true;
-      }
-      break;
+  for (uint32_t i = 0; i < n; ++i)
+    want[i] = wanted_bytes(s, chunks[i], &have_ring);
+  for (uint32_t i = 0; i < n;) {
+    // As many chunks as fit in the scratch buffer, in one read.
+    uint32_t used = 0, first = i, np = 0;
+    for (; i < n && (used + ((want[i] + 7) & ~7u) <= sizeof scratch || np == 0); ++i) {
+      uint32_t size = want[i] < sizeof scratch ? want[i] : sizeof scratch;
+      want[i] = size;
+      if (size)
+        pieces[np++] = ReadPiece{scratch + used, chunks[i].chunk_data, size};
+      used += (size + 7) & ~7u;
     }
-    case kChunkDependencies:
-    case kChunkScheduledDependencies: {
-      ChunkDep deps[Submission::kMaxFences];
-      for (uint32_t k = 0, m = chunk_entries(s, c, deps); k < m; ++k)
-        s.in_job(ring_queue(deps[k].ctx_id, deps[k].ip_type, deps[k].ip_instance, deps[k].ring),
-                 deps[k].handle);
-      break;
-    }
-    case kChunkSyncobjIn:
-    case kChunkSyncobjOut: {
-      ChunkSem sems[Submission::kMaxFences];
-      for (uint32_t k = 0, m = chunk_entries(s, c, sems); k < m; ++k) {
-        if (c.chunk_id == kChunkSyncobjIn)
-          s.in_syncobj(sems[k].handle, 0);
-        else
-          s.out_syncobj(sems[k].handle, 0);
-      }
-      break;
-    }
-    case kChunkTimelineWait:
-    case kChunkTimelineSignal: {
-      ChunkSyncobj syncs[Submission::kMaxFences];
-      for (uint32_t k = 0, m = chunk_entries(s, c, syncs); k < m; ++k) {
-        if (c.chunk_id == kChunkTimelineWait)
-          s.in_syncobj(syncs[k].handle, syncs[k].point,
-                       syncs[k].flags & fencedep::drm::kWaitForSubmit);
-        else
-          s.out_syncobj(syncs[k].handle, syncs[k].point);
-      }
-      break;
-    }
-    case kChunkFence:
-    case kChunkBoHandles:
-    case kChunkCpGfxShadow:
-      break;
-    default:
-      bump(submit_stats.unknown_parts);
+    if (!safe_read_pieces(pieces, np))
+      return false;
+    used = 0;
+    for (uint32_t k = first; k < i; ++k) {
+      if (want[k])
+        decode_chunk(s, chunks[k], scratch + used, want[k], in.ctx_id);
+      used += (want[k] + 7) & ~7u;
     }
   }
-  if (!have_ring)
-    s.on_queue(ring_queue(in.ctx_id, 0xff, 0xff, 0xff));
   // The sequence number comes back: a job DEPENDENCIES and WAIT_CS name.
   s.job_fence_visible();
   return true;
@@ -200,7 +244,7 @@ int cs(HookScope &h, int fd, unsigned long req, void *arg, uint64_t pc) {
   Submission s;
   // Read before the call: the kernel may wait inside it, and its answer
   // overwrites the arguments (union drm_amdgpu_cs).
-  if (!read_arg(&in, arg, fencedep::drm::ioc_size(req), sizeof in) || !decode_cs(s, in)) {
+  if (!read_args(&in, arg, req, sizeof in) || !decode_cs(s, in)) {
     bump(submit_stats.unreadable);
     return REAL(ioctl)(fd, req, arg);
   }
@@ -209,7 +253,7 @@ int cs(HookScope &h, int fd, unsigned long req, void *arg, uint64_t pc) {
   int r = REAL(ioctl)(fd, req, arg);
   ErrnoKeeper keep;
   uint64_t seq = 0;
-  if (r == 0 && !safe_read(&seq, arg, sizeof seq))
+  if (r == 0 && !read_user(&seq, arg, sizeof seq))
     seq = 0;
   m.after(s, r == 0, seq);
   return r;
@@ -217,7 +261,7 @@ int cs(HookScope &h, int fd, unsigned long req, void *arg, uint64_t pc) {
 
 int wait_cs(HookScope &h, int fd, unsigned long req, void *arg, uint64_t pc) {
   WaitCsIn w;
-  if (!read_arg(&w, arg, fencedep::drm::ioc_size(req), sizeof w))
+  if (!read_args(&w, arg, req, sizeof w))
     return REAL(ioctl)(fd, req, arg);
   JobWait jw(h, fd, ring_queue(w.ctx_id, w.ip_type, w.ip_instance, w.ring), w.handle,
              int64_t(w.timeout) < 0 ? -1 : int64_t(w.timeout), pc);
@@ -225,7 +269,7 @@ int wait_cs(HookScope &h, int fd, unsigned long req, void *arg, uint64_t pc) {
   ErrnoKeeper keep;
   // out.status: 0 when the job completed, 1 when the timeout came first.
   uint64_t status = 1;
-  if (r == 0 && !safe_read(&status, arg, sizeof status))
+  if (r == 0 && !read_user(&status, arg, sizeof status))
     status = 1;
   jw.end(r == 0 && status == 0);
   return r;

@@ -95,18 +95,20 @@ bool decode(Submission &s, const Execbuffer2 &eb) {
   if (eb.flags & kUseExtensions) {
     uint64_t next = eb.cliprects_ptr;
     for (uint32_t depth = 0; next; ++depth) {
+      // The whole extension in one read; its header alone when that fails
+      // (another, shorter extension at the end of a mapping).
       TimelineFences ext;
-      ReadPiece p{&ext, next, sizeof ext.base};
-      if (depth == 16 || !safe_read_pieces(&p, 1))
+      if (depth == 16)
+        return false;
+      if (!read_user(&ext, reinterpret_cast<const void *>(next), sizeof ext) &&
+          (!read_user(&ext.base, reinterpret_cast<const void *>(next), sizeof ext.base) ||
+           ext.base.name == kExtTimelineFences))
         return false;
       next = ext.base.next_extension;
       if (ext.base.name != kExtTimelineFences) {
         bump(submit_stats.unknown_parts);
         continue;
       }
-      ReadPiece rest{&ext.fence_count, p.src + sizeof ext.base, sizeof ext - sizeof ext.base};
-      if (!safe_read_pieces(&rest, 1))
-        return false;
       uint32_t n = ext.fence_count < Submission::kMaxFences ? uint32_t(ext.fence_count)
                                                             : Submission::kMaxFences;
       s.lose(uint32_t(ext.fence_count - n));
@@ -132,7 +134,7 @@ bool decode(Submission &s, const Execbuffer2 &eb) {
 int execbuffer2(HookScope &h, int fd, unsigned long req, void *arg, uint64_t pc) {
   Execbuffer2 eb;
   Submission s;
-  bool known = read_arg(&eb, arg, fencedep::drm::ioc_size(req), sizeof eb) && decode(s, eb);
+  bool known = read_args(&eb, arg, req, sizeof eb) && decode(s, eb);
   int r = REAL(ioctl)(fd, req, arg);
   ErrnoKeeper keep;
   if (!known) {
@@ -142,7 +144,7 @@ int execbuffer2(HookScope &h, int fd, unsigned long req, void *arg, uint64_t pc)
   int out_fd = -1;
   uint64_t rsvd2;
   if (r == 0 && (eb.flags & kFenceOut) &&
-      safe_read(&rsvd2, static_cast<char *>(arg) + offsetof(Execbuffer2, rsvd2), sizeof rsvd2))
+      read_user(&rsvd2, static_cast<char *>(arg) + offsetof(Execbuffer2, rsvd2), sizeof rsvd2))
     out_fd = int(uint32_t(rsvd2 >> 32));
   SubmitModel(h, fd, DrmDriver::I915, pc).after(s, r == 0, 0, out_fd);
   return r;

@@ -1,10 +1,12 @@
 #include "drm_model.h"
 
+#include <errno.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
 
 #include "unwind/modules.h"
@@ -65,6 +67,7 @@ void signal_fence(HookScope &h, FenceRef ref, uint64_t pc) {
   ClassId c = fence_objects.cls(ref.object);
   if (c == kNoClass)
     return;
+  fence_objects.note_submitted(ref);
   signal(h, c, as_obj(fence_objects.instance(ref)), pc, fence_objects.object_key(ref.object));
 }
 
@@ -72,6 +75,7 @@ void submit_fence(HookScope &h, FenceRef ref, uint64_t pc) {
   ClassId c = fence_objects.cls(ref.object);
   if (c == kNoClass)
     return;
+  fence_objects.note_submitted(ref);
   uint64_t inst = fence_objects.instance(ref);
   UnwindStack st(rt.engine.stacks());
   rt.engine.submit(h.state(), c, inst, pc, st);
@@ -107,32 +111,86 @@ void fence_await(HookScope &h, FenceRef f, FenceRef dep, uint64_t pc) {
     trace_event(TraceEvent{TraceOp::Await, h.state().tid, fc, fi, di, pc, dc});
 }
 
+void fence_await_class(HookScope &h, FenceRef f, FenceRef dep, uint64_t pc) {
+  ClassId fc = fence_objects.cls(f.object), dc = fence_objects.cls(dep.object);
+  if (fc == kNoClass || dc == kNoClass || fc == dc)
+    return;
+  UnwindStack st(rt.engine.stacks());
+  rt.engine.await_class(h.state(), fc, dc, pc, st);
+  if (trace_enabled())
+    trace_event(TraceEvent{TraceOp::Await, h.state().tid, fc, fence_objects.instance(f),
+                           fence_objects.instance(dep), pc, dc});
+}
+
 int64_t monotonic_now_ns() {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
+// The top of the calling thread's stack: the main thread's start (its
+// arguments and environment lie above), else glibc's thread descriptor,
+// which sits at the top of the thread's stack block.
+extern "C" void *__libc_stack_end;
+static __thread uint64_t own_stack_top __attribute__((tls_model("initial-exec")));
+
+// True when [addr, addr + n) lies in the live part of the calling thread's
+// stack, between this frame and the stack's top: memory the thread is
+// using, readable without a system call (the unwinder's assumption too).
+// Submit arguments are often there.
+__attribute__((noinline)) static bool on_own_stack(uint64_t addr, uint64_t n) {
+  uint64_t sp = reinterpret_cast<uint64_t>(__builtin_frame_address(0));
+  if (addr < sp || addr + n < addr)
+    return false;
+  uint64_t top = own_stack_top;
+  if (!top) {
+    bool main_thread = syscall(SYS_gettid) == syscall(SYS_getpid);
+    top = main_thread ? reinterpret_cast<uint64_t>(__libc_stack_end)
+                      : reinterpret_cast<uint64_t>(__builtin_thread_pointer());
+    // Not a stack above this frame, or an implausible one (a thread not
+    // made by glibc): never trusted.
+    if (top <= sp || top - sp > (64u << 20))
+      top = 1;
+    own_stack_top = top;
+  }
+  return addr + n <= top;
+}
+
 bool safe_read_pieces(const ReadPiece *pieces, uint32_t n) {
+  static std::atomic<bool> unsupported{false};
   constexpr uint32_t kMaxPieces = 64;
   struct iovec local[kMaxPieces], remote[kMaxPieces];
   while (n) {
-    uint32_t k = n < kMaxPieces ? n : kMaxPieces;
+    uint32_t k = n < kMaxPieces ? n : kMaxPieces, m = 0;
     uint64_t want = 0;
     for (uint32_t i = 0; i < k; ++i) {
-      if (!pieces[i].src && pieces[i].size)
+      if (!pieces[i].size)
+        continue;
+      if (!pieces[i].src)
         return false;
-      local[i] = {pieces[i].dst, size_t(pieces[i].size)};
-      remote[i] = {reinterpret_cast<void *>(pieces[i].src), size_t(pieces[i].size)};
+      if (on_own_stack(pieces[i].src, pieces[i].size)) {
+        memcpy(pieces[i].dst, reinterpret_cast<const void *>(pieces[i].src), pieces[i].size);
+        continue;
+      }
+      local[m] = {pieces[i].dst, size_t(pieces[i].size)};
+      remote[m++] = {reinterpret_cast<void *>(pieces[i].src), size_t(pieces[i].size)};
       want += pieces[i].size;
     }
-    // The raw system call, as safe_read: nothing here may be intercepted.
-    long got = syscall(SYS_process_vm_readv, long(syscall(SYS_getpid)), local, (unsigned long)k,
-                       remote, (unsigned long)k, 0UL);
-    if (got < 0 || uint64_t(got) != want)
-      return false;
     pieces += k;
     n -= k;
+    if (!m)
+      continue;
+    if (unsupported.load(std::memory_order_relaxed))
+      return false;
+    // The raw system call, as safe_read: nothing here may be intercepted.
+    // The process is rt.pid (kept by the fork hook): no getpid per read.
+    long pid = rt.pid ? long(rt.pid) : long(syscall(SYS_getpid));
+    long got = syscall(SYS_process_vm_readv, pid, local, (unsigned long)m, remote,
+                       (unsigned long)m, 0UL);
+    if (got < 0 && (errno == ENOSYS || errno == EPERM))
+      unsupported.store(true, std::memory_order_relaxed);
+    if (got < 0 || uint64_t(got) != want)
+      return false;
   }
   return true;
 }

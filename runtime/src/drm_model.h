@@ -4,6 +4,8 @@
 // sync_file hooks (hooks_drm.cpp) and by the drivers' submit ioctls
 // (drm_submit.h).
 #pragma once
+#include <linux/ioctl.h>
+
 #include <cstdint>
 
 #include "fence_objects.h"
@@ -39,6 +41,10 @@ void reset_fence(HookScope &h, FenceRef ref);
 // `f` will not signal before `dep` (class edge and instance DAG; fences of
 // one class only in the DAG).
 void fence_await(HookScope &h, FenceRef f, FenceRef dep, uint64_t pc);
+// The same, the class edge alone: `dep` was submitted before `f` and
+// nothing awaited `f` before its submission, so no cycle of instances can
+// run through this link (drm_submit.h).
+void fence_await_class(HookScope &h, FenceRef f, FenceRef dep, uint64_t pc);
 
 int64_t monotonic_now_ns();
 
@@ -50,5 +56,19 @@ struct ReadPiece {
   uint64_t size;
 };
 bool safe_read_pieces(const ReadPiece *pieces, uint32_t n);
+inline bool read_user(void *dst, const void *src, uint64_t size) {
+  ReadPiece p{dst, reinterpret_cast<uint64_t>(src), size};
+  return size == 0 || safe_read_pieces(&p, 1);
+}
+// An ioctl's argument struct, as read_arg (safe_copy.h): the request's size
+// field says how much the caller has, fields past it read as zero.
+template <typename T>
+bool read_args(T *out, const void *arg, unsigned long req, size_t min_size) {
+  *out = T{};
+  size_t have = (req >> _IOC_SIZESHIFT) & _IOC_SIZEMASK;
+  if (have < min_size)
+    return false;
+  return read_user(out, arg, have < sizeof(T) ? have : sizeof(T));
+}
 
 } // namespace fencedep::runtime::drm

@@ -38,13 +38,6 @@ static_assert(sizeof(GemSubmit) == 72 && offsetof(GemSubmit, fence_fd) == 32 &&
                   offsetof(GemSubmit, syncobj_stride) == 64,
               "struct drm_msm_gem_submit, Linux 6.12");
 
-struct SubmitSyncobj {
-  uint32_t handle;
-  uint32_t flags;
-  uint64_t point;
-};
-static_assert(sizeof(SubmitSyncobj) == 16, "struct drm_msm_gem_submit_syncobj, Linux 6.12");
-
 struct WaitFence {
   uint32_t fence;
   uint32_t flags;
@@ -64,40 +57,21 @@ constexpr uint32_t kFenceFdOut = 0x20000000;
 constexpr uint32_t kSyncobjIn = 0x08000000;
 constexpr uint32_t kSyncobjOut = 0x04000000;
 
-bool decode_syncobjs(Submission &s, uint64_t user, uint32_t count, uint32_t stride, bool out) {
-  SubmitSyncobj e[Submission::kMaxFences];
-  uint32_t n = count < Submission::kMaxFences ? count : Submission::kMaxFences;
-  s.lose(count - n);
-  if (!read_entries(e, user, n, stride, sizeof(SubmitSyncobj)))
-    return false;
-  for (uint32_t i = 0; i < n; ++i) {
-    if (out)
-      s.out_syncobj(e[i].handle, e[i].point);
-    else
-      s.in_syncobj(e[i].handle, e[i].point);
-  }
-  return true;
-}
-
 bool decode(Submission &s, const GemSubmit &g) {
   s.on_queue(g.queueid);
   s.job_fence_visible(); // its fence number, for WAIT_FENCE
   if (g.flags & kFenceFdIn)
     s.in_sync_file(g.fence_fd);
-  if ((g.flags & kSyncobjIn) &&
-      !decode_syncobjs(s, g.in_syncobjs, g.nr_in_syncobjs, g.syncobj_stride, false))
-    return false;
-  if ((g.flags & kSyncobjOut) &&
-      !decode_syncobjs(s, g.out_syncobjs, g.nr_out_syncobjs, g.syncobj_stride, true))
-    return false;
-  return true;
+  return decode_syncobj_arrays(s, g.in_syncobjs, (g.flags & kSyncobjIn) ? g.nr_in_syncobjs : 0,
+                               g.out_syncobjs, (g.flags & kSyncobjOut) ? g.nr_out_syncobjs : 0,
+                               g.syncobj_stride);
 }
 
 int gem_submit(HookScope &h, int fd, unsigned long req, void *arg, uint64_t pc) {
   GemSubmit g;
   Submission s;
   // Read before the call: fence_fd is overwritten by the out fence.
-  bool known = read_arg(&g, arg, fencedep::drm::ioc_size(req), sizeof g) && decode(s, g);
+  bool known = read_args(&g, arg, req, sizeof g) && decode(s, g);
   int r = REAL(ioctl)(fd, req, arg);
   ErrnoKeeper keep;
   if (!known) {
@@ -107,7 +81,7 @@ int gem_submit(HookScope &h, int fd, unsigned long req, void *arg, uint64_t pc) 
   GemSubmit back;
   int out_fd = -1;
   uint64_t seq = 0;
-  if (r == 0 && safe_read(&back, arg, offsetof(GemSubmit, queueid))) {
+  if (r == 0 && read_user(&back, arg, offsetof(GemSubmit, queueid))) {
     seq = back.fence;
     if (g.flags & kFenceFdOut)
       out_fd = back.fence_fd;
@@ -118,7 +92,7 @@ int gem_submit(HookScope &h, int fd, unsigned long req, void *arg, uint64_t pc) 
 
 int wait_fence(HookScope &h, int fd, unsigned long req, void *arg, uint64_t pc) {
   WaitFence w;
-  if (!read_arg(&w, arg, fencedep::drm::ioc_size(req), sizeof w))
+  if (!read_args(&w, arg, req, sizeof w))
     return REAL(ioctl)(fd, req, arg);
   JobWait jw(h, fd, w.queueid, w.fence, w.tv_sec * 1000000000 + w.tv_nsec, pc);
   int r = REAL(ioctl)(fd, req, arg);

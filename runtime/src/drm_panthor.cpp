@@ -8,6 +8,7 @@
 // call signals: they are modelled one after the other.
 #include <cstddef>
 
+#include "drm_model.h"
 #include "drm_submit.h"
 #include "drm_uapi.h"
 #include "safe_copy.h"
@@ -78,7 +79,7 @@ bool decode_job(Submission &s, uint32_t group, const QueueSubmit &q) {
 
 int group_submit(HookScope &h, int fd, unsigned long req, void *arg, uint64_t pc) {
   GroupSubmit g;
-  bool known = read_arg(&g, arg, fencedep::drm::ioc_size(req), sizeof g);
+  bool known = read_args(&g, arg, req, sizeof g);
   QueueSubmit jobs[kMaxJobs];
   uint32_t n = g.queue_submits.count < kMaxJobs ? g.queue_submits.count : kMaxJobs;
   known = known && read_entries(jobs, g.queue_submits.array, n, g.queue_submits.stride,

@@ -71,6 +71,34 @@ bool read_entries(void *out, uint64_t user, uint32_t count, uint32_t stride, uin
   return true;
 }
 
+bool decode_syncobj_arrays(Submission &s, uint64_t in, uint32_t nin, uint64_t out, uint32_t nout,
+                           uint32_t stride) {
+  struct Entry {
+    uint32_t handle;
+    uint32_t flags;
+    uint64_t point;
+  };
+  static_assert(sizeof(Entry) == 16, "drm_msm_gem_submit_syncobj, drm_virtgpu_execbuffer_syncobj");
+  constexpr uint32_t kMax = Submission::kMaxFences / 2;
+  Entry ins[kMax], outs[kMax];
+  uint32_t ni = nin < kMax ? nin : kMax, no = nout < kMax ? nout : kMax;
+  s.lose(nin - ni + nout - no);
+  if (stride == sizeof(Entry)) {
+    ReadPiece p[2] = {{ins, in, uint64_t(ni) * sizeof(Entry)},
+                      {outs, out, uint64_t(no) * sizeof(Entry)}};
+    if ((ni || no) && !safe_read_pieces(p, 2))
+      return false;
+  } else if (!read_entries(ins, in, ni, stride, sizeof(Entry)) ||
+             !read_entries(outs, out, no, stride, sizeof(Entry))) {
+    return false;
+  }
+  for (uint32_t i = 0; i < ni; ++i)
+    s.in_syncobj(ins[i].handle, ins[i].point);
+  for (uint32_t i = 0; i < no; ++i)
+    s.out_syncobj(outs[i].handle, outs[i].point);
+  return true;
+}
+
 // --- the model ----------------------------------------------------------------
 
 uint32_t SubmitModel::queue_object(uint64_t queue) {
@@ -153,24 +181,46 @@ void SubmitModel::after(Submission &s, bool ok, uint64_t job_seq, int out_fd) {
   if (s.lost_)
     bump(submit_stats.fences_lost, s.lost_);
 
+  // Awaits of fences submitted before (all a kernel takes, but for amdgpu's
+  // waits inside the call) run from a new fence to older ones: they can
+  // close no cycle of instances, and are class edges alone. A fence
+  // awaited before its submission (wait-before-signal), and every later
+  // submission into its object, go to the instance DAG too.
+  bool pending = false;
+  for (uint32_t i = 0; i < s.nin_; ++i) {
+    if (in_refs_[i].object &&
+        (s.in_[i].wait_for_submit || !fence_objects.submitted(in_refs_[i]))) {
+      fence_objects.mark_awaited_early(in_refs_[i].object);
+      pending = true;
+    }
+  }
+  auto awaits = [&](FenceRef f) {
+    bool dag = pending || fence_objects.awaited_early(f.object);
+    if (dag)
+      reset_fence(h_, f);
+    for (uint32_t i = 0; i < s.nin_; ++i) {
+      if (!in_refs_[i].object)
+        continue;
+      if (dag)
+        fence_await(h_, f, in_refs_[i], pc_);
+      else
+        fence_await_class(h_, f, in_refs_[i], pc_);
+    }
+  };
+
   // The job's own fence: only when the program can name it.
   if (s.job_visible_ || out_fd >= 0) {
     uint32_t q = queue_object(s.queue_);
     FenceRef job{q, job_seq ? job_seq : fence_objects.next_seq(q)};
-    reset_fence(h_, job);
-    for (uint32_t i = 0; i < s.nin_; ++i)
-      if (in_refs_[i].object)
-        fence_await(h_, job, in_refs_[i], pc_);
+    fence_objects.note_submitted(job);
+    awaits(job);
     if (out_fd >= 0)
       bind_fence_fd(out_fd, FenceFdKind::SyncFile, job);
   }
   for (uint32_t k = 0; k < s.nout_; ++k) {
     FenceRef out = fence_objects.next(object_for(fd_, s.out_[k].handle, pc_), s.out_[k].point);
-    reset_fence(h_, out);
     submit_fence(h_, out, pc_);
-    for (uint32_t i = 0; i < s.nin_; ++i)
-      if (in_refs_[i].object)
-        fence_await(h_, out, in_refs_[i], pc_);
+    awaits(out);
   }
 }
 

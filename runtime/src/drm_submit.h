@@ -105,6 +105,13 @@ private:
 // rest of each entry zero, as the kernel reads them). False when unreadable.
 bool read_entries(void *out, uint64_t user, uint32_t count, uint32_t stride, uint32_t elem);
 
+// The in and out syncobj arrays of msm and virtio-gpu (struct
+// drm_msm_gem_submit_syncobj and drm_virtgpu_execbuffer_syncobj have one
+// layout: handle, flags, point), `stride` apart, into `s`; one system call
+// when the arrays are packed. False when unreadable.
+bool decode_syncobj_arrays(Submission &s, uint64_t in, uint32_t nin, uint64_t out, uint32_t nout,
+                           uint32_t stride);
+
 // Counters for print_stats.
 struct SubmitStats {
   std::atomic<uint64_t> submits[size_t(DrmDriver::Count_)];

@@ -75,19 +75,21 @@ template <typename T> T field(const unsigned char *args, int32_t at) {
   return v;
 }
 
-bool decode_sems(Submission &s, uint64_t user, uint32_t count, bool out) {
-  Sem sems[Submission::kMaxFences];
-  uint32_t n = count < Submission::kMaxFences ? count : Submission::kMaxFences;
-  s.lose(count - n);
-  ReadPiece p{sems, user, uint64_t(n) * sizeof(Sem)};
-  if (!safe_read_pieces(&p, 1))
+// The in and out arrays of a multisync extension, in one system call.
+bool decode_sems(Submission &s, const MultiSync &ms) {
+  constexpr uint32_t kMax = Submission::kMaxFences / 2;
+  Sem in[kMax], out[kMax];
+  uint32_t nin = ms.in_sync_count < kMax ? ms.in_sync_count : kMax;
+  uint32_t nout = ms.out_sync_count < kMax ? ms.out_sync_count : kMax;
+  s.lose(ms.in_sync_count - nin + ms.out_sync_count - nout);
+  ReadPiece p[2] = {{in, ms.in_syncs, uint64_t(nin) * sizeof(Sem)},
+                    {out, ms.out_syncs, uint64_t(nout) * sizeof(Sem)}};
+  if (!safe_read_pieces(p, 2))
     return false;
-  for (uint32_t i = 0; i < n; ++i) {
-    if (out)
-      s.out_syncobj(sems[i].handle, 0);
-    else
-      s.in_syncobj(sems[i].handle, 0);
-  }
+  for (uint32_t i = 0; i < nin; ++i)
+    s.in_syncobj(in[i].handle, 0);
+  for (uint32_t i = 0; i < nout; ++i)
+    s.out_syncobj(out[i].handle, 0);
   return true;
 }
 
@@ -96,9 +98,14 @@ bool decode(Submission &s, const Layout &l, const unsigned char *args) {
   if (field<uint32_t>(args, l.flags) & kSubmitExtension) {
     uint64_t next = field<uint64_t>(args, l.extensions);
     for (uint32_t depth = 0; next; ++depth) {
+      // The whole extension in one read; its header alone when that fails
+      // (another, shorter extension at the end of a mapping).
       MultiSync ms;
-      ReadPiece p{&ms, next, sizeof ms.base};
-      if (depth == 16 || !safe_read_pieces(&p, 1))
+      if (depth == 16)
+        return false;
+      if (!read_user(&ms, reinterpret_cast<const void *>(next), sizeof ms) &&
+          (!read_user(&ms.base, reinterpret_cast<const void *>(next), sizeof ms.base) ||
+           ms.base.id == kExtMultiSync))
         return false;
       next = ms.base.next;
       if (ms.base.id != kExtMultiSync) {
@@ -106,9 +113,7 @@ bool decode(Submission &s, const Layout &l, const unsigned char *args) {
           bump(submit_stats.unknown_parts);
         continue;
       }
-      ReadPiece rest{&ms.in_syncs, p.src + sizeof ms.base, sizeof ms - sizeof ms.base};
-      if (!safe_read_pieces(&rest, 1) || !decode_sems(s, ms.in_syncs, ms.in_sync_count, false) ||
-          !decode_sems(s, ms.out_syncs, ms.out_sync_count, true))
+      if (!decode_sems(s, ms))
         return false;
       // The multisync extension replaces the single in and out syncs.
       return true;
@@ -127,7 +132,7 @@ bool decode(Submission &s, const Layout &l, const unsigned char *args) {
 int submit(HookScope &h, int fd, const Layout &l, unsigned long req, void *arg, uint64_t pc) {
   unsigned char args[kMaxSize] = {};
   Submission s;
-  bool known = fencedep::drm::ioc_size(req) >= l.size && safe_read(args, arg, l.size) &&
+  bool known = fencedep::drm::ioc_size(req) >= l.size && read_user(args, arg, l.size) &&
                decode(s, l, args);
   int r = REAL(ioctl)(fd, req, arg);
   ErrnoKeeper keep;

@@ -8,6 +8,7 @@
 //                                 point), syncobj_stride apart
 #include <cstddef>
 
+#include "drm_model.h"
 #include "drm_submit.h"
 #include "drm_uapi.h"
 #include "safe_copy.h"
@@ -33,33 +34,11 @@ static_assert(sizeof(Execbuffer) == 64 && offsetof(Execbuffer, fence_fd) == 28 &
                   offsetof(Execbuffer, in_syncobjs) == 48,
               "struct drm_virtgpu_execbuffer, Linux 6.12");
 
-struct ExecSyncobj {
-  uint32_t handle;
-  uint32_t flags;
-  uint64_t point;
-};
-static_assert(sizeof(ExecSyncobj) == 16, "struct drm_virtgpu_execbuffer_syncobj, Linux 6.12");
-
 constexpr unsigned kNrExecbuffer = fencedep::drm::kDrmCommandBase + 0x02;
 
 constexpr uint32_t kFenceFdIn = 0x01;
 constexpr uint32_t kFenceFdOut = 0x02;
 constexpr uint32_t kRingIdx = 0x04;
-
-bool decode_syncobjs(Submission &s, uint64_t user, uint32_t count, uint32_t stride, bool out) {
-  ExecSyncobj e[Submission::kMaxFences];
-  uint32_t n = count < Submission::kMaxFences ? count : Submission::kMaxFences;
-  s.lose(count - n);
-  if (!read_entries(e, user, n, stride, sizeof(ExecSyncobj)))
-    return false;
-  for (uint32_t i = 0; i < n; ++i) {
-    if (out)
-      s.out_syncobj(e[i].handle, e[i].point);
-    else
-      s.in_syncobj(e[i].handle, e[i].point);
-  }
-  return true;
-}
 
 bool decode(Submission &s, const Execbuffer &e) {
   s.on_queue((e.flags & kRingIdx) ? e.ring_idx : 0);
@@ -67,15 +46,15 @@ bool decode(Submission &s, const Execbuffer &e) {
     s.in_sync_file(e.fence_fd);
   if (e.flags & kFenceFdOut)
     s.job_fence_visible();
-  return decode_syncobjs(s, e.in_syncobjs, e.num_in_syncobjs, e.syncobj_stride, false) &&
-         decode_syncobjs(s, e.out_syncobjs, e.num_out_syncobjs, e.syncobj_stride, true);
+  return decode_syncobj_arrays(s, e.in_syncobjs, e.num_in_syncobjs, e.out_syncobjs,
+                               e.num_out_syncobjs, e.syncobj_stride);
 }
 
 int execbuffer(HookScope &h, int fd, unsigned long req, void *arg, uint64_t pc) {
   Execbuffer e;
   Submission s;
   // Read before the call: fence_fd is overwritten by the out fence.
-  bool known = read_arg(&e, arg, fencedep::drm::ioc_size(req), sizeof e) && decode(s, e);
+  bool known = read_args(&e, arg, req, sizeof e) && decode(s, e);
   int r = REAL(ioctl)(fd, req, arg);
   ErrnoKeeper keep;
   if (!known) {
@@ -84,7 +63,7 @@ int execbuffer(HookScope &h, int fd, unsigned long req, void *arg, uint64_t pc) 
   }
   int32_t out_fd = -1;
   if (r == 0 && (e.flags & kFenceFdOut) &&
-      !safe_read(&out_fd, static_cast<char *>(arg) + offsetof(Execbuffer, fence_fd),
+      !read_user(&out_fd, static_cast<char *>(arg) + offsetof(Execbuffer, fence_fd),
                  sizeof out_fd))
     out_fd = -1;
   SubmitModel(h, fd, DrmDriver::Virtgpu, pc).after(s, r == 0, 0, out_fd);

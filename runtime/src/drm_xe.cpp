@@ -9,6 +9,7 @@
 // see: counted, not modelled.
 #include <cstddef>
 
+#include "drm_model.h"
 #include "drm_submit.h"
 #include "drm_uapi.h"
 #include "safe_copy.h"
@@ -107,7 +108,7 @@ template <typename Args>
 int submit(HookScope &h, int fd, unsigned long req, void *arg, uint64_t pc) {
   Args a;
   Submission s;
-  bool known = read_arg(&a, arg, fencedep::drm::ioc_size(req), sizeof a) &&
+  bool known = read_args(&a, arg, req, sizeof a) &&
                decode_syncs(s, a.syncs, a.num_syncs);
   int r = REAL(ioctl)(fd, req, arg);
   ErrnoKeeper keep;

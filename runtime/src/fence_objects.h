@@ -86,6 +86,32 @@ public:
       return FenceRef{object, point, 0};
     return FenceRef{object, 0, objects_[object].gen.fetch_add(1, std::memory_order_relaxed) + 1};
   }
+  // Timeline points the runtime saw submitted (signalled from the host,
+  // submitted by a driver, transferred): a point above them is awaited
+  // before its submission (Vulkan's wait-before-signal), which is what an
+  // await cycle of instances needs.
+  void note_submitted(FenceRef r) {
+    if (!r.point || !r.object)
+      return;
+    std::atomic<uint64_t> &last = objects_[r.object].last_point;
+    uint64_t cur = last.load(std::memory_order_relaxed);
+    while (cur < r.point && !last.compare_exchange_weak(cur, r.point, std::memory_order_relaxed))
+      ;
+  }
+  bool submitted(FenceRef r) const {
+    return !r.point || !r.object ||
+           r.point <= objects_[r.object].last_point.load(std::memory_order_relaxed);
+  }
+  // Some point of the object was awaited before its submission: its
+  // submissions' awaits go to the instance DAG.
+  void mark_awaited_early(uint32_t object) {
+    if (object)
+      objects_[object].awaited_early.store(true, std::memory_order_relaxed);
+  }
+  bool awaited_early(uint32_t object) const {
+    return object && objects_[object].awaited_early.load(std::memory_order_relaxed);
+  }
+
   // A queue's next job number, for drivers that do not say.
   uint64_t next_seq(uint32_t object) {
     return object ? objects_[object].seq.fetch_add(1, std::memory_order_relaxed) + 1 : 0;
@@ -141,6 +167,8 @@ private:
     ClassId cls;
     std::atomic<uint32_t> gen; // binary fences put in so far
     std::atomic<uint64_t> seq; // a queue's jobs numbered by the runtime
+    std::atomic<uint64_t> last_point; // highest point seen submitted
+    std::atomic<bool> awaited_early;
   };
   RawArray<Object> objects_;
   std::atomic<uint32_t> next_{1};

@@ -46,12 +46,12 @@ namespace {
 constexpr uint32_t kMaxModelled = 64; // handles per call modelled; more are counted
 std::atomic<uint64_t> handles_unmodelled{0};
 
-bool read_handles(uint32_t *out, uint64_t user_ptr, uint32_t count) {
-  return safe_read(out, reinterpret_cast<const void *>(user_ptr), count * sizeof(uint32_t));
-}
-
-bool read_points(uint64_t *out, uint64_t user_ptr, uint32_t count) {
-  return safe_read(out, reinterpret_cast<const void *>(user_ptr), count * sizeof(uint64_t));
+// A call's handles and (timelines) points, in one system call.
+bool read_handles(uint32_t *handles, uint64_t handles_ptr, uint64_t *points, uint64_t points_ptr,
+                  uint32_t count) {
+  ReadPiece p[2] = {{handles, handles_ptr, count * sizeof(uint32_t)},
+                    {points, points_ptr, count * sizeof(uint64_t)}};
+  return count == 0 || safe_read_pieces(p, points ? 2 : 1);
 }
 
 uint32_t modelled(uint32_t count) {
@@ -70,13 +70,13 @@ int syncobj_wait(HookScope &h, int fd, unsigned long req, void *arg, bool timeli
   uint32_t count, flags;
   if (timeline) {
     uapi::SyncobjTimelineWait w;
-    if (!read_arg(&w, arg, uapi::ioc_size(req), offsetof(uapi::SyncobjTimelineWait, deadline_nsec)))
+    if (!read_args(&w, arg, req, offsetof(uapi::SyncobjTimelineWait, deadline_nsec)))
       return REAL(ioctl)(fd, req, arg);
     handles_ptr = w.handles, points_ptr = w.points, timeout = w.timeout_nsec;
     count = w.count_handles, flags = w.flags;
   } else {
     uapi::SyncobjWait w;
-    if (!read_arg(&w, arg, uapi::ioc_size(req), offsetof(uapi::SyncobjWait, deadline_nsec)))
+    if (!read_args(&w, arg, req, offsetof(uapi::SyncobjWait, deadline_nsec)))
       return REAL(ioctl)(fd, req, arg);
     handles_ptr = w.handles, timeout = w.timeout_nsec;
     count = w.count_handles, flags = w.flags;
@@ -85,8 +85,8 @@ int syncobj_wait(HookScope &h, int fd, unsigned long req, void *arg, bool timeli
   uint32_t handles[kMaxModelled];
   uint64_t points[kMaxModelled] = {};
   // A zero or past timeout only polls: nothing blocks, nothing to record.
-  if (n == 0 || timeout <= monotonic_now_ns() || !read_handles(handles, handles_ptr, n) ||
-      (timeline && !read_points(points, points_ptr, n)))
+  if (n == 0 || timeout <= monotonic_now_ns() ||
+      !read_handles(handles, handles_ptr, timeline ? points : nullptr, points_ptr, n))
     return REAL(ioctl)(fd, req, arg);
 
   bool wait_all = (flags & uapi::kWaitAll) || n == 1;
@@ -119,7 +119,7 @@ int syncobj_wait(HookScope &h, int fd, unsigned long req, void *arg, bool timeli
   if (r == 0 && !wait_all) {
     size_t at = timeline ? offsetof(uapi::SyncobjTimelineWait, first_signaled)
                          : offsetof(uapi::SyncobjWait, first_signaled);
-    if (!safe_read(&first, static_cast<char *>(arg) + at, sizeof first) || first >= n)
+    if (!read_user(&first, static_cast<char *>(arg) + at, sizeof first) || first >= n)
       first = 0;
   }
   FenceRef done = refs[first];
@@ -137,7 +137,7 @@ int syncobj_create(int fd, unsigned long req, void *arg, uint64_t pc) {
   int r = REAL(ioctl)(fd, req, arg);
   ErrnoKeeper keep;
   uapi::SyncobjCreate c;
-  if (r != 0 || !read_arg(&c, arg, uapi::ioc_size(req), sizeof c))
+  if (r != 0 || !read_args(&c, arg, req, sizeof c))
     return r;
   ClassId cls = rt.resolver.site_class(ClassKind::Syncobj, creation_site(pc));
   fence_objects.bind_handle(fd, c.handle, fence_objects.create(cls));
@@ -148,7 +148,7 @@ int syncobj_destroy(int fd, unsigned long req, void *arg) {
   int r = REAL(ioctl)(fd, req, arg);
   ErrnoKeeper keep;
   uapi::SyncobjDestroy d;
-  if (r == 0 && read_arg(&d, arg, uapi::ioc_size(req), sizeof d))
+  if (r == 0 && read_args(&d, arg, req, sizeof d))
     fence_objects.forget_handle(fd, d.handle);
   return r;
 }
@@ -157,7 +157,7 @@ int syncobj_handle_to_fd(HookScope &h, int fd, unsigned long req, void *arg, uin
   int r = REAL(ioctl)(fd, req, arg);
   ErrnoKeeper keep;
   uapi::SyncobjHandle a;
-  if (r != 0 || !read_arg(&a, arg, uapi::ioc_size(req), offsetof(uapi::SyncobjHandle, point)))
+  if (r != 0 || !read_args(&a, arg, req, offsetof(uapi::SyncobjHandle, point)))
     return r;
   FenceRef ref = fence_objects.current(object_for(fd, a.handle, pc), a.point);
   if (!(a.flags & uapi::kExportSyncFile)) {
@@ -179,7 +179,7 @@ int syncobj_fd_to_handle(HookScope &h, int fd, unsigned long req, void *arg, uin
   int r = REAL(ioctl)(fd, req, arg);
   ErrnoKeeper keep;
   uapi::SyncobjHandle a;
-  if (r != 0 || !read_arg(&a, arg, uapi::ioc_size(req), offsetof(uapi::SyncobjHandle, point)))
+  if (r != 0 || !read_args(&a, arg, req, offsetof(uapi::SyncobjHandle, point)))
     return r;
   FenceRef from = fd_ref(a.fd);
   if (a.flags & uapi::kImportSyncFile) {
@@ -210,19 +210,19 @@ int syncobj_signal(HookScope &h, int fd, unsigned long req, void *arg, bool time
   uint32_t count;
   if (timeline) {
     uapi::SyncobjTimelineArray a;
-    if (!read_arg(&a, arg, uapi::ioc_size(req), sizeof a))
+    if (!read_args(&a, arg, req, sizeof a))
       return r;
     handles_ptr = a.handles, points_ptr = a.points, count = a.count_handles;
   } else {
     uapi::SyncobjArray a;
-    if (!read_arg(&a, arg, uapi::ioc_size(req), sizeof a))
+    if (!read_args(&a, arg, req, sizeof a))
       return r;
     handles_ptr = a.handles, count = a.count_handles;
   }
   uint32_t n = modelled(count);
   uint32_t handles[kMaxModelled];
   uint64_t points[kMaxModelled] = {};
-  if (!read_handles(handles, handles_ptr, n) || (timeline && !read_points(points, points_ptr, n)))
+  if (!read_handles(handles, handles_ptr, timeline ? points : nullptr, points_ptr, n))
     return r;
   for (uint32_t i = 0; i < n; ++i)
     signal_fence(h, fence_objects.next(object_for(fd, handles[i], pc), points[i]), pc);
@@ -231,7 +231,7 @@ int syncobj_signal(HookScope &h, int fd, unsigned long req, void *arg, bool time
 
 int syncobj_transfer(HookScope &h, int fd, unsigned long req, void *arg, uint64_t pc) {
   uapi::SyncobjTransfer t;
-  if (!read_arg(&t, arg, uapi::ioc_size(req), sizeof t))
+  if (!read_args(&t, arg, req, sizeof t))
     return REAL(ioctl)(fd, req, arg);
   FenceRef src{object_for(fd, t.src_handle, pc), t.src_point};
   FenceRef dst{object_for(fd, t.dst_handle, pc), t.dst_point};
@@ -264,7 +264,7 @@ int syncobj_eventfd(int fd, unsigned long req, void *arg, uint64_t pc) {
   int r = REAL(ioctl)(fd, req, arg);
   ErrnoKeeper keep;
   uapi::SyncobjEventfd e;
-  if (r != 0 || !read_arg(&e, arg, uapi::ioc_size(req), sizeof e))
+  if (r != 0 || !read_args(&e, arg, req, sizeof e))
     return r;
   FenceRef ref{object_for(fd, e.handle, pc), e.point};
   bind_fence_fd(e.fd, FenceFdKind::SyncobjEventfd, ref, e.flags & uapi::kWaitAvailable);
@@ -275,7 +275,7 @@ int sync_merge(HookScope &h, int fd, unsigned long req, void *arg, uint64_t pc) 
   int r = REAL(ioctl)(fd, req, arg);
   ErrnoKeeper keep;
   uapi::SyncMergeData m;
-  if (r != 0 || !read_arg(&m, arg, uapi::ioc_size(req), sizeof m))
+  if (r != 0 || !read_args(&m, arg, req, sizeof m))
     return r;
   FenceRef a = fd_ref(fd), b = fd_ref(m.fd2);
   // Merges of fences the runtime does not know say nothing about them.

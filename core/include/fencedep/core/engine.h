@@ -180,6 +180,10 @@ public:
   // output): the instance await DAG only, no class self-edge. A cycle of
   // instances, `fi == gi` included, is an await-cycle.
   void await_instance(ThreadState &t, ClassId c, uint64_t fi, uint64_t gi, StackSource &st);
+  // Fence class `f` will not signal before `g`: the class edge alone, for
+  // fences whose instances cannot close an await cycle (a submission
+  // awaiting fences submitted before it; see drm_submit.h).
+  void await_class(ThreadState &t, ClassId f, ClassId g, uint64_t pc, StackSource &st);
   void fence_reset(uint64_t inst); // (re)initialised: drop its DAG edges
   void resv_attach(ThreadState &t, ClassId f, uint64_t fi, uint64_t pc, StackSource &st);
   void fence_export(ThreadState &t, ClassId f, uint64_t fi, uint64_t pc, StackSource &st);
