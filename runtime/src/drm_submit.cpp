@@ -136,20 +136,30 @@ void SubmitModel::before(Submission &s) {
     ClassId c = fence_objects.cls(ref.object);
     if (!in.wait_for_submit || c == kNoClass)
       continue;
-    // Waiting inside the call for this submission's own output: it never
-    // comes (the kernel gives up after its timeout).
-    for (uint32_t k = 0; k < s.nout_; ++k) {
-      if (in.point && s.out_[k].point == in.point &&
-          object_for(fd_, s.out_[k].handle, pc_) == ref.object) {
-        UnwindStack st(rt.engine.stacks());
-        rt.engine.await_instance(h_.state(), c, fence_objects.instance(ref),
-                                 fence_objects.instance(ref), st);
-      }
-    }
-    // The waits of one call are one wait on several objects, all of them.
-    wait_before(h_, c, as_obj(fence_objects.instance(ref)), nullptr, pc_,
-                EdgeKind::WaitForSubmit, fence_objects.object_key(ref.object));
+    fence_objects.mark_awaited_early(ref.object);
     waiting_ = true;
+  }
+  if (!waiting_)
+    return;
+  // The job's timeline points will await what the call waits for: said
+  // now, before the call blocks, so that a submission waiting for its own
+  // output (the kernel gives up after its timeout), or two each waiting
+  // for the other's, are a cycle of instances already.
+  for (uint32_t k = 0; k < s.nout_ && k < Submission::kMaxFences; ++k) {
+    prelinked_[k] = s.out_[k].point != 0;
+    if (!prelinked_[k])
+      continue;
+    FenceRef out{object_for(fd_, s.out_[k].handle, pc_), s.out_[k].point};
+    for (uint32_t i = 0; i < s.nin_; ++i)
+      if (in_refs_[i].object && s.in_[i].wait_for_submit)
+        fence_await(h_, out, in_refs_[i], pc_);
+  }
+  // The waits of one call are one wait on several objects, all of them.
+  for (uint32_t i = 0; i < s.nin_; ++i) {
+    ClassId c = fence_objects.cls(in_refs_[i].object);
+    if (s.in_[i].wait_for_submit && c != kNoClass)
+      wait_before(h_, c, as_obj(fence_objects.instance(in_refs_[i])), nullptr, pc_,
+                  EdgeKind::WaitForSubmit, fence_objects.object_key(in_refs_[i].object));
   }
 }
 
@@ -172,8 +182,13 @@ void SubmitModel::after(Submission &s, bool ok, uint64_t job_seq, int out_fd) {
     if (!ok && h_.ctx().block_open)
       block_end(h_.ctx());
   }
-  if (!ok)
+  if (!ok) {
+    // Refused: the points it would have put in await nothing.
+    for (uint32_t k = 0; k < s.nout_; ++k)
+      if (prelinked_[k])
+        reset_fence(h_, FenceRef{object_for(fd_, s.out_[k].handle, pc_), s.out_[k].point});
     return;
+  }
   if (!resolved_)
     for (uint32_t i = 0; i < s.nin_; ++i)
       in_refs_[i] = resolve(s.in_[i]);
@@ -194,9 +209,9 @@ void SubmitModel::after(Submission &s, bool ok, uint64_t job_seq, int out_fd) {
       pending = true;
     }
   }
-  auto awaits = [&](FenceRef f) {
+  auto awaits = [&](FenceRef f, bool prelinked) {
     bool dag = pending || fence_objects.awaited_early(f.object);
-    if (dag)
+    if (dag && !prelinked)
       reset_fence(h_, f);
     for (uint32_t i = 0; i < s.nin_; ++i) {
       if (!in_refs_[i].object)
@@ -213,14 +228,14 @@ void SubmitModel::after(Submission &s, bool ok, uint64_t job_seq, int out_fd) {
     uint32_t q = queue_object(s.queue_);
     FenceRef job{q, job_seq ? job_seq : fence_objects.next_seq(q)};
     fence_objects.note_submitted(job);
-    awaits(job);
+    awaits(job, false);
     if (out_fd >= 0)
       bind_fence_fd(out_fd, FenceFdKind::SyncFile, job);
   }
   for (uint32_t k = 0; k < s.nout_; ++k) {
     FenceRef out = fence_objects.next(object_for(fd_, s.out_[k].handle, pc_), s.out_[k].point);
     submit_fence(h_, out, pc_);
-    awaits(out);
+    awaits(out, prelinked_[k]);
   }
 }
 

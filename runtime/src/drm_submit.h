@@ -80,8 +80,10 @@ private:
 class SubmitModel {
 public:
   SubmitModel(HookScope &h, int fd, DrmDriver d, uint64_t pc) : h_(h), fd_(fd), d_(d), pc_(pc) {}
-  // Before the call: the waits the kernel makes inside it; a submission
-  // awaiting its own output.
+  // Before the call: the waits the kernel makes inside it, and the awaits
+  // of the job's timeline points on what it waits for (a submission
+  // awaiting its own output, or another's that awaits it, is an await
+  // cycle before the call blocks).
   void before(Submission &s);
   // After the call. `ok`: it succeeded; `job_seq`: the driver's number for
   // the job (0: none given); `out_fd`: an out sync_file (-1: none).
@@ -97,6 +99,7 @@ private:
   uint64_t pc_;
   bool waiting_ = false;
   FenceRef in_refs_[Submission::kMaxFences];
+  bool prelinked_[Submission::kMaxFences] = {}; // out k's awaits recorded before the call
   bool resolved_ = false;
 };
 
