@@ -569,7 +569,19 @@ void Engine::submit(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
   sync_edge_cache(t);
   // Like a signal's edges, each sample marked as a submission only (see
   // kHowSubmitOnly): no completion, so no signal sequence for joiners and
-  // no handing off of held locks either.
+  // no handing off of held locks either. A submit loop re-makes the same
+  // edges: known ones are answered from the thread's cache here, with the
+  // instances add_edge would use.
+  uint64_t from = opts_.instance_rules && inst && fence_like(classes_, c) ? kAnyFence : inst;
+  auto edge = [&](ClassId to, uint64_t to_inst, bool read, uint64_t pc) {
+    Occurrence o{from, to_inst};
+    if (opts_.instance_rules && to_inst && fence_like(classes_, to))
+      o.to_inst = kAnyFence;
+    o.how = kHowSubmitOnly;
+    uint64_t key;
+    if (!edge_cached(edge_cache_slot(t, c, to, dep_type(false, read), o, &key), key))
+      add_edge(t, c, to, EdgeKind::Signal, false, read, pc, st, o);
+  };
   bool in_section = false;
   for (uint32_t i = 0; i < t.nheld; ++i) {
     const HeldEntry &h = t.held[i];
@@ -577,21 +589,15 @@ void Engine::submit(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
       in_section |= h.cls == c;
       continue;
     }
-    if (h.cls == c)
-      continue;
-    Occurrence o{inst, h.instance};
-    o.how = kHowSubmitOnly;
-    add_edge(t, c, h.cls, EdgeKind::Signal, false, h.read, 0, st, o);
+    if (h.cls != c)
+      edge(h.cls, h.instance, h.read, 0);
   }
   if (in_section)
     return;
   for (uint32_t k = 0; k < t.window_len; ++k) {
     const WindowEntry &w = t.window[(t.window_pos + kWindowSize - 1 - k) % kWindowSize];
-    if (w.cls == c)
-      continue;
-    Occurrence o{inst, w.instance};
-    o.how = kHowSubmitOnly;
-    add_edge(t, c, w.cls, EdgeKind::Signal, false, w.read, w.pc, st, o);
+    if (w.cls != c)
+      edge(w.cls, w.instance, w.read, w.pc);
   }
 }
 
