@@ -4,7 +4,10 @@
 // instances close it; a fence instance awaiting itself is an await-cycle.
 #include <gtest/gtest.h>
 
+#include "fencedep/core/instance_graph.h"
+#include "fencedep/core/trace_replay.h"
 #include "test_support.h"
+#include "trace_test_support.h"
 
 using namespace fencedep;
 using fdtest::EngineHarness;
@@ -170,6 +173,82 @@ TEST_F(SubmitRules, InstancesOfOneTimelineAwaitingEachOther) {
   ASSERT_EQ(rs.size(), 1u);
   EXPECT_EQ(rs[0].kind, ReportKind::AwaitCycle);
   EXPECT_EQ(rs[0].inst_len, 2u);
+}
+
+TEST_F(SubmitRules, AwaitClassRecordsNoInstances) {
+  ClassId A = h.site_cls("a", ClassKind::Syncobj), B = h.site_cls("b", ClassKind::Syncobj);
+  h.e().await_class(h.thread(1), A, B, 0x5100, h.st());
+  EXPECT_TRUE(h.has_edge(A, B));
+  // The reverse await of instances closes nothing: there were none.
+  await(2, B, 0x201, A, 0x101);
+  EXPECT_TRUE(h.drain().empty());
+}
+
+TEST_F(SubmitRules, ANewPointOfAKnownEdgeAddsNoEvidence) {
+  // Fence instances are one stand-in in the wait rules: a thousand points
+  // of a timeline behind a known edge leave the edge as it was.
+  ClassId L = h.site_cls("L"), T = h.site_cls("timeline", ClassKind::Syncobj);
+  h.lock(1, L);
+  for (uint64_t p = 1; p <= 1000; ++p)
+    wait_for_submit(1, T, 0x7000 + p);
+  h.unlock(1, L);
+  EXPECT_EQ(h.e().graph().size(), 1u);
+  submit(2, T, 0x9999);
+  h.lock(2, L);
+  h.unlock(2, L);
+  submit(2, T, 0x999a);
+  auto rs = h.drain();
+  ASSERT_EQ(rs.size(), 1u) << "the stand-in still lines the cycle up";
+}
+
+TEST(InstanceGraphOrder, NewNodesFirstKeepAnAwaitChainInOrder) {
+  // Fence k awaits fence k-1: with new nodes first every link agrees
+  // with the order kept so far; closing the chain is still found.
+  InstanceGraph g;
+  ASSERT_TRUE(g.init(4096, 4096, /*new_nodes_first=*/true));
+  for (uint64_t k = 2; k <= 1000; ++k) {
+    uint32_t link = g.add(k, 1, k - 1, 1, kDepNN, 1, kNoStack);
+    ASSERT_NE(link, 0u);
+    EXPECT_FALSE(g.may_close_cycle(link)) << k;
+  }
+  EXPECT_EQ(g.unordered_links(), 0u);
+  uint32_t closing = g.add(1, 1, 1000, 1, kDepNN, 1, kNoStack);
+  ASSERT_NE(closing, 0u);
+  EXPECT_TRUE(g.may_close_cycle(closing));
+  InstancePath path;
+  EXPECT_TRUE(g.find_path(1000, 1, nullptr, 0, false, false, &path));
+}
+
+TEST(SubmitReplay, ASignalMarkedAsASubmissionReplaysAsOne) {
+  // Bit 0 of a signal's argument: a submission. A plain wait under the
+  // submitter's lock is then no cycle offline either; a wait for
+  // submission is.
+  EngineHarness h;
+  ASSERT_TRUE(h.ok());
+  TraceReplayer rp{h.e()};
+  const uint64_t kL = class_key_for_name(ClassKind::Mutex, "L");
+  const uint64_t kT = class_key_for_name(ClassKind::Syncobj, "timeline");
+  fdtest::TraceBuilder b;
+  b.file_header(100);
+  b.classes(100, {fdtest::trace_class(1, kL, ClassKind::Mutex, "L"),
+                  fdtest::trace_class(2, kT, ClassKind::Syncobj, "timeline")});
+  b.events(100, 101, {fdtest::ev(TraceOp::Acquire, 1, 0x1000),
+                      fdtest::ev(TraceOp::Release, 1, 0x1000),
+                      fdtest::ev(TraceOp::Signal, 2, 0xf1, 1)});
+  b.events(100, 102, {fdtest::ev(TraceOp::Acquire, 1, 0x1000),
+                      fdtest::ev(TraceOp::WaitBegin, 2, 0xf1)});
+  ReplayStats s = rp.replay(b.bytes.data(), b.bytes.size(), 1);
+  EXPECT_FALSE(s.partial) << s.error;
+  EXPECT_TRUE(h.drain().empty());
+  fdtest::TraceBuilder c;
+  c.file_header(100);
+  c.classes(100, {fdtest::trace_class(1, kL, ClassKind::Mutex, "L"),
+                  fdtest::trace_class(2, kT, ClassKind::Syncobj, "timeline")});
+  c.events(100, 103, {fdtest::ev(TraceOp::Acquire, 1, 0x1000),
+                      fdtest::ev(TraceOp::WaitForSubmitBegin, 2, 0xf2)});
+  s = rp.replay(c.bytes.data(), c.bytes.size(), 2);
+  EXPECT_FALSE(s.partial) << s.error;
+  EXPECT_EQ(h.drain().size(), 1u);
 }
 
 } // namespace
