@@ -11,6 +11,7 @@ packages=(
   graphviz libclang-rt-16-dev libxxhash-dev libunwind-dev
   libtracecmd-dev libtraceevent-dev trace-cmd zlib1g-dev liblzma-dev libzstd-dev pkg-config
   zstd xz-utils
+  libdrm-dev
 )
 
 missing=()

@@ -42,6 +42,7 @@ private:
     bool multi = false;
     uint32_t peer = 0;  // a join: the thread joined...
     uint32_t epoch = 0; // ...and how many of its signals the joiner had seen
+    bool for_submit = false; // the wait was for a submission
   };
   // The sample taken for an edge, as far as the next edge's lock joint
   // needs it.
@@ -89,6 +90,11 @@ private:
     uint64_t from = loose(e.from) ? 0 : at;
     bool found = false;
     waits_.for_each(id, from, [&](const WaitEvidence::Sample &s) {
+      // A submission stands only for what waits for a submission: the
+      // fence's completion (after an await, a signal that waited for it,
+      // a plain wait) is the GPU's, which needs nothing its submitter held.
+      if ((s.how & kHowSubmitOnly) && !(w.active && w.for_submit))
+        return true;
       if (w.active && e.kind == EdgeKind::Signal) {
         // A thread never wakes itself.
         if (!w.multi && !s.multi && w.tid == s.tid)
@@ -110,7 +116,7 @@ private:
         first_hop_ = hop;
       Waiter next;
       if (is_wait_edge(e.kind))
-        next = Waiter{true, s.tid, s.multi, s.peer, s.epoch};
+        next = Waiter{true, s.tid, s.multi, s.peer, s.epoch, (s.how & kHowForSubmit) != 0};
       found = step(i + 1, s.to, i == 0 && !loose(e.from) ? s.from : first, next, hop);
       return !found;
     });
@@ -142,6 +148,23 @@ private:
   Hop first_hop_;
   uint32_t budget_ = 20000;
 };
+
+// True when every edge of `cyc` says that one fence completes after
+// another (awaits, and signals after completed waits) and no context blocks
+// on anything: fences ordered on timelines, such as frames in flight or two
+// queues taking turns, whose class graph is a cycle while their instances
+// never are. Instances that do close such a cycle are a definite deadlock,
+// reported when the closing await is recorded (await-cycle).
+bool completions_only(const DepGraph &g, ClassRegistry &c, const Cycle &cyc) {
+  for (uint32_t i = 0; i < cyc.size; ++i) {
+    const EdgeInfo &e = g.edge(cyc.edges[i]);
+    if (e.kind != EdgeKind::Await && e.kind != EdgeKind::Signal)
+      return false;
+    if (!is_fence_like(c.info(e.from).kind) || !is_fence_like(c.info(e.to).kind))
+      return false;
+  }
+  return true;
+}
 
 } // namespace
 
@@ -180,8 +203,13 @@ CycleStatus Engine::classify(const Cycle &cyc, uint64_t close_from, uint64_t clo
   }
   if (all_locks)
     return lock_cycle_status(cyc, close_from, close_to, close_src_read, close_dst_read);
-  if (first_wait == cyc.size)
+  if (first_wait == cyc.size) {
+    if (completions_only(graph_, classes_, cyc)) {
+      *first_hidden_hop = cyc.size > 1 ? 1 : 0;
+      return CycleStatus::Hidden;
+    }
     return CycleStatus::Confirmed; // signals and sections only: no waiter to wake
+  }
   // The hop to ban when looking for another cycle: the signal after the
   // first wait.
   *first_hidden_hop = (first_wait + 1) % cyc.size;

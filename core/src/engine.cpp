@@ -10,7 +10,8 @@ bool Engine::init(const EngineOptions &opts) {
   opts_ = opts;
   if (!classes_.init(opts.max_classes) || !stacks_.init() ||
       !graph_.init(opts.max_classes, opts.max_edges) ||
-      !lock_instances_.init(1u << 20, 1u << 21) || !awaits_.init(1u << 20, 1u << 20) ||
+      !lock_instances_.init(1u << 20, 1u << 21) ||
+      !awaits_.init(1u << 20, 1u << 20, /*new_nodes_first=*/true) ||
       !waits_.init(opts.max_edges, 1u << 20) || !signal_seq_.init(1u << kSignalSeqBits) ||
       !rings_.init(1u << kRingBits) || !exit_gen_.init(1u << 16) ||
       !reported_.init(1u << 16))
@@ -98,9 +99,28 @@ static void remove_held(ThreadState &t, uint32_t i) {
   --t.nheld;
 }
 
+// Any fence of a timeline stands for another in the wait rules
+// (cycle_status.cpp), so the instances of fence-like classes say nothing
+// there: one stand-in for all of them keeps a known edge known, where each
+// new point or generation of a timeline would be a new occurrence to
+// record. (Their own await DAG keeps the real instances.)
+static constexpr uint64_t kAnyFence = 1;
+
+static bool fence_like(const ClassRegistry &classes, ClassId c) {
+  ClassKind k = classes.info(c).kind;
+  return k == ClassKind::Fence || k == ClassKind::Syncobj || k == ClassKind::SyncFile;
+}
+
 bool Engine::add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, bool src_read,
-                      bool dst_read, uint64_t from_pc, StackSource &st, const Occurrence &o,
+                      bool dst_read, uint64_t from_pc, StackSource &st, const Occurrence &occ_in,
                       bool report) {
+  Occurrence o = occ_in;
+  if (opts_.instance_rules) {
+    if (o.from_inst && fence_like(classes_, from))
+      o.from_inst = kAnyFence;
+    if (o.to_inst && fence_like(classes_, to))
+      o.to_inst = kAnyFence;
+  }
   // Fast path: a known edge of a known type with no gate to narrow costs a
   // per-thread cache hit, or one lock-free probe.
   uint8_t type = dep_type(src_read, dst_read);
@@ -196,7 +216,8 @@ bool Engine::note_occurrence(ThreadState &t, EdgeId e, EdgeKind kind, bool src_r
   const EdgeInfo &ei = graph_.edge(e);
   switch (kind) {
   case EdgeKind::Acquire: {
-    bool news = waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch, o.exits, o.after_wait);
+    bool news = waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch, o.exits, o.after_wait,
+                            o.how);
     if (from_inst && to_inst && is_lock_kind(classes_.info(ei.from).kind) &&
         is_lock_kind(classes_.info(ei.to).kind)) {
       uint32_t link = lock_instances_.add(from_inst, ei.from, to_inst, ei.to,
@@ -206,7 +227,8 @@ bool Engine::note_occurrence(ThreadState &t, EdgeId e, EdgeKind kind, bool src_r
     return news;
   }
   default:
-    return waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch, o.exits, o.after_wait);
+    return waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch, o.exits, o.after_wait,
+                       o.how);
   }
 }
 
@@ -296,6 +318,8 @@ void Engine::add_edges_from_held(ThreadState &t, ClassId to, EdgeKind kind, bool
     } else {
       uint64_t key;
       Occurrence o{h.instance, inst, peer, peer_epoch};
+      if (kind == EdgeKind::WaitForSubmit)
+        o.how = kHowForSubmit;
       // The common case, checked here without a call: a known nesting.
       if (!edge_cached(edge_cache_slot(t, h.cls, to, dep_type(h.read, read), o, &key), key)) {
         EdgeKind k = h.role == HeldRole::Section ? EdgeKind::Section : kind;
@@ -557,6 +581,42 @@ void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
     exit_gen_.put(t.tid, exits_.fetch_add(1, std::memory_order_acq_rel) + 1);
 }
 
+void Engine::submit(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSource &st) {
+  sync_edge_cache(t);
+  // Like a signal's edges, each sample marked as a submission only (see
+  // kHowSubmitOnly): no completion, so no signal sequence for joiners and
+  // no handing off of held locks either. A submit loop re-makes the same
+  // edges: known ones are answered from the thread's cache here, with the
+  // instances add_edge would use.
+  uint64_t from = opts_.instance_rules && inst && fence_like(classes_, c) ? kAnyFence : inst;
+  auto edge = [&](ClassId to, uint64_t to_inst, bool read, uint64_t pc) {
+    Occurrence o{from, to_inst};
+    if (opts_.instance_rules && to_inst && fence_like(classes_, to))
+      o.to_inst = kAnyFence;
+    o.how = kHowSubmitOnly;
+    uint64_t key;
+    if (!edge_cached(edge_cache_slot(t, c, to, dep_type(false, read), o, &key), key))
+      add_edge(t, c, to, EdgeKind::Signal, false, read, pc, st, o);
+  };
+  bool in_section = false;
+  for (uint32_t i = 0; i < t.nheld; ++i) {
+    const HeldEntry &h = t.held[i];
+    if (h.role == HeldRole::Section) {
+      in_section |= h.cls == c;
+      continue;
+    }
+    if (h.cls != c && !(h.role == HeldRole::Lock && h.is_try))
+      edge(h.cls, h.instance, h.read, 0);
+  }
+  if (in_section)
+    return;
+  for (uint32_t k = 0; k < t.window_len; ++k) {
+    const WindowEntry &w = t.window[(t.window_pos + kWindowSize - 1 - k) % kWindowSize];
+    if (w.cls != c)
+      edge(w.cls, w.instance, w.read, w.pc);
+  }
+}
+
 int Engine::section_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t pc) {
   for (uint32_t i = 0; i < t.nheld; ++i)
     if (t.held[i].role == HeldRole::Section && t.held[i].cls == c)
@@ -629,6 +689,39 @@ void Engine::await(ThreadState &t, ClassId f, uint64_t fi, ClassId g, uint64_t g
   if (definite)
     queue_instance_cycle(t, awaits_, link, path, ReportKind::AwaitCycle, g, EdgeKind::Await,
                          st);
+}
+
+void Engine::await_class(ThreadState &t, ClassId f, ClassId g, uint64_t, StackSource &st) {
+  if (f != g)
+    add_edge(t, f, g, EdgeKind::Await, false, false, 0, st, Occurrence{kAnyFence, kAnyFence});
+}
+
+void Engine::await_instance(ThreadState &t, ClassId c, uint64_t fi, uint64_t gi,
+                            StackSource &st) {
+  if (fi == gi) {
+    // Awaiting itself: a cycle of one instance, never a link of the DAG
+    // (it would have no place in the DAG's order).
+    PendingReport r{};
+    r.kind = ReportKind::AwaitCycle;
+    r.subject = c;
+    r.subject_kind = EdgeKind::Await;
+    r.inst_len = r.inst_total = 1;
+    r.inst[0] = fi;
+    r.inst_class[0] = c;
+    r.inst_stack[0] = st.capture();
+    r.inst_tid[0] = t.tid;
+    r.inst_types[0] = kDepNN;
+    r.tid = t.tid;
+    r.stack = r.inst_stack[0];
+    snapshot_held(t, r);
+    queue(r, mix64(0x1a57 + uint64_t(ReportKind::AwaitCycle) + mix64(fi)));
+    return;
+  }
+  uint32_t link = awaits_.add(fi, c, gi, c, kDepNN, t.tid, kNoStack);
+  InstancePath path;
+  if (link && awaits_.may_close_cycle(link) &&
+      awaits_.find_path(gi, fi, nullptr, 0, false, false, &path))
+    queue_instance_cycle(t, awaits_, link, path, ReportKind::AwaitCycle, c, EdgeKind::Await, st);
 }
 
 void Engine::resv_attach(ThreadState &t, ClassId f, uint64_t, uint64_t, StackSource &st) {

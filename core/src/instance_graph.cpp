@@ -9,7 +9,8 @@ static uint64_t pair_key(uint64_t from, uint64_t to) {
   return k == 0 || k == ~0ull ? 2 : k;
 }
 
-bool InstanceGraph::init(uint32_t max_nodes, uint32_t max_links) {
+bool InstanceGraph::init(uint32_t max_nodes, uint32_t max_links, bool new_nodes_first) {
+  new_nodes_first_ = new_nodes_first;
   max_nodes_ = max_nodes;
   max_links_ = max_links;
   return nodes_.init(size_t(max_nodes) * 2) && pairs_.init(size_t(max_links) * 2) &&
@@ -30,7 +31,8 @@ uint32_t InstanceGraph::node(uint64_t inst, ClassId cls, bool create) {
   uint32_t n = next_node_++;
   head_[n] = 0;
   in_head_[n] = 0;
-  ord_[n] = n; // a new node has no links: last in the order is right
+  // A new node has no links: first or last in the order is right.
+  ord_[n] = new_nodes_first_ ? 0x80000000u - n : n;
   inst_[n] = inst;
   class_[n] = cls;
   nodes_.put(inst, n);

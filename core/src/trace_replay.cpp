@@ -171,7 +171,12 @@ void TraceReplayer::replay_events(Run &run, uint32_t tid, const uint8_t *p, size
         engine_.wait_end(t, c, obj, e.arg & 1, e.pc);
       break;
     case TraceOp::Signal:
-      if (c != kNoClass)
+      if (c == kNoClass)
+        break;
+      // arg bit 0: a submission the GPU completes (trace_format.h).
+      if (e.arg & 1)
+        engine_.submit(t, c, obj, e.pc, stack);
+      else
         engine_.signal(t, c, obj, e.pc, stack);
       break;
     case TraceOp::SectionBegin:

@@ -9,12 +9,16 @@
 // bytes into a zeroed struct and fields it does not have read as zero.
 #pragma once
 #include <linux/ioctl.h>
+#include <stddef.h>
 #include <stdint.h>
 
 namespace fencedep::drm {
 
 inline constexpr unsigned kDrmType = 'd';
 inline constexpr unsigned kSyncFileType = '>';
+// Driver ioctls are numbered from here (DRM_COMMAND_BASE .. DRM_COMMAND_END).
+inline constexpr unsigned kDrmCommandBase = 0x40;
+inline constexpr unsigned kDrmCommandEnd = 0xA0;
 
 enum : unsigned {
   kNrSyncobjCreate = 0xBF,
@@ -29,6 +33,7 @@ enum : unsigned {
   kNrSyncobjTransfer = 0xCC,
   kNrSyncobjTimelineSignal = 0xCD,
   kNrSyncobjEventfd = 0xCF,
+  kNrVersion = 0x00,
   kNrSyncFileMerge = 3,
   kNrSyncFileInfo = 4,
 };
@@ -112,6 +117,22 @@ struct SyncobjTimelineArray {
   uint32_t count_handles;
   uint32_t flags;
 };
+
+// DRM_IOCTL_VERSION (drm.h): the driver's name tells whose submit ioctls
+// a descriptor takes.
+struct Version {
+  int32_t version_major;
+  int32_t version_minor;
+  int32_t version_patchlevel;
+  uint64_t name_len; // size_t: in, the buffer's size; out, the name's length
+  uint64_t name;     // char *
+  uint64_t date_len;
+  uint64_t date;
+  uint64_t desc_len;
+  uint64_t desc;
+};
+static_assert(sizeof(Version) == 64 && offsetof(Version, name) == 24, "drm.h, Linux 6.12");
+inline constexpr unsigned long kIoctlVersion = _IOWR('d', kNrVersion, Version);
 
 struct SyncMergeData {
   char name[32];

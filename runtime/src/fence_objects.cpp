@@ -8,7 +8,7 @@ FenceObjects fence_objects;
 
 bool FenceObjects::init() {
   return objects_.init(kMaxObjects) && handles_.init(1u << 18) && fds_.init(kMaxFds) &&
-         fd_generation_.init(kMaxFds);
+         fd_generation_.init(kMaxFds) && fd_driver_.init(kMaxFds);
 }
 
 uint32_t FenceObjects::create(ClassId c) {
@@ -24,8 +24,29 @@ uint32_t FenceObjects::create(ClassId c) {
 
 uint64_t FenceObjects::instance(FenceRef r) const {
   uint64_t base = object_key(r.object);
-  // Points hash into the low bits the object key leaves free.
-  return r.point ? base ^ (mix64(r.point) & 0xfffffull) ^ 0x80000ull : base;
+  // Points and generations go in the low bits the object key leaves free,
+  // unhashed: consecutive ones never collide (a collision would merge two
+  // fences in the await DAG).
+  if (r.point)
+    return base | 0x80000ull | (r.point & 0x7ffffull);
+  if (r.gen)
+    return base | 0x40000ull | (r.gen & 0x3ffffull);
+  return base;
+}
+
+// Queues share the handle table, in a key space of their own.
+static uint64_t queue_key(uint64_t handle_key, uint64_t queue) {
+  return mix64(handle_key ^ mix64(queue ^ 0x9a7e0000ull) ^ 0x51ull);
+}
+
+uint32_t FenceObjects::queue_object(int drm_fd, uint64_t queue) const {
+  uint64_t v;
+  return handles_.find(queue_key(handle_key(drm_fd, 0), queue), &v) ? uint32_t(v) : 0;
+}
+
+void FenceObjects::bind_queue(int drm_fd, uint64_t queue, uint32_t object) {
+  if (object && !handles_.put(queue_key(handle_key(drm_fd, 0), queue), object))
+    dropped_.fetch_add(1, std::memory_order_relaxed);
 }
 
 uint64_t FenceObjects::handle_key(int drm_fd, uint32_t handle) const {
@@ -68,6 +89,7 @@ void FenceObjects::forget_fd(int fd) {
   if (fd < 0 || fd >= kMaxFds)
     return;
   fd_generation_[fd] = uint16_t(fd_generation_[fd] + 1);
+  fd_driver_[fd] = uint8_t(DrmDriver::Unknown);
   if (fds_[fd].kind != FenceFdKind::None)
     fds_[fd] = FenceFd{};
 }

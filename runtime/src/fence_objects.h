@@ -17,10 +17,28 @@
 namespace fencedep::runtime {
 
 // An object and a point on its timeline (0: a binary syncobj's fence, or
-// a timeline's latest).
+// a timeline's latest). A binary syncobj's fences follow one another as
+// generations: the fence a submission puts in is not the one it replaced,
+// and the await DAG must not take one for the other.
 struct FenceRef {
   uint32_t object = 0; // 0: unknown
   uint64_t point = 0;
+  uint32_t gen = 0; // point 0: which fence of the object (0: any)
+};
+
+// The DRM driver behind a descriptor (DRM_IOCTL_VERSION), for its submit
+// ioctls; Unknown until asked.
+enum class DrmDriver : uint8_t {
+  Unknown,
+  Other, // a driver whose submissions are not modelled
+  Xe,
+  Amdgpu,
+  I915,
+  Msm,
+  Panthor,
+  V3d,
+  Virtgpu,
+  Count_
 };
 
 enum class FenceFdKind : uint8_t {
@@ -56,8 +74,62 @@ public:
   // A new object of class `c`; 0 when the table is full (counted).
   uint32_t create(ClassId c);
   ClassId cls(uint32_t object) const { return object ? objects_[object].cls : kNoClass; }
-  // Engine / trace instance of an object at a point.
+  // Engine / trace instance of an object at a point (or generation).
   uint64_t instance(FenceRef r) const;
+  // The fence an object holds now at `point`, and the one a submission or
+  // signal puts in (a new generation for a binary fence).
+  FenceRef current(uint32_t object, uint64_t point) const {
+    return FenceRef{object, point, point ? 0 : gen_of(object)};
+  }
+  FenceRef next(uint32_t object, uint64_t point) {
+    if (point || !object)
+      return FenceRef{object, point, 0};
+    return FenceRef{object, 0, objects_[object].gen.fetch_add(1, std::memory_order_relaxed) + 1};
+  }
+  // Timeline points the runtime saw submitted (signalled from the host,
+  // submitted by a driver, transferred): a point above them is awaited
+  // before its submission (Vulkan's wait-before-signal), which is what an
+  // await cycle of instances needs.
+  void note_submitted(FenceRef r) {
+    if (!r.point || !r.object)
+      return;
+    std::atomic<uint64_t> &last = objects_[r.object].last_point;
+    uint64_t cur = last.load(std::memory_order_relaxed);
+    while (cur < r.point && !last.compare_exchange_weak(cur, r.point, std::memory_order_relaxed))
+      ;
+  }
+  bool submitted(FenceRef r) const {
+    return !r.point || !r.object ||
+           r.point <= objects_[r.object].last_point.load(std::memory_order_relaxed);
+  }
+  // Some point of the object was awaited before its submission: its
+  // submissions' awaits go to the instance DAG.
+  void mark_awaited_early(uint32_t object) {
+    if (object)
+      objects_[object].awaited_early.store(true, std::memory_order_relaxed);
+  }
+  bool awaited_early(uint32_t object) const {
+    return object && objects_[object].awaited_early.load(std::memory_order_relaxed);
+  }
+
+  // A queue's next job number, for drivers that do not say.
+  uint64_t next_seq(uint32_t object) {
+    return object ? objects_[object].seq.fetch_add(1, std::memory_order_relaxed) + 1 : 0;
+  }
+
+  // GPU queues (a driver's context, ring, exec queue) per DRM file: the
+  // object whose points are the queue's job fences; 0 when not seen yet.
+  uint32_t queue_object(int drm_fd, uint64_t queue) const;
+  void bind_queue(int drm_fd, uint64_t queue, uint32_t object);
+
+  // The driver of a DRM descriptor, as last recorded (Unknown after close).
+  DrmDriver driver(int fd) const {
+    return fd >= 0 && fd < kMaxFds ? DrmDriver(fd_driver_[fd]) : DrmDriver::Unknown;
+  }
+  void set_driver(int fd, DrmDriver d) {
+    if (fd >= 0 && fd < kMaxFds)
+      fd_driver_[fd] = uint8_t(d);
+  }
   // The object itself, whatever the point: signals are noted under it.
   uint64_t object_key(uint32_t object) const { return kObjectTag | (uint64_t(object) << 20); }
 
@@ -87,14 +159,23 @@ private:
   static constexpr uint64_t kObjectTag = 0xfd00000000000000ull;
   uint64_t handle_key(int drm_fd, uint32_t handle) const;
 
+  uint32_t gen_of(uint32_t object) const {
+    return object ? objects_[object].gen.load(std::memory_order_relaxed) : 0;
+  }
+
   struct Object {
     ClassId cls;
+    std::atomic<uint32_t> gen; // binary fences put in so far
+    std::atomic<uint64_t> seq; // a queue's jobs numbered by the runtime
+    std::atomic<uint64_t> last_point; // highest point seen submitted
+    std::atomic<bool> awaited_early;
   };
   RawArray<Object> objects_;
   std::atomic<uint32_t> next_{1};
   AddressMap handles_; // (drm fd, its generation, handle) -> object
   RawArray<FenceFd> fds_;
   RawArray<uint16_t> fd_generation_; // bumped on close: stale handles never match
+  RawArray<uint8_t> fd_driver_;      // DrmDriver per descriptor
   std::atomic<uint64_t> tracked_{0};
   std::atomic<uint64_t> fence_fds_{0};
   std::atomic<uint64_t> dropped_{0};

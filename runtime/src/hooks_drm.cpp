@@ -13,23 +13,24 @@
 //   WAIT_FOR_SUBMIT and WAIT_AVAILABLE wait for a future submission
 //   (EdgeKind::WaitForSubmit). With WAIT_ALL every object completed on
 //   return, else only `first_signaled`.
-// - SIGNAL, TIMELINE_SIGNAL, TRANSFER into, sync_file import into: the
-//   thread submits (and for host signals completes) the fence: a signal,
-//   depending on what the thread holds and took since its last wait.
-// - TRANSFER and import also make the destination await the source.
+// - SIGNAL, TIMELINE_SIGNAL: the thread puts in and completes a fence: a
+//   signal, depending on what the thread holds and took since its last
+//   completed wait.
+// - TRANSFER into, sync_file import into: the thread submits a fence that
+//   completes with its source: a submission (waits for submission depend
+//   on the thread, Engine::submit) that awaits the source.
+// - Driver ioctls (DRM_COMMAND_BASE and up) go to drm_submit.h: the
+//   drivers' submit ioctls.
 // - HANDLE_TO_FD exports (an LR use when the class is long-running);
 //   SYNC_IOC_MERGE makes a sync_file (class: the merge site) that awaits
 //   both inputs.
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
-#include <time.h>
-#include "unwind/modules.h"
-#include "unwind/unwinder.h"
 
 #include <cstddef>
-#include <cstring>
 
+#include "drm_model.h"
+#include "drm_submit.h"
 #include "drm_uapi.h"
 #include "fence_objects.h"
 #include "hooks_common.h"
@@ -37,6 +38,7 @@
 
 using namespace fencedep;
 using namespace fencedep::runtime;
+using namespace fencedep::runtime::drm;
 namespace uapi = fencedep::drm;
 
 namespace {
@@ -44,45 +46,12 @@ namespace {
 constexpr uint32_t kMaxModelled = 64; // handles per call modelled; more are counted
 std::atomic<uint64_t> handles_unmodelled{0};
 
-// Syncobjs created through libdrm would all get one class (libdrm's call
-// site); their class is the first caller outside libdrm.
-bool in_libdrm(uint64_t pc) {
-  ModuleRef m;
-  if (!find_module(pc - 1, &m))
-    return false;
-  const char *slash = strrchr(m.path, '/');
-  return strncmp(slash ? slash + 1 : m.path, "libdrm", 6) == 0;
-}
-
-uint64_t creation_site(uint64_t pc) {
-  if (!in_libdrm(pc))
-    return pc;
-  uint64_t pcs[kMaxFrames];
-  uint32_t n = capture_host_stack(pcs, kMaxFrames);
-  for (uint32_t i = 0; i < n; ++i)
-    if (!in_libdrm(pcs[i]))
-      return pcs[i];
-  return pc;
-}
-
-const void *as_obj(uint64_t instance) { return reinterpret_cast<const void *>(instance); }
-
-// The object behind a handle; one is made (class: this site) for handles
-// the runtime never saw created (made before it loaded, or by a driver).
-uint32_t object_for(int drm_fd, uint32_t handle, uint64_t pc) {
-  if (uint32_t o = fence_objects.handle_object(drm_fd, handle))
-    return o;
-  uint32_t o = fence_objects.create(rt.resolver.site_class(ClassKind::Syncobj, creation_site(pc)));
-  fence_objects.bind_handle(drm_fd, handle, o);
-  return o;
-}
-
-bool read_handles(uint32_t *out, uint64_t user_ptr, uint32_t count) {
-  return safe_read(out, reinterpret_cast<const void *>(user_ptr), count * sizeof(uint32_t));
-}
-
-bool read_points(uint64_t *out, uint64_t user_ptr, uint32_t count) {
-  return safe_read(out, reinterpret_cast<const void *>(user_ptr), count * sizeof(uint64_t));
+// A call's handles and (timelines) points, in one system call.
+bool read_handles(uint32_t *handles, uint64_t handles_ptr, uint64_t *points, uint64_t points_ptr,
+                  uint32_t count) {
+  ReadPiece p[2] = {{handles, handles_ptr, count * sizeof(uint32_t)},
+                    {points, points_ptr, count * sizeof(uint64_t)}};
+  return count == 0 || safe_read_pieces(p, points ? 2 : 1);
 }
 
 uint32_t modelled(uint32_t count) {
@@ -93,49 +62,6 @@ uint32_t modelled(uint32_t count) {
   return count;
 }
 
-// A submission (and, for host signals, completion) of `ref` by this thread.
-void submit(HookScope &h, FenceRef ref, uint64_t pc) {
-  ClassId c = fence_objects.cls(ref.object);
-  if (c == kNoClass)
-    return;
-  signal(h, c, as_obj(fence_objects.instance(ref)), pc, fence_objects.object_key(ref.object));
-}
-
-// `f` will not signal before `dep`. Class self-edges would be cycles of one
-// class; fences of one class awaiting each other are left to the instance
-// level they cannot reach here.
-void fence_await(HookScope &h, FenceRef f, FenceRef dep, uint64_t pc) {
-  ClassId fc = fence_objects.cls(f.object), dc = fence_objects.cls(dep.object);
-  if (fc == kNoClass || dc == kNoClass || fc == dc)
-    return;
-  uint64_t fi = fence_objects.instance(f), di = fence_objects.instance(dep);
-  UnwindStack st(rt.engine.stacks());
-  rt.engine.await(h.state(), fc, fi, dc, di, pc, st);
-  if (trace_enabled())
-    trace_event(TraceEvent{TraceOp::Await, h.state().tid, fc, fi, di, pc, dc});
-}
-
-FenceRef fd_ref(int fd) {
-  FenceFd f = fence_objects.fd(fd);
-  return f.kind == FenceFdKind::None ? FenceRef{} : f.ref;
-}
-
-void bind_fence_fd(int fd, FenceFdKind kind, FenceRef ref, bool available = false) {
-  ClassId c = fence_objects.cls(ref.object);
-  if (c == kNoClass)
-    return;
-  bool nonblocking = false;
-  rt.resolver.fd_class(fd, &nonblocking); // an eventfd keeps its O_NONBLOCK note
-  rt.resolver.bind_fd(fd, c, nonblocking);
-  fence_objects.bind_fd(fd, FenceFd{kind, available, ref});
-}
-
-int64_t monotonic_now_ns() {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-}
-
 // Both syncobj waits, binary and timeline.
 int syncobj_wait(HookScope &h, int fd, unsigned long req, void *arg, bool timeline,
                  uint64_t pc) {
@@ -144,13 +70,13 @@ int syncobj_wait(HookScope &h, int fd, unsigned long req, void *arg, bool timeli
   uint32_t count, flags;
   if (timeline) {
     uapi::SyncobjTimelineWait w;
-    if (!read_arg(&w, arg, uapi::ioc_size(req), offsetof(uapi::SyncobjTimelineWait, deadline_nsec)))
+    if (!read_args(&w, arg, req, offsetof(uapi::SyncobjTimelineWait, deadline_nsec)))
       return REAL(ioctl)(fd, req, arg);
     handles_ptr = w.handles, points_ptr = w.points, timeout = w.timeout_nsec;
     count = w.count_handles, flags = w.flags;
   } else {
     uapi::SyncobjWait w;
-    if (!read_arg(&w, arg, uapi::ioc_size(req), offsetof(uapi::SyncobjWait, deadline_nsec)))
+    if (!read_args(&w, arg, req, offsetof(uapi::SyncobjWait, deadline_nsec)))
       return REAL(ioctl)(fd, req, arg);
     handles_ptr = w.handles, timeout = w.timeout_nsec;
     count = w.count_handles, flags = w.flags;
@@ -159,8 +85,8 @@ int syncobj_wait(HookScope &h, int fd, unsigned long req, void *arg, bool timeli
   uint32_t handles[kMaxModelled];
   uint64_t points[kMaxModelled] = {};
   // A zero or past timeout only polls: nothing blocks, nothing to record.
-  if (n == 0 || timeout <= monotonic_now_ns() || !read_handles(handles, handles_ptr, n) ||
-      (timeline && !read_points(points, points_ptr, n)))
+  if (n == 0 || timeout <= monotonic_now_ns() ||
+      !read_handles(handles, handles_ptr, timeline ? points : nullptr, points_ptr, n))
     return REAL(ioctl)(fd, req, arg);
 
   bool wait_all = (flags & uapi::kWaitAll) || n == 1;
@@ -193,7 +119,7 @@ int syncobj_wait(HookScope &h, int fd, unsigned long req, void *arg, bool timeli
   if (r == 0 && !wait_all) {
     size_t at = timeline ? offsetof(uapi::SyncobjTimelineWait, first_signaled)
                          : offsetof(uapi::SyncobjWait, first_signaled);
-    if (!safe_read(&first, static_cast<char *>(arg) + at, sizeof first) || first >= n)
+    if (!read_user(&first, static_cast<char *>(arg) + at, sizeof first) || first >= n)
       first = 0;
   }
   FenceRef done = refs[first];
@@ -211,7 +137,7 @@ int syncobj_create(int fd, unsigned long req, void *arg, uint64_t pc) {
   int r = REAL(ioctl)(fd, req, arg);
   ErrnoKeeper keep;
   uapi::SyncobjCreate c;
-  if (r != 0 || !read_arg(&c, arg, uapi::ioc_size(req), sizeof c))
+  if (r != 0 || !read_args(&c, arg, req, sizeof c))
     return r;
   ClassId cls = rt.resolver.site_class(ClassKind::Syncobj, creation_site(pc));
   fence_objects.bind_handle(fd, c.handle, fence_objects.create(cls));
@@ -222,7 +148,7 @@ int syncobj_destroy(int fd, unsigned long req, void *arg) {
   int r = REAL(ioctl)(fd, req, arg);
   ErrnoKeeper keep;
   uapi::SyncobjDestroy d;
-  if (r == 0 && read_arg(&d, arg, uapi::ioc_size(req), sizeof d))
+  if (r == 0 && read_args(&d, arg, req, sizeof d))
     fence_objects.forget_handle(fd, d.handle);
   return r;
 }
@@ -231,9 +157,9 @@ int syncobj_handle_to_fd(HookScope &h, int fd, unsigned long req, void *arg, uin
   int r = REAL(ioctl)(fd, req, arg);
   ErrnoKeeper keep;
   uapi::SyncobjHandle a;
-  if (r != 0 || !read_arg(&a, arg, uapi::ioc_size(req), offsetof(uapi::SyncobjHandle, point)))
+  if (r != 0 || !read_args(&a, arg, req, offsetof(uapi::SyncobjHandle, point)))
     return r;
-  FenceRef ref{object_for(fd, a.handle, pc), a.point};
+  FenceRef ref = fence_objects.current(object_for(fd, a.handle, pc), a.point);
   if (!(a.flags & uapi::kExportSyncFile)) {
     bind_fence_fd(a.fd, FenceFdKind::Syncobj, FenceRef{ref.object, 0});
     return r;
@@ -253,14 +179,15 @@ int syncobj_fd_to_handle(HookScope &h, int fd, unsigned long req, void *arg, uin
   int r = REAL(ioctl)(fd, req, arg);
   ErrnoKeeper keep;
   uapi::SyncobjHandle a;
-  if (r != 0 || !read_arg(&a, arg, uapi::ioc_size(req), offsetof(uapi::SyncobjHandle, point)))
+  if (r != 0 || !read_args(&a, arg, req, offsetof(uapi::SyncobjHandle, point)))
     return r;
   FenceRef from = fd_ref(a.fd);
   if (a.flags & uapi::kImportSyncFile) {
     // The syncobj's fence is now the sync_file's: submitted here, complete
     // when the sync_file's fence is.
-    FenceRef into{object_for(fd, a.handle, pc), a.point};
-    submit(h, into, pc);
+    FenceRef into = fence_objects.next(object_for(fd, a.handle, pc), a.point);
+    reset_fence(h, into);
+    submit_fence(h, into, pc);
     if (from.object)
       fence_await(h, into, from, pc);
     return r;
@@ -283,28 +210,28 @@ int syncobj_signal(HookScope &h, int fd, unsigned long req, void *arg, bool time
   uint32_t count;
   if (timeline) {
     uapi::SyncobjTimelineArray a;
-    if (!read_arg(&a, arg, uapi::ioc_size(req), sizeof a))
+    if (!read_args(&a, arg, req, sizeof a))
       return r;
     handles_ptr = a.handles, points_ptr = a.points, count = a.count_handles;
   } else {
     uapi::SyncobjArray a;
-    if (!read_arg(&a, arg, uapi::ioc_size(req), sizeof a))
+    if (!read_args(&a, arg, req, sizeof a))
       return r;
     handles_ptr = a.handles, count = a.count_handles;
   }
   uint32_t n = modelled(count);
   uint32_t handles[kMaxModelled];
   uint64_t points[kMaxModelled] = {};
-  if (!read_handles(handles, handles_ptr, n) || (timeline && !read_points(points, points_ptr, n)))
+  if (!read_handles(handles, handles_ptr, timeline ? points : nullptr, points_ptr, n))
     return r;
   for (uint32_t i = 0; i < n; ++i)
-    submit(h, FenceRef{object_for(fd, handles[i], pc), points[i]}, pc);
+    signal_fence(h, fence_objects.next(object_for(fd, handles[i], pc), points[i]), pc);
   return r;
 }
 
 int syncobj_transfer(HookScope &h, int fd, unsigned long req, void *arg, uint64_t pc) {
   uapi::SyncobjTransfer t;
-  if (!read_arg(&t, arg, uapi::ioc_size(req), sizeof t))
+  if (!read_args(&t, arg, req, sizeof t))
     return REAL(ioctl)(fd, req, arg);
   FenceRef src{object_for(fd, t.src_handle, pc), t.src_point};
   FenceRef dst{object_for(fd, t.dst_handle, pc), t.dst_point};
@@ -324,8 +251,12 @@ int syncobj_transfer(HookScope &h, int fd, unsigned long req, void *arg, uint64_
   }
   if (r != 0)
     return r;
-  submit(h, dst, pc);
-  fence_await(h, dst, src, pc);
+  // The destination's new fence is the source's: submitted here, complete
+  // when the source is.
+  FenceRef into = fence_objects.next(dst.object, dst.point);
+  reset_fence(h, into);
+  submit_fence(h, into, pc);
+  fence_await(h, into, fence_objects.current(src.object, src.point), pc);
   return r;
 }
 
@@ -333,7 +264,7 @@ int syncobj_eventfd(int fd, unsigned long req, void *arg, uint64_t pc) {
   int r = REAL(ioctl)(fd, req, arg);
   ErrnoKeeper keep;
   uapi::SyncobjEventfd e;
-  if (r != 0 || !read_arg(&e, arg, uapi::ioc_size(req), sizeof e))
+  if (r != 0 || !read_args(&e, arg, req, sizeof e))
     return r;
   FenceRef ref{object_for(fd, e.handle, pc), e.point};
   bind_fence_fd(e.fd, FenceFdKind::SyncobjEventfd, ref, e.flags & uapi::kWaitAvailable);
@@ -344,7 +275,7 @@ int sync_merge(HookScope &h, int fd, unsigned long req, void *arg, uint64_t pc) 
   int r = REAL(ioctl)(fd, req, arg);
   ErrnoKeeper keep;
   uapi::SyncMergeData m;
-  if (r != 0 || !read_arg(&m, arg, uapi::ioc_size(req), sizeof m))
+  if (r != 0 || !read_args(&m, arg, req, sizeof m))
     return r;
   FenceRef a = fd_ref(fd), b = fd_ref(m.fd2);
   // Merges of fences the runtime does not know say nothing about them.
@@ -364,6 +295,9 @@ __attribute__((noinline)) int fence_ioctl(int fd, unsigned long req, void *arg, 
   if (!h.active())
     return REAL(ioctl)(fd, req, arg);
   unsigned nr = uapi::ioc_nr(req);
+  if (nr >= uapi::kDrmCommandBase && nr < uapi::kDrmCommandEnd &&
+      uapi::ioc_type(req) == uapi::kDrmType)
+    return driver_ioctl(h, fd, req, arg, pc);
   if (uapi::ioc_type(req) == uapi::kSyncFileType) {
     if (nr == uapi::kNrSyncFileMerge)
       return sync_merge(h, fd, req, arg, pc);

@@ -12,6 +12,7 @@
 #include "fencedep/core/report_printer.h"
 #include "fencedep/core/writer.h"
 #include "external_symbolizer.h"
+#include "drm_submit.h"
 #include "fence_objects.h"
 #include "real_functions.h"
 #include "stack_capture.h"
@@ -249,6 +250,7 @@ static void print_stats() {
     err.str(" fence objects or fds over capacity, ").dec(passes);
     err.str(" passed fds not recorded\n");
   }
+  drm::print_submit_stats(err, rt.pid);
 }
 
 void finish_process() {

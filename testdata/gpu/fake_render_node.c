@@ -52,76 +52,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "drm_abi.h"
-
-#define EXPORT __attribute__((visibility("default")))
-
-/* ---- one syncobj: a page of a memfd, shared by whoever maps it ---------- */
-
-#define SYNCOBJ_MAGIC 0x6a626f636e797366ull /* "fsyncobj" */
-#define MAX_PENDING 32
-
-struct syncobj {
-  uint64_t magic;
-  atomic_uint lock;
-  atomic_uint changes; /* futex word for waiters in other processes */
-  /* the binary fence */
-  uint32_t has_fence;
-  uint32_t fence_pending;
-  uint64_t fence_id; /* bumped whenever a fence is attached */
-  /* the timeline */
-  uint64_t last_point; /* highest submitted point */
-  uint32_t npending;
-  uint32_t pad;
-  uint64_t pending[MAX_PENDING]; /* submitted, not yet signalled */
-};
-
-/* A fence: a timeline point, or a binary syncobj's fence by id. */
-struct fref {
-  struct syncobj *s;
-  uint64_t point; /* 0: binary fence `id` */
-  uint64_t id;
-};
-
-/* ---- process-local tables, under one spin lock ------------------------- */
-
-#define MAX_DEVICES 8
-#define MAX_HANDLES 1024
-#define MAX_MAPPINGS 1024
-#define MAX_SYNC_FILES 256
-#define MAX_WATCHERS 256
-#define MAX_DEPS 8
-
-struct device {
-  int used, fd;
-  struct syncobj *handles[MAX_HANDLES]; /* handle = index, 0 unused */
-};
-
-struct mapping {
-  struct syncobj *s;
-  int memfd;
-  dev_t dev;
-  ino_t ino;
-};
-
-struct sync_file {
-  int used, fd;
-  int ndeps;
-  struct fref deps[MAX_DEPS];
-};
-
-enum watch_kind { W_SYNC_FILE, W_EVENTFD, W_FENCE };
-
-/* Fires once every dependency is signalled (or, `available`, submitted). */
-struct watcher {
-  int used;
-  enum watch_kind kind;
-  int fd;             /* eventfd to make readable */
-  int available;
-  struct fref target; /* W_FENCE: completes then */
-  int ndeps;
-  struct fref deps[MAX_DEPS];
-};
+#include "fake_render_node.h"
 
 static atomic_flag table_lock = ATOMIC_FLAG_INIT;
 static struct device devices[MAX_DEVICES];
@@ -129,62 +60,62 @@ static struct mapping mappings[MAX_MAPPINGS];
 static int nmappings;
 static struct sync_file sync_files[MAX_SYNC_FILES];
 static struct watcher watchers[MAX_WATCHERS];
-static atomic_uint local_changes; /* futex word for waiters in this process */
+atomic_uint local_changes; /* futex word for waiters in this process */
 
-static void lock_tables(void) {
+void lock_tables(void) {
   while (atomic_flag_test_and_set_explicit(&table_lock, memory_order_acquire))
     sched_yield();
 }
-static void unlock_tables(void) { atomic_flag_clear_explicit(&table_lock, memory_order_release); }
+void unlock_tables(void) { atomic_flag_clear_explicit(&table_lock, memory_order_release); }
 
-static void lock_obj(struct syncobj *s) {
+void lock_obj(struct syncobj *s) {
   unsigned expected = 0;
   while (!atomic_compare_exchange_weak(&s->lock, &expected, 1)) {
     expected = 0;
     sched_yield();
   }
 }
-static void unlock_obj(struct syncobj *s) { atomic_store(&s->lock, 0); }
+void unlock_obj(struct syncobj *s) { atomic_store(&s->lock, 0); }
 
 /* ---- raw syscalls and user copies -------------------------------------- */
 /* syscall() is variadic: integer arguments are passed as long, or the
  * kernel sees whatever the upper half of the register held. */
 
-static long sys_close(int fd) { return syscall(SYS_close, (long)fd); }
+long sys_close(int fd) { return syscall(SYS_close, (long)fd); }
 static void sys_signal_eventfd(int fd) {
   uint64_t one = 1;
   syscall(SYS_write, (long)fd, &one, sizeof one);
 }
-static int64_t now_ns(void) {
+int64_t now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static int copy_in(void *dst, const void *user, size_t n) {
+int copy_in(void *dst, const void *user, size_t n) {
   struct iovec l = {dst, n}, r = {(void *)user, n};
   return n == 0 || syscall(SYS_process_vm_readv, (long)getpid(), &l, 1UL, &r, 1UL, 0UL) == (long)n
              ? 0
              : -EFAULT;
 }
-static int copy_out(void *user, const void *src, size_t n) {
+int copy_out(void *user, const void *src, size_t n) {
   struct iovec l = {(void *)src, n}, r = {user, n};
   return n == 0 || syscall(SYS_process_vm_writev, (long)getpid(), &l, 1UL, &r, 1UL, 0UL) == (long)n
              ? 0
              : -EFAULT;
 }
 /* The kernel's way with sizes: copy what both sides have, zero the rest. */
-static int copy_arg_in(void *dst, size_t ours, const void *user, unsigned long req) {
+int copy_arg_in(void *dst, size_t ours, const void *user, unsigned long req) {
   size_t theirs = _IOC_SIZE(req);
   memset(dst, 0, ours);
   return copy_in(dst, user, theirs < ours ? theirs : ours);
 }
-static int copy_arg_out(void *user, const void *src, size_t ours, unsigned long req) {
+int copy_arg_out(void *user, const void *src, size_t ours, unsigned long req) {
   size_t theirs = _IOC_SIZE(req);
   return copy_out(user, src, theirs < ours ? theirs : ours);
 }
 
-static void notify(struct syncobj *s) {
+void notify(struct syncobj *s) {
   atomic_fetch_add(&local_changes, 1);
   syscall(SYS_futex, &local_changes, (long)FUTEX_WAKE_PRIVATE, (long)INT_MAX, NULL, NULL, 0L);
   if (s) {
@@ -195,7 +126,7 @@ static void notify(struct syncobj *s) {
 
 /* ---- fence state (callers hold the object's lock or the table lock) ---- */
 
-static struct fref resolve(struct syncobj *s, uint64_t point) {
+struct fref resolve(struct syncobj *s, uint64_t point) {
   struct fref r = {s, point, 0};
   if (point == 0 && s->last_point)
     r.point = s->last_point; /* a timeline's current fence: its latest point */
@@ -204,14 +135,14 @@ static struct fref resolve(struct syncobj *s, uint64_t point) {
   return r;
 }
 
-static int submitted(const struct fref *f) {
+int submitted(const struct fref *f) {
   const struct syncobj *s = f->s;
   if (f->point)
     return f->point <= s->last_point;
   return s->fence_id > f->id || (s->fence_id == f->id && s->has_fence);
 }
 
-static int signalled(const struct fref *f) {
+int signalled(const struct fref *f) {
   const struct syncobj *s = f->s;
   if (!submitted(f))
     return 0;
@@ -223,7 +154,7 @@ static int signalled(const struct fref *f) {
   return 1;
 }
 
-static int ready(const struct fref *f, int available) {
+int ready(const struct fref *f, int available) {
   lock_obj(f->s);
   int r = available ? submitted(f) : signalled(f);
   unlock_obj(f->s);
@@ -232,7 +163,7 @@ static int ready(const struct fref *f, int available) {
 
 /* Attaches a fence to `s` at `point`: signalled, or pending (completed
  * later by FAKE_COMPLETE or a W_FENCE watcher). Returns it. */
-static struct fref attach(struct syncobj *s, uint64_t point, int pending) {
+struct fref attach(struct syncobj *s, uint64_t point, int pending) {
   struct fref f = {s, point, 0};
   lock_obj(s);
   if (point == 0) {
@@ -266,14 +197,27 @@ static void complete(const struct fref *f) {
   unlock_obj(s);
 }
 
+static int nwatchers; /* watchers[] in use lie below this */
+
 /* Fires every satisfied watcher, until nothing changes. Table lock held. */
-static void run_watchers(void) {
+int64_t run_watchers(void) {
+  int64_t next_due = 0, now = 0;
   for (int changed = 1; changed;) {
     changed = 0;
-    for (int i = 0; i < MAX_WATCHERS; ++i) {
+    next_due = 0;
+    for (int i = 0; i < nwatchers; ++i) {
       struct watcher *w = &watchers[i];
       if (!w->used)
         continue;
+      if (w->due) {
+        if (!now || changed)
+          now = now_ns();
+        if (w->due > now) {
+          if (!next_due || w->due < next_due)
+            next_due = w->due;
+          continue;
+        }
+      }
       int all = 1;
       for (int k = 0; k < w->ndeps && all; ++k)
         all = ready(&w->deps[k], w->available);
@@ -291,16 +235,23 @@ static void run_watchers(void) {
       }
     }
   }
+  while (nwatchers && !watchers[nwatchers - 1].used)
+    --nwatchers;
+  return next_due;
 }
 
-static int add_watcher(enum watch_kind kind, int fd, int available, struct fref target,
-                       const struct fref *deps, int ndeps) {
+int add_watcher(enum watch_kind kind, int fd, int available, struct fref target,
+                const struct fref *deps, int ndeps, int64_t due) {
+  if (ndeps > MAX_DEPS)
+    return -EINVAL;
   for (int i = 0; i < MAX_WATCHERS; ++i) {
     struct watcher *w = &watchers[i];
     if (w->used)
       continue;
-    *w = (struct watcher){1, kind, fd, available, target, ndeps, {{0}}};
+    *w = (struct watcher){1, kind, fd, available, target, due, ndeps, {{0}}};
     memcpy(w->deps, deps, (size_t)ndeps * sizeof *deps);
+    if (i >= nwatchers)
+      nwatchers = i + 1;
     return 0;
   }
   return -ENOMEM;
@@ -313,7 +264,7 @@ static int attach_dependent(struct syncobj *s, uint64_t point, const struct fref
   for (int k = 0; k < ndeps; ++k)
     pending |= !ready(&deps[k], 0);
   struct fref f = attach(s, point, pending);
-  int r = pending ? add_watcher(W_FENCE, -1, 0, f, deps, ndeps) : 0;
+  int r = pending ? add_watcher(W_FENCE, -1, 0, f, deps, ndeps, 0) : 0;
   notify(s);
   run_watchers();
   return r;
@@ -321,14 +272,25 @@ static int attach_dependent(struct syncobj *s, uint64_t point, const struct fref
 
 /* ---- objects, handles, files ------------------------------------------- */
 
+/* Descriptors duplicated from a device's (fcntl F_DUPFD, dup): the same
+ * DRM file, the same handles. */
+#define MAX_ALIASES 16
+static struct {
+  int used, fd;
+  struct device *dev;
+} aliases[MAX_ALIASES];
+
 static struct device *device_of(int fd) {
   for (int i = 0; i < MAX_DEVICES; ++i)
     if (devices[i].used && devices[i].fd == fd)
       return &devices[i];
+  for (int i = 0; i < MAX_ALIASES; ++i)
+    if (aliases[i].used && aliases[i].fd == fd && aliases[i].dev->used)
+      return aliases[i].dev;
   return NULL;
 }
 
-static struct sync_file *sync_file_of(int fd) {
+struct sync_file *sync_file_of(int fd) {
   for (int i = 0; i < MAX_SYNC_FILES; ++i)
     if (sync_files[i].used && sync_files[i].fd == fd)
       return &sync_files[i];
@@ -364,7 +326,7 @@ static struct syncobj *map_syncobj(int fd) {
   return s;
 }
 
-static struct syncobj *new_syncobj(void) {
+struct syncobj *new_syncobj(void) {
   if (nmappings == MAX_MAPPINGS)
     return NULL;
   int fd = (int)syscall(SYS_memfd_create, "fake-syncobj", (long)MFD_CLOEXEC);
@@ -391,11 +353,11 @@ static uint32_t new_handle(struct device *d, struct syncobj *s) {
   return 0;
 }
 
-static struct syncobj *handle_obj(struct device *d, uint32_t h) {
+struct syncobj *handle_obj(struct device *d, uint32_t h) {
   return h && h < MAX_HANDLES ? d->handles[h] : NULL;
 }
 
-static int new_sync_file(const struct fref *deps, int ndeps) {
+int new_sync_file(const struct fref *deps, int ndeps) {
   struct sync_file *sf = NULL;
   for (int i = 0; i < MAX_SYNC_FILES && !sf; ++i)
     if (!sync_files[i].used)
@@ -409,7 +371,7 @@ static int new_sync_file(const struct fref *deps, int ndeps) {
   sf->fd = fd;
   sf->ndeps = ndeps;
   memcpy(sf->deps, deps, (size_t)ndeps * sizeof *deps);
-  if (add_watcher(W_SYNC_FILE, fd, 0, (struct fref){0}, deps, ndeps) != 0) {
+  if (add_watcher(W_SYNC_FILE, fd, 0, (struct fref){0}, deps, ndeps, 0) != 0) {
     sf->used = 0;
     sys_close(fd);
     return -ENOMEM;
@@ -422,7 +384,7 @@ static int new_sync_file(const struct fref *deps, int ndeps) {
 
 /* Blocks until the fences are signalled (or submitted, `available`): all
  * of them, or any (its index in *first). Called without the table lock. */
-static int wait_fences(struct syncobj **objs, const uint64_t *points, uint32_t n, uint32_t flags,
+int wait_fences(struct syncobj **objs, const uint64_t *points, uint32_t n, uint32_t flags,
                        int64_t timeout, uint32_t *first) {
   int for_submit = flags & (DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT |
                             DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE);
@@ -656,7 +618,7 @@ static int ioctl_eventfd(struct device *d, void *arg, unsigned long req) {
   lock_obj(s);
   struct fref f = resolve(s, e.point);
   unlock_obj(s);
-  r = add_watcher(W_EVENTFD, fd, e.flags & DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE, f, &f, 1);
+  r = add_watcher(W_EVENTFD, fd, e.flags & DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE, f, &f, 1, 0);
   if (r)
     sys_close(fd);
   run_watchers();
@@ -735,6 +697,10 @@ static int device_ioctl(struct device *d, unsigned long req, void *arg) {
   unsigned nr = _IOC_NR(req);
   if (_IOC_TYPE(req) != DRM_IOCTL_BASE)
     return -ENOTTY;
+  if (nr == 0x00)
+    return fake_version_ioctl(arg, req);
+  if (nr >= DRM_COMMAND_BASE && nr < 0xA0 && !fake_driver_is_fake()) /* DRM_COMMAND_END */
+    return fake_driver_ioctl(d, req, arg);
   /* Waits block: they run without the table lock. */
   if (nr == _IOC_NR(DRM_IOCTL_SYNCOBJ_WAIT) || nr == _IOC_NR(DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT))
     return ioctl_wait(d, arg, req, nr == _IOC_NR(DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT));
@@ -772,6 +738,17 @@ static int device_ioctl(struct device *d, unsigned long req, void *arg) {
   int r;
   lock_tables();
   switch (nr) {
+  case 0x05: { /* GET_CLIENT: authenticated, as a primary node's client */
+    struct drm_client {
+      int idx, auth;
+      unsigned long pid, uid, magic, iocs;
+    } c;
+    if (!(r = copy_arg_in(&c, sizeof c, arg, req))) {
+      c.auth = 1;
+      r = c.idx == 0 ? copy_arg_out(arg, &c, sizeof c, req) : -EINVAL;
+    }
+    break;
+  }
   case 0x0c: { /* GET_CAP: SYNCOBJ and SYNCOBJ_TIMELINE */
     struct drm_get_cap c;
     if (!(r = copy_arg_in(&c, sizeof c, arg, req))) {
@@ -936,11 +913,55 @@ EXPORT int ioctl(int fd, unsigned long req, ...) {
   return 0;
 }
 
-EXPORT int close(int fd) {
+/* A copy of a device's descriptor names the same device. */
+static int dup_of(int fd, int copy) {
+  if (copy < 0)
+    return copy;
   lock_tables();
   struct device *d = device_of(fd);
-  if (d)
+  for (int i = 0; d && i < MAX_ALIASES; ++i) {
+    if (!aliases[i].used || aliases[i].fd == copy) {
+      aliases[i].used = 1;
+      aliases[i].fd = copy;
+      aliases[i].dev = d;
+      break;
+    }
+  }
+  unlock_tables();
+  return copy;
+}
+
+EXPORT int fcntl(int fd, int cmd, ...) {
+  va_list ap;
+  va_start(ap, cmd);
+  long arg = va_arg(ap, long);
+  va_end(ap);
+  long r = syscall(SYS_fcntl, (long)fd, (long)cmd, arg);
+  if (r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC))
+    return dup_of(fd, (int)r);
+  return (int)r;
+}
+
+EXPORT int fcntl64(int fd, int cmd, ...) {
+  va_list ap;
+  va_start(ap, cmd);
+  long arg = va_arg(ap, long);
+  va_end(ap);
+  return fcntl(fd, cmd, arg);
+}
+
+EXPORT int dup(int fd) { return dup_of(fd, (int)syscall(SYS_dup, (long)fd)); }
+
+EXPORT int close(int fd) {
+  lock_tables();
+  for (int i = 0; i < MAX_ALIASES; ++i)
+    if (aliases[i].used && aliases[i].fd == fd)
+      aliases[i].used = 0;
+  struct device *d = device_of(fd);
+  if (d && d->fd == fd) {
     d->used = 0;
+    fake_forget_device(fd);
+  }
   struct sync_file *sf = sync_file_of(fd);
   if (sf) {
     sf->used = 0;

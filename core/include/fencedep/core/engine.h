@@ -50,7 +50,14 @@ struct Occurrence {
   // before this signal (see WaitCycleSearch's lock joints).
   bool after_wait = false;
   static constexpr uint32_t kHeld = ~0u;
+  // Fences that a GPU completes: how a wait or signal edge reached its
+  // fence (kHow*). A submission satisfies only the waits for it.
+  uint8_t how = 0;
 };
+
+// Occurrence::how and WaitEvidence::Sample::how.
+inline constexpr uint8_t kHowForSubmit = 1u << 0; // a wait that a submission satisfies
+inline constexpr uint8_t kHowSubmitOnly = 1u << 1; // a submission, not a completion
 
 struct PendingReport {
   ReportKind kind;
@@ -166,6 +173,12 @@ public:
       window_push(t, c, 0, false, pc);
   }
   void signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t pc, StackSource &st);
+  // Fence `inst` was submitted by this thread, to be completed by the GPU
+  // once what it awaits has completed (a driver's submit ioctl): waits for
+  // its submission (wait-for-submit) depend on what the thread holds and
+  // took since its last completed wait, as for a signal; waits for its
+  // completion do not, they follow its await edges.
+  void submit(ThreadState &t, ClassId c, uint64_t inst, uint64_t pc, StackSource &st);
   // Returns a cookie for section_end (0 when the section was already open).
   int section_begin(ThreadState &t, ClassId c, uint64_t inst, uint64_t pc);
   void section_end(ThreadState &t, int cookie);
@@ -174,6 +187,15 @@ public:
   void might_reclaim(ThreadState &t, uint64_t pc, StackSource &st);
   void await(ThreadState &t, ClassId f, uint64_t fi, ClassId g, uint64_t gi,
              uint64_t pc, StackSource &st);
+  // Fence instance `fi` will not signal before `gi` of the same timeline
+  // (a submission awaiting another point of its own timeline, or its own
+  // output): the instance await DAG only, no class self-edge. A cycle of
+  // instances, `fi == gi` included, is an await-cycle.
+  void await_instance(ThreadState &t, ClassId c, uint64_t fi, uint64_t gi, StackSource &st);
+  // Fence class `f` will not signal before `g`: the class edge alone, for
+  // fences whose instances cannot close an await cycle (a submission
+  // awaiting fences submitted before it; see drm_submit.h).
+  void await_class(ThreadState &t, ClassId f, ClassId g, uint64_t pc, StackSource &st);
   void fence_reset(uint64_t inst); // (re)initialised: drop its DAG edges
   // A lock destroyed: another at its address is another object.
   void forget_instance(uint64_t inst) { lock_instances_.forget(inst); }
@@ -205,8 +227,8 @@ private:
     // it too, for the cache offline replay shares between threads.
     if (opts_.instance_rules)
       *key ^= ((o.from_inst * 0x9e3779b97f4a7c15ull) ^
-               (o.to_inst + o.epoch + (uint64_t(o.exits) << 20) + (uint64_t(t.tid) << 40) +
-                (uint64_t(o.after_wait) << 63))) |
+               (o.to_inst + o.epoch + (uint64_t(o.exits) << 20) + (uint64_t(o.how) << 32) +
+                (uint64_t(t.tid) << 40) + (uint64_t(o.after_wait) << 63))) |
               1;
     return t.edge_cache[(*key ^ (*key >> 19) ^ (*key >> 37)) &
                         (ThreadState::kEdgeCacheSize - 1)];

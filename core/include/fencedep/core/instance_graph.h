@@ -41,7 +41,11 @@ struct InstancePath {
 
 class InstanceGraph {
 public:
-  bool init(uint32_t max_nodes, uint32_t max_links);
+  // `new_nodes_first`: a new node goes first in the topological order
+  // instead of last. A fence awaits older fences (frame k awaits frame k-1):
+  // placed first, its links agree with the order at once, where placed last
+  // every new link of a chain would reorder the whole chain.
+  bool init(uint32_t max_nodes, uint32_t max_links, bool new_nodes_first = false);
   void reset_locks_after_fork() {
     lock_.reset();
     nodes_.reset_lock();
@@ -107,6 +111,7 @@ private:
   RawArray<uint32_t> queue_;
   uint32_t max_nodes_ = 0, max_links_ = 0;
   uint32_t next_node_ = 1, next_link_ = 1, epoch_ = 0, mark_epoch_ = 0;
+  bool new_nodes_first_ = false;
   uint64_t dropped_ = 0, unordered_ = 0;
   SpinLock lock_;
 };

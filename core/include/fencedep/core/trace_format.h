@@ -16,7 +16,7 @@ enum class TraceOp : uint8_t {
   WaitBegin,    // arg: the mutex a condvar wait releases
   WaitEnd,      // arg: bit 0 one-shot object; bit 1 another object of the same
                 // completed wait (the window is not reset again)
-  Signal,
+  Signal,       // arg: bit 0 a submission that the GPU completes (Engine::submit)
   SectionBegin, // arg: cookie
   SectionEnd,   // arg: cookie
   MmBegin,

@@ -7,6 +7,9 @@
 //   - the signaller must need the very lock the waiter holds, not another
 //     lock made at the same site (per-object locks: a worker's own isolate
 //     lock is not the one its joiner holds);
+//   - a fence that a GPU completes is waited for by its submission only
+//     by waits for submission (WAIT_FOR_SUBMIT): its completion depends on
+//     what it awaits, not on what its submitter held;
 //   - the object signalled must be the one waited on. A fence timeline
 //     (dma-fence context, syncobj) is one object for this purpose: any of
 //     its fences stands for the next one, as in lockdep's dma_fence_map.
@@ -35,6 +38,7 @@ public:
     uint32_t exits;     // see Occurrence (engine.h)
     bool multi;         // seen from more than one thread
     bool after_wait;    // see Occurrence (engine.h)
+    uint8_t how;        // kHow* (engine.h): a wait for submission, a submission
     uint32_t next_edge; // next sample of the same edge
     uint32_t next_from; // next sample of the same edge and `from`
   };
@@ -50,7 +54,7 @@ public:
   // `tid` (`peer`, `epoch`: see Occurrence in engine.h). True when that
   // adds to what is known.
   bool note(EdgeId e, uint64_t from, uint64_t to, uint32_t tid, uint32_t peer = 0,
-            uint32_t epoch = 0, uint32_t exits = 0, bool after_wait = false);
+            uint32_t epoch = 0, uint32_t exits = 0, bool after_wait = false, uint8_t how = 0);
   bool has(EdgeId e) const { return e < head_.capacity() && head_[e] != 0; }
 
   // The samples of edge `e` (those starting at instance `from` unless it
