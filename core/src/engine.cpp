@@ -791,6 +791,14 @@ void Engine::queue_cycle(ThreadState &t, const Cycle &cyc, ClassId subject, Edge
       ids[j - 1] = tmp;
     }
   uint64_t key = hash_bytes(ids, cyc.size * sizeof(ClassId), predicted ? 0x9ed1c7 : 0xc1c1e);
+  // Confirmed first, predicted later: a thread that raced through the same
+  // inversion before the other's instances were in; nothing to add.
+  uint64_t v;
+  if (predicted &&
+      reported_.find(hash_bytes(ids, cyc.size * sizeof(ClassId), 0xc1c1e) ^
+                         (uint64_t(all_locks ? ReportKind::LockOrder : ReportKind::WaitCycle) << 60),
+                     &v))
+    return;
   PendingReport r{};
   r.kind = all_locks ? ReportKind::LockOrder : ReportKind::WaitCycle;
   r.predicted = predicted;

@@ -1,5 +1,8 @@
 #include "fencedep/core/report_builder.h"
 
+#include <cstring>
+
+#include "fencedep/core/report_printer.h"
 #include "fencedep/core/writer.h"
 
 namespace fencedep {
@@ -28,6 +31,46 @@ static uint32_t fill_stack(Engine &e, StackId id, Symbolizer &sym, FrameView *ou
     sym.symbolize(v.pcs[i], true, &out[i]);
   }
   return v.size;
+}
+
+// Two classes of one report must not print the same name (two mutexes
+// made by one constructor of a binary without line tables, two sites on one
+// line): those that would get the site's column or module offset, then
+// their key.
+static void qualify_same_names(ReportView *out, ReportScratch &s) {
+  ClassView *views[2 + 2 * kMaxCycle + kReportHeld + 1];
+  uint32_t n = 0;
+  views[n++] = &out->subject;
+  views[n++] = &out->lr_context;
+  for (uint32_t i = 0; i < out->nchain; ++i) {
+    views[n++] = &s.edges[i].from;
+    views[n++] = &s.edges[i].to;
+  }
+  for (uint32_t i = 0; i < out->nheld; ++i)
+    views[n++] = &s.held[i].cls;
+  if (out->gated)
+    views[n++] = &out->gate;
+  for (uint8_t level = 1; level <= 2; ++level) {
+    char a[512], b[512];
+    for (uint32_t i = 0; i < n; ++i) {
+      if (!views[i]->key && !views[i]->name)
+        continue;
+      class_display_name(*views[i], a, sizeof a);
+      for (uint32_t j = i + 1; j < n; ++j) {
+        if (views[j]->key == views[i]->key)
+          continue;
+        if (strcmp(a, class_display_name(*views[j], b, sizeof b)) != 0)
+          continue;
+        views[i]->qualify = level;
+        views[j]->qualify = level;
+      }
+    }
+    // Same key, same class: each copy says the same.
+    for (uint32_t i = 0; i < n; ++i)
+      for (uint32_t j = 0; j < n; ++j)
+        if (views[i]->key == views[j]->key && views[j]->qualify > views[i]->qualify)
+          views[i]->qualify = views[j]->qualify;
+  }
 }
 
 void build_report_view(Engine &e, const PendingReport &p, Symbolizer &sym, ReportScratch &s,
@@ -133,6 +176,7 @@ void build_report_view(Engine &e, const PendingReport &p, Symbolizer &sym, Repor
     out->gated = true;
     build_class_view(e, p.gate, sym, &out->gate);
   }
+  qualify_same_names(out, s);
 }
 
 } // namespace fencedep

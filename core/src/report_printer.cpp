@@ -46,6 +46,16 @@ const char *class_display_name(const ClassView &c, char *buf, size_t cap) {
   } else if (c.key) {
     w.ch('#').hex(c.key & 0xffffffff, false);
   }
+  if (c.qualify && !c.name) {
+    if (c.site.file && c.site.line && !(c.flags & (kClassStatic | kClassEntry))) {
+      if (c.site.column)
+        w.ch(':').dec(c.site.column);
+    } else if (c.site.module) {
+      w.ch('[').str(base_name(c.site.module)).ch('+').hex(c.site.offset).ch(']');
+    }
+  }
+  if (c.qualify > 1)
+    w.ch('#').hex(c.key & 0xffffffff, false);
   return buf;
 }
 

@@ -108,7 +108,10 @@ static bool frames_match(const char *pat, const FrameView *f, uint32_t n) {
 
 static bool class_matches(const char *pat, const ClassView &c) {
   char buf[512];
-  return glob_match(pat, class_display_name(c, buf, sizeof buf));
+  // The name without what a report adds to tell its classes apart.
+  ClassView plain = c;
+  plain.qualify = 0;
+  return glob_match(pat, class_display_name(plain, buf, sizeof buf));
 }
 
 bool Suppressions::matches(const ReportView &r) const {

@@ -23,6 +23,9 @@ struct ClassView {
   uint32_t flags = 0;
   const char *name = nullptr; // explicit name; else derived from kind + site
   FrameView site;
+  // Set when another class of the same report would print the same name:
+  // 1 adds the site's column (or module offset), 2 the class key as well.
+  uint8_t qualify = 0;
 };
 
 struct EdgeView {
