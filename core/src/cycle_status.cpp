@@ -76,6 +76,35 @@ private:
         return false;
       return !at || !first || at == first;
     }
+    // Samples of objects that stand for one another (a waiter made per
+    // wait) lead to the same states again and again: remember the states
+    // that closed nothing.
+    uint64_t state = state_key(i, at, first, w, prev);
+    uint64_t &memo = failed_[state % kMemoSize];
+    if (memo == state)
+      return false;
+    bool found = expand(i, at, first, w, prev);
+    if (!found && budget_)
+      memo = state;
+    return found;
+  }
+
+  uint64_t state_key(uint32_t i, uint64_t at, uint64_t first, const Waiter &w,
+                     const Hop &prev) const {
+    uint64_t k = mix64(at * 31 + i);
+    k = mix64(k ^ first);
+    k = mix64(k ^ (uint64_t(w.tid) << 32 | w.epoch) ^ (uint64_t(w.peer) << 8) ^
+              (uint64_t(w.active) | uint64_t(w.multi) << 1 | uint64_t(w.for_submit) << 2));
+    k = mix64(k ^ (uint64_t(prev.tid) << 32) ^
+              (uint64_t(prev.kind) << 8 | uint64_t(prev.set) | uint64_t(prev.multi) << 1 |
+               uint64_t(prev.after_wait) << 2));
+    k = mix64(k ^ (uint64_t(first_hop_.tid) << 32) ^
+              (uint64_t(first_hop_.kind) << 8 | uint64_t(first_hop_.set) |
+               uint64_t(first_hop_.multi) << 1 | uint64_t(first_hop_.after_wait) << 2));
+    return k | 1;
+  }
+
+  bool expand(uint32_t i, uint64_t at, uint64_t first, Waiter w, Hop prev) {
     EdgeId id = cyc_.edges[(start_ + i) % cyc_.size];
     const EdgeInfo &e = graph_.edge(id);
     if (!waits_.has(id)) {
@@ -127,11 +156,7 @@ private:
   // its fences stands for the next), one-shot handshakes (a waiter made per
   // wait), or a class the program named (a name says "this lock", wherever
   // it is mapped: a process-shared lock has an address per process).
-  bool loose(ClassId c) const {
-    const ClassInfo &ci = classes_.info(c);
-    return is_fence_like(ci.kind) ||
-           (ci.flags.load(std::memory_order_relaxed) & (kClassNamed | kClassOneShot));
-  }
+  bool loose(ClassId c) const { return instances_interchangeable(classes_, c); }
 
   // True when thread `tid` had exited when `exits` threads had.
   bool exited_before(uint32_t tid, uint32_t exits) const {
@@ -147,6 +172,8 @@ private:
   uint32_t start_;
   Hop first_hop_;
   uint32_t budget_ = 20000;
+  static constexpr uint32_t kMemoSize = 1021;
+  uint64_t failed_[kMemoSize] = {};
 };
 
 // True when every edge of `cyc` says that one fence completes after
@@ -167,6 +194,12 @@ bool completions_only(const DepGraph &g, ClassRegistry &c, const Cycle &cyc) {
 }
 
 } // namespace
+
+bool instances_interchangeable(ClassRegistry &classes, ClassId c) {
+  const ClassInfo &ci = classes.info(c);
+  return is_fence_like(ci.kind) ||
+         (ci.flags.load(std::memory_order_relaxed) & (kClassNamed | kClassOneShot));
+}
 
 CycleStatus Engine::lock_cycle_status(const Cycle &cyc, uint64_t from, uint64_t to,
                                       bool src_read, bool dst_read) {

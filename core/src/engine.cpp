@@ -77,7 +77,8 @@ void Engine::window_push(ThreadState &t, ClassId c, uint64_t inst, bool read, ui
     }
   }
   t.window[t.window_pos] =
-      WindowEntry{c, pc, inst, t.signals, exits_.load(std::memory_order_relaxed), read, false};
+      WindowEntry{c,         pc,   inst, waits_.versioned(inst), t.signals,
+                  exits_.load(std::memory_order_relaxed), read, false};
   t.window_pos = (t.window_pos + 1) % kWindowSize;
   if (t.window_len < kWindowSize)
     ++t.window_len;
@@ -212,15 +213,20 @@ bool Engine::add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, b
 
 bool Engine::note_occurrence(ThreadState &t, EdgeId e, EdgeKind kind, bool src_read,
                              bool dst_read, const Occurrence &o, StackSource &st) {
-  uint64_t from_inst = o.from_inst, to_inst = o.to_inst;
   const EdgeInfo &ei = graph_.edge(e);
+  // Objects of one-shot and timeline classes stand for one another in the
+  // wait rules: their generations would only multiply samples.
+  uint64_t from_inst = instances_interchangeable(classes_, ei.from) ? o.from_inst : waits_.versioned(o.from_inst);
+  uint64_t to_inst = o.to_versioned || instances_interchangeable(classes_, ei.to)
+                         ? o.to_inst
+                         : waits_.versioned(o.to_inst);
   switch (kind) {
   case EdgeKind::Acquire: {
     bool news = waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch, o.exits, o.after_wait,
                             o.how);
     if (from_inst && to_inst && is_lock_kind(classes_.info(ei.from).kind) &&
         is_lock_kind(classes_.info(ei.to).kind)) {
-      uint32_t link = lock_instances_.add(from_inst, ei.from, to_inst, ei.to,
+      uint32_t link = lock_instances_.add(o.from_inst, ei.from, o.to_inst, ei.to,
                                           dep_type(src_read, dst_read), t.tid, st.capture());
       news |= link && lock_instances_.may_close_cycle(link);
     }
@@ -569,7 +575,7 @@ void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
         continue;
       if (w.cls != c)
         add_edge(t, c, w.cls, EdgeKind::Signal, false, w.read, w.pc, st,
-                 Occurrence{inst, w.instance, 0, exit ? w.epoch : 0, w.exits});
+                 Occurrence{inst, w.version, 0, exit ? w.epoch : 0, w.exits, false, 0, true});
     }
   }
   ClassKind kind = classes_.info(c).kind;
@@ -589,8 +595,9 @@ void Engine::submit(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
   // edges: known ones are answered from the thread's cache here, with the
   // instances add_edge would use.
   uint64_t from = opts_.instance_rules && inst && fence_like(classes_, c) ? kAnyFence : inst;
-  auto edge = [&](ClassId to, uint64_t to_inst, bool read, uint64_t pc) {
+  auto edge = [&](ClassId to, uint64_t to_inst, bool read, uint64_t pc, bool versioned) {
     Occurrence o{from, to_inst};
+    o.to_versioned = versioned;
     if (opts_.instance_rules && to_inst && fence_like(classes_, to))
       o.to_inst = kAnyFence;
     o.how = kHowSubmitOnly;
@@ -606,14 +613,14 @@ void Engine::submit(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
       continue;
     }
     if (h.cls != c && !(h.role == HeldRole::Lock && h.is_try))
-      edge(h.cls, h.instance, h.read, 0);
+      edge(h.cls, h.instance, h.read, 0, false);
   }
   if (in_section)
     return;
   for (uint32_t k = 0; k < t.window_len; ++k) {
     const WindowEntry &w = t.window[(t.window_pos + kWindowSize - 1 - k) % kWindowSize];
     if (w.cls != c)
-      edge(w.cls, w.instance, w.read, w.pc);
+      edge(w.cls, w.version, w.read, w.pc, true);
   }
 }
 

@@ -17,7 +17,29 @@ static uint64_t sample_key(EdgeId e, uint64_t from, uint64_t to, uint32_t peer,
 
 bool WaitEvidence::init(uint32_t max_edges, uint32_t max_samples) {
   return samples_.init(max_samples) && head_.init(max_edges) &&
-         index_.init(size_t(max_samples) * 2) && by_from_.init(size_t(max_samples) * 2);
+         index_.init(size_t(max_samples) * 2) && by_from_.init(size_t(max_samples) * 2) &&
+         generations_.init(1u << 18);
+}
+
+void WaitEvidence::forget(uint64_t inst) {
+  if (!inst)
+    return;
+  SpinGuard g(lock_);
+  uint64_t n = 0;
+  generations_.find(inst, &n);
+  // A full map keeps the old identity: the evidence is then as coarse as
+  // addresses, never wrong about an object that still exists.
+  generations_.put(inst, n + 1);
+  any_forgotten_.store(true, std::memory_order_release);
+}
+
+uint64_t WaitEvidence::versioned(uint64_t inst) const {
+  uint64_t n;
+  // Most programs destroy few locks: one flag spares them the lookup.
+  if (!inst || !any_forgotten_.load(std::memory_order_acquire) || !generations_.find(inst, &n))
+    return inst;
+  // Host addresses use the low 47 bits; the generation goes above them.
+  return inst ^ (n << 48);
 }
 
 bool WaitEvidence::note(EdgeId e, uint64_t from, uint64_t to, uint32_t tid, uint32_t peer,

@@ -90,6 +90,8 @@ void parse_options(const char *text, Options *o) {
       o->max_reports = uint64_t(n);
     } else if (!strcmp(key, "report_predicted"))
       ok = parse_bool(val, &o->report_predicted);
+    else if (!strcmp(key, "builtin_suppressions"))
+      ok = parse_bool(val, &o->builtin_suppressions);
     else if (!strcmp(key, "verbosity"))
       ok = parse_int(val, &o->verbosity);
     else if (!strcmp(key, "report_gated"))

@@ -16,6 +16,8 @@ struct Options {
   int class_depth = -1;
   // Print class-level cycles that no instance ordering closes.
   bool report_predicted = true;
+  // Apply the built-in suppressions (builtin_suppressions.cpp).
+  bool builtin_suppressions = true;
   // Text reports printed per process; the rest go to the JSON only and are
   // counted at exit (0: no limit).
   uint64_t max_reports = 10;

@@ -11,6 +11,7 @@
 #include "fencedep/core/report_builder.h"
 #include "fencedep/core/report_printer.h"
 #include "fencedep/core/writer.h"
+#include "builtin_suppressions.h"
 #include "external_symbolizer.h"
 #include "drm_submit.h"
 #include "fence_objects.h"
@@ -106,6 +107,11 @@ void ensure_initialized() {
     rt.log_fd = open_output(rt.options.log_path, true);
   if (rt.options.json_path)
     rt.json_fd = open_output(rt.options.json_path, true);
+  if (rt.options.builtin_suppressions) {
+    char msg[256];
+    rt.suppressions.parse(kBuiltinSuppressions, strlen(kBuiltinSuppressions), msg,
+                          sizeof msg);
+  }
   if (rt.options.suppressions_path)
     load_suppressions(rt.options.suppressions_path);
   if (rt.options.trace_path)

@@ -53,11 +53,19 @@ struct Occurrence {
   // Fences that a GPU completes: how a wait or signal edge reached its
   // fence (kHow*). A submission satisfies only the waits for it.
   uint8_t how = 0;
+  // `to_inst` is already the instance's version for the wait rules (a
+  // released lock: see WindowEntry::version).
+  bool to_versioned = false;
 };
 
 // Occurrence::how and WaitEvidence::Sample::how.
 inline constexpr uint8_t kHowForSubmit = 1u << 0; // a wait that a submission satisfies
 inline constexpr uint8_t kHowSubmitOnly = 1u << 1; // a submission, not a completion
+
+// Classes whose objects stand for one another in the wait rules: a fence
+// timeline (any of its fences for the next), one-shot handshakes (a waiter
+// made per wait), a class the program named.
+bool instances_interchangeable(ClassRegistry &classes, ClassId c);
 
 struct PendingReport {
   ReportKind kind;
@@ -198,7 +206,10 @@ public:
   void await_class(ThreadState &t, ClassId f, ClassId g, uint64_t pc, StackSource &st);
   void fence_reset(uint64_t inst); // (re)initialised: drop its DAG edges
   // A lock destroyed: another at its address is another object.
-  void forget_instance(uint64_t inst) { lock_instances_.forget(inst); }
+  void forget_instance(uint64_t inst) {
+    lock_instances_.forget(inst);
+    waits_.forget(inst);
+  }
   void resv_attach(ThreadState &t, ClassId f, uint64_t fi, uint64_t pc, StackSource &st);
   void fence_export(ThreadState &t, ClassId f, uint64_t fi, uint64_t pc, StackSource &st);
 

@@ -32,6 +32,8 @@ struct WindowEntry {
   ClassId cls;
   uint64_t pc;
   uint64_t instance; // the first instance of the class taken in the window
+  uint64_t version;  // the instance as the wait rules knew it then (released
+                     // locks may be destroyed and their address reused)
   uint32_t epoch;    // the thread's signal count when it was taken
   uint32_t exits;    // threads of the process exited by then (Occurrence::exits)
   bool read;

@@ -16,6 +16,7 @@
 // When everything lines up the cycle is instance-confirmed; otherwise it is
 // hidden (see cycle_status.cpp).
 #pragma once
+#include <atomic>
 #include <cstdint>
 
 #include "fencedep/core/address_map.h"
@@ -48,7 +49,19 @@ public:
     lock_.reset();
     index_.reset_lock();
     by_from_.reset_lock();
+    generations_.reset_lock();
   }
+
+  // The object at `inst` was destroyed: the next one made at that address
+  // is another object. Allocators reuse addresses at once (CPython frees a
+  // thread's lifetime lock when it is joined, and the next thread's lock
+  // gets its address): without this, the locks of two threads that never
+  // met would be one object, held by the one and signalled under by the
+  // other.
+  void forget(uint64_t inst);
+  // `inst` with the number of objects destroyed at its address before it:
+  // what note() is given for objects whose identity matters.
+  uint64_t versioned(uint64_t inst) const;
 
   // An occurrence of edge `e` between instances `from` and `to` by thread
   // `tid` (`peer`, `epoch`: see Occurrence in engine.h). True when that
@@ -82,6 +95,8 @@ private:
   RawArray<uint32_t> head_; // per edge: first sample
   AddressMap index_;        // (edge, from, to) -> sample
   AddressMap by_from_;      // (edge, from) -> first sample with that source
+  AddressMap generations_;  // instance -> objects destroyed at its address
+  std::atomic<bool> any_forgotten_{false};
   uint32_t next_ = 1;
   uint64_t dropped_ = 0;
   SpinLock lock_;
