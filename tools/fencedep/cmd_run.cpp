@@ -1,6 +1,6 @@
 // `fencedep run [options] -- CMD ARGS...`: runs CMD with the runtime
-// preloaded into it and every process it starts, then prints the reports
-// symbolized to file:line.
+// preloaded into it and every process it starts (each prints its reports,
+// symbolized, as it finds them), then collects the JSON and exit status.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
