@@ -69,6 +69,12 @@ void RuleSet::reindex() {
       if (!E.function.empty())
         index_[E.function].callbackArgs.emplace_back(static_cast<int>(Kind), E.arg);
   };
+  for (const ContextEntry &E : invokes)
+    index_[E.function].invokedArgs.push_back(E.arg);
+  for (size_t I = 0; I < queues.size(); ++I)
+    index_[queues[I].name].queue = static_cast<int>(I);
+  for (size_t I = 0; I < wqAllocs.size(); ++I)
+    index_[wqAllocs[I].name].wqAlloc = static_cast<int>(I);
   Callbacks(signallingRoots, ContextKind::SignallingRoot);
   Callbacks(atomicCallbacks, ContextKind::AtomicCallback);
   Callbacks(mmContexts, ContextKind::MmContext);
@@ -100,6 +106,31 @@ bool RuleSet::isGfpReclaim(const std::string &s) const { return contains(gfpRecl
 bool RuleSet::isGfpNoReclaim(const std::string &s) const { return contains(gfpNoReclaim, s); }
 bool RuleSet::isGfpReclaimBit(const std::string &s) const { return contains(gfpReclaimBits, s); }
 bool RuleSet::isLrFlagBit(const std::string &s) const { return contains(lrFlagBits, s); }
+bool RuleSet::isWorkBindField(const std::string &s) const { return contains(workBindFields, s); }
+bool RuleSet::isWqReclaimFlag(const std::string &s) const { return contains(wqReclaimFlags, s); }
+bool RuleSet::isSystemWq(const std::string &s) const { return contains(systemWqs, s); }
+bool RuleSet::isLrType(const std::string &s) const { return contains(lrTypes, s); }
+
+const std::string *RuleSet::unawaitedReason(const std::string &function) const {
+  for (const Fact &F : unawaited)
+    if (!F.function.empty() && F.function == function)
+      return &F.reason;
+  return nullptr;
+}
+
+const std::string *RuleSet::unawaitedWorkReason(const std::string &work) const {
+  for (const Fact &F : unawaited)
+    if (!F.work.empty() && F.work == work)
+      return &F.reason;
+  return nullptr;
+}
+
+const std::string *RuleSet::boundedWaitReason(const std::string &function) const {
+  for (const Fact &F : boundedWaits)
+    if (F.function == function)
+      return &F.reason;
+  return nullptr;
+}
 
 std::vector<std::string> RuleSet::namesWhere(bool (*pred)(const ApiInfo &)) const {
   std::vector<std::string> Names;

@@ -26,8 +26,9 @@ enum class CheckId : uint8_t {
   SignallingLockInversion,
   SignallingUnbalanced,
   AtomicCallbackSleep,
+  SignallingWqReclaim,
 };
-inline constexpr unsigned kNumChecks = 11;
+inline constexpr unsigned kNumChecks = 12;
 
 // "fence-lr-resv-attach", ...
 const char *checkName(CheckId id);
@@ -52,7 +53,9 @@ struct Finding {
 };
 
 // All findings of the program the summaries make up, sorted by location
-// then check; one per check and location, with the shortest path found.
+// then check; one per check and location (each check searches from one
+// kind of root), with the shortest path found and a note counting the
+// other roots (run_job, timedout_job, a signalling section, ...) that reach it.
 std::vector<Finding> analyzeProgram(const std::vector<TuSummary> &tus);
 
 } // namespace fencedep::analyzer

@@ -48,6 +48,29 @@ struct ContextEntry {
   int arg = -1;
 };
 
+// A call that queues a work item (argument `work`) on a workqueue (argument
+// `wq`, or the system workqueue `system` when the call names none; neither
+// for a kthread worker, which is a thread of its own).
+struct QueueCall {
+  std::string name;
+  int wq = -1, work = -1;
+  std::string system;
+};
+
+// A call that allocates a workqueue with flags argument `flags`.
+struct WqAllocCall {
+  std::string name;
+  int flags = -1;
+};
+
+// A fact about a function that its body alone does not show, with the
+// reason a reader can check.
+struct Fact {
+  std::string function; // or, for facts about deferred work:
+  std::string work;     // a work item's class ("pf_queue.worker")
+  std::string reason;
+};
+
 // What a name means; one function may mean several things
 // (dma_fence_add_callback is a dependency sink and registers a callback).
 struct ApiInfo {
@@ -61,6 +84,10 @@ struct ApiInfo {
   int lockFamily = -1; // index into RuleSet::locks
   // Registrations of a function argument as a context: (kind, argument).
   std::vector<std::pair<int, int>> callbackArgs;
+  // Arguments holding a function the call itself calls (kref_put's release).
+  std::vector<int> invokedArgs;
+  int queue = -1;   // index into RuleSet::queues
+  int wqAlloc = -1; // index into RuleSet::wqAllocs
 
   bool isWait() const { return wait != kNo; }
   bool isAlloc() const { return alloc != kNo; }
@@ -82,6 +109,21 @@ struct RuleSet {
   std::vector<std::string> gfpReclaim, gfpNoReclaim, gfpReclaimBits;
   std::vector<std::string> sleeping;
   std::vector<LockFamily> locks;
+  // Deferred work: fields whose assignment binds a work function to the
+  // work item holding them ("work_struct.func"), the calls that queue work.
+  std::vector<std::string> workBindFields;
+  std::vector<QueueCall> queues;
+  std::vector<ContextEntry> invokes; // {function, arg}: the call calls argument arg
+  std::vector<WqAllocCall> wqAllocs;
+  std::vector<std::string> wqReclaimFlags, systemWqs;
+  std::vector<std::string> lrTypes; // records whose fences are long-running
+  // Functions whose own fence waits end without other work (a wait for a
+  // fence already signalled, or only on state the callers rule out).
+  std::vector<Fact> boundedWaits;
+  // Functions and work items a signalling path may reach that no fence
+  // waits for (init-time work a reset finds done, work queued for
+  // unrelated events while draining a message queue).
+  std::vector<Fact> unawaited;
 
   // Looks a called function up; nullptr when it is not vocabulary.
   const ApiInfo *lookup(const std::string &name) const;
@@ -92,6 +134,14 @@ struct RuleSet {
   bool isGfpNoReclaim(const std::string &s) const;
   bool isGfpReclaimBit(const std::string &s) const;
   bool isLrFlagBit(const std::string &s) const;
+  bool isWorkBindField(const std::string &s) const;
+  bool isWqReclaimFlag(const std::string &s) const;
+  bool isSystemWq(const std::string &s) const;
+  bool isLrType(const std::string &s) const;
+  // The reason a function's own waits are bounded; nullptr when none is known.
+  const std::string *boundedWaitReason(const std::string &function) const;
+  const std::string *unawaitedReason(const std::string &function) const;
+  const std::string *unawaitedWorkReason(const std::string &work) const;
 
   // Every vocabulary name of a category, for the checks' matchers.
   std::vector<std::string> namesWhere(bool (*pred)(const ApiInfo &)) const;
