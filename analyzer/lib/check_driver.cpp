@@ -337,6 +337,15 @@ int runCheck(const CheckOptions &opts) {
     return kCheckError;
   }
 
+  // The rules give the summarizer its vocabulary and the engine its facts,
+  // so merged summaries are judged by the rules of the merging run.
+  RuleSet Rules;
+  std::string RulesError;
+  if (!loadRules(opts.rules, opts.noDefaultRules, Rules, RulesError)) {
+    Fail(RulesError);
+    return kCheckError;
+  }
+
   std::vector<TuSummary> Tus;
   unsigned TuCount = 0, Failed = 0;
   size_t ModuleCount = 0;
@@ -386,13 +395,6 @@ int runCheck(const CheckOptions &opts) {
       Fail("error: nothing to check: use -p BUILD_DIR, FILES -- FLAGS, or --merge FILES");
       return kCheckError;
     }
-    RuleSet Rules;
-    std::string RulesError;
-    if (!loadRules(opts.rules, opts.noDefaultRules, Rules, RulesError)) {
-      Fail(RulesError);
-      return kCheckError;
-    }
-
     // Every compile command is a TU: a file built into two modules (i915's
     // display code is also part of xe) is analysed once for each.
     std::vector<clang::tooling::CompileCommand> Commands;
@@ -497,7 +499,8 @@ int runCheck(const CheckOptions &opts) {
   ReportInput In;
   NolintFilter Nolint;
   std::map<std::string, unsigned> PerCheck;
-  for (Finding &F : analyzeProgram(Tus)) {
+  ProgramFacts Facts = Rules.facts();
+  for (Finding &F : analyzeProgram(Tus, Facts)) {
     if (!checkEnabled(opts.checks, checkName(F.check)) || Nolint.suppressed(F))
       continue;
     ++PerCheck[checkName(F.check)];

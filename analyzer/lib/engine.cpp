@@ -96,12 +96,15 @@ struct HeldWitness {
 
 class Engine {
 public:
-  explicit Engine(const std::vector<TuSummary> &tus) : prog(tus) { indexHolders(); }
+  Engine(const std::vector<TuSummary> &tus, const ProgramFacts &F) : prog(tus), facts(F) {
+    indexHolders();
+  }
 
   std::vector<Finding> run();
 
 private:
   Program prog;
+  const ProgramFacts &facts;
   struct Found {
     Finding finding;
     std::pair<std::string, std::string> kept; // (root, kind) whose path is shown
@@ -227,8 +230,13 @@ void Engine::search(const Source &Src, unsigned Mask, const Visitor &Visit) {
     Queue.pop_front();
     const FunctionSummary &Fn = *prog.fns[Nodes[I].fn];
     bool Root = I == 0;
+    bool Bounded = facts.boundedWaits.count(Fn.name) != 0;
     for (const Effect &E : Fn.effects) {
       if (Root && Src.effectFilter && !Src.effectFilter(E))
+        continue;
+      // Rules facts: waits that end by themselves; work no fence waits for.
+      if ((E.kind == EffectKind::Wait && Bounded) ||
+          (E.kind == EffectKind::Queue && facts.unawaitedWork.count(E.work)))
         continue;
       const Node &N = Nodes[I];
       const Context &FirstCtx = Root ? E.ctx : *First[I];
@@ -268,7 +276,8 @@ void Engine::search(const Source &Src, unsigned Mask, const Visitor &Visit) {
       // Work queued after the path signalled its fence, or after its
       // signalling section ended, does not delay that fence.
       bool After = Nodes[I].afterSignal || Call.ctx.afterSignal || Call.ctx.afterEnd;
-      if (Program::queued(Call) && (!Src.followWork || After))
+      if (Program::queued(Call) &&
+          (!Src.followWork || After || facts.unawaitedWork.count(Call.calleeName)))
         continue;
       const std::vector<unsigned> &Targets = prog.targets[Nodes[I].fn][C];
       bool Direct = !Program::indirect(Call) && Targets.size() == 1;
@@ -276,7 +285,7 @@ void Engine::search(const Source &Src, unsigned Mask, const Visitor &Visit) {
         if (!(prog.reach[T] & Mask) || (prog.roleKinds[T] & Src.stopAtRoles))
           continue;
         // A rules fact: no fence waits for this function.
-        if (Src.stopAtRoles && !prog.fns[T]->unawaited.empty())
+        if (Src.stopAtRoles && facts.unawaitedFunctions.count(prog.fns[T]->name))
           continue;
         int Ctx = prog.enter(Nodes[I].ctx, T, Direct);
         if (Ctx == kNotAllowed)
@@ -536,6 +545,10 @@ void Engine::siteSearches(const std::function<bool(const Context &)> &Pred,
 void Engine::workqueueFindings(const Reached &R,
                                const std::function<std::vector<Note>()> &Notes) {
   const Effect &E = R.effect;
+  // Work queued after the path signalled (or ended its section) does not
+  // delay the fence.
+  if (R.node.afterSignal || E.ctx.afterSignal || E.ctx.afterEnd)
+    return;
   std::string Work = E.work.empty() ? "work" : "work item '" + E.work + "'";
   auto System = [&](const std::string &Wq, std::vector<Note> Extra) {
     std::vector<Note> All = Notes();
@@ -567,7 +580,7 @@ void Engine::workqueueFindings(const Reached &R,
     All.push_back({E.loc, "'" + E.api + "' queues " + Work + " on '" + R.lock.cls + "' here", true,
                    0});
     All.insert(All.end(), Steps.begin(), Steps.end());
-    std::string Flags = O.source->flags.empty() ? "" : " (flags '" + O.source->flags + "')";
+    std::string Flags = O.source->flags.empty() ? "" : " ('" + O.source->flags + "')";
     report(CheckId::SignallingWqReclaim, O.source->at, R.source,
            "workqueue '" + O.source->wq + "' is allocated without WQ_MEM_RECLAIM" + Flags +
                ", but work queued on it runs on a dma-fence signalling path; without a rescuer "
@@ -854,8 +867,9 @@ std::vector<Finding> Engine::run() {
 
 } // namespace
 
-std::vector<Finding> analyzeProgram(const std::vector<TuSummary> &tus) {
-  return Engine(tus).run();
+std::vector<Finding> analyzeProgram(const std::vector<TuSummary> &tus,
+                                    const ProgramFacts &facts) {
+  return Engine(tus, facts).run();
 }
 
 } // namespace fencedep::analyzer

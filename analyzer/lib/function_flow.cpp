@@ -280,10 +280,6 @@ bool Flow::heldFor(const CallExpr *CE, const ApiInfo &Info, HeldEntry &H) {
 void Flow::effect(EffectKind K, const CallExpr *CE, const State &St, Effect E) {
   if (!recording)
     return;
-  // A fact of the rules: this function's own waits end without other work.
-  if (K == EffectKind::Wait && fd->getIdentifier() &&
-      env.rules.boundedWaitReason(fd->getName().str()))
-    return;
   E.kind = K;
   E.api = CE->getDirectCallee()->getName().str();
   E.loc = env.loc(CE->getBeginLoc());
@@ -362,9 +358,6 @@ void Flow::queueCall(const CallExpr *CE, const ApiInfo &Info, const State &St) {
   const QueueCall &Q = env.rules.queues[Info.queue];
   Effect E;
   E.work = env.workClass(arg(CE, Q.work));
-  // A rules fact: no fence waits for this work.
-  if (!E.work.empty() && env.rules.unawaitedWorkReason(E.work))
-    return;
   if (!Q.system.empty()) {
     E.lock.cls = Q.system;
     E.systemWq = true;
@@ -660,9 +653,6 @@ FunctionSummary Flow::run() {
   out.name = fd->getName().str();
   out.key = env.functionKey(fd);
   out.loc = env.loc(fd->getLocation());
-  if (fd->getIdentifier())
-    if (const std::string *Why = env.rules.unawaitedReason(fd->getName().str()))
-      out.unawaited = *Why;
   Stmt *Body = fd->getBody();
 
   CookieScan Cookies(env, pm);

@@ -111,25 +111,18 @@ bool RuleSet::isWqReclaimFlag(const std::string &s) const { return contains(wqRe
 bool RuleSet::isSystemWq(const std::string &s) const { return contains(systemWqs, s); }
 bool RuleSet::isLrType(const std::string &s) const { return contains(lrTypes, s); }
 
-const std::string *RuleSet::unawaitedReason(const std::string &function) const {
-  for (const Fact &F : unawaited)
-    if (!F.function.empty() && F.function == function)
-      return &F.reason;
-  return nullptr;
-}
-
-const std::string *RuleSet::unawaitedWorkReason(const std::string &work) const {
-  for (const Fact &F : unawaited)
-    if (!F.work.empty() && F.work == work)
-      return &F.reason;
-  return nullptr;
-}
-
-const std::string *RuleSet::boundedWaitReason(const std::string &function) const {
+ProgramFacts RuleSet::facts() const {
+  ProgramFacts Out;
   for (const Fact &F : boundedWaits)
-    if (F.function == function)
-      return &F.reason;
-  return nullptr;
+    if (!F.function.empty())
+      Out.boundedWaits.emplace(F.function, F.reason);
+  for (const Fact &F : unawaited) {
+    if (!F.function.empty())
+      Out.unawaitedFunctions.emplace(F.function, F.reason);
+    if (!F.work.empty())
+      Out.unawaitedWork.emplace(F.work, F.reason);
+  }
+  return Out;
 }
 
 std::vector<std::string> RuleSet::namesWhere(bool (*pred)(const ApiInfo &)) const {

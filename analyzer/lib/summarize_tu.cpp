@@ -173,9 +173,10 @@ private:
     env.names(Flags, Names);
     W.reclaim = llvm::any_of(Names, [&](StringRef N) { return env.rules.isWqReclaimFlag(N.str()); });
     W.known = W.reclaim || Flags->isIntegerConstantExpr(env.ctx);
-    // The flags as the author wrote them: the macro's argument, not its expansion.
-    std::string Written = env.text(Flags);
-    W.flags = Written.size() <= 60 ? Written : "";
+    // The call as the author wrote it (alloc_ordered_workqueue is a macro
+    // whose flags argument is an expression of the expansion).
+    std::string Written = env.text(CE);
+    W.flags = Written.size() <= 80 ? Written : "";
     return W;
   }
 

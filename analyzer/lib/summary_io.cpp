@@ -161,8 +161,6 @@ Value toJson(const FunctionSummary &F) {
     O["sectionIssues"] = std::move(Issues);
   if (F.header)
     O["header"] = true;
-  if (!F.unawaited.empty())
-    O["unawaited"] = F.unawaited;
   if (!F.lrFields.empty()) {
     Array Lr;
     for (const LrField &L : F.lrFields)
@@ -384,7 +382,6 @@ struct Reader {
       }
     F.returns = fence(O.get("returns"));
     F.header = flag(O, "header");
-    F.unawaited = str(O, "unawaited");
     if (const Array *Lr = O.getArray("lrFields"))
       for (const Value &V : *Lr)
         if (const Object *LO = obj(&V, "a long-running field"))

@@ -6,6 +6,7 @@
 // `fencedep check` on every TU's.
 #pragma once
 
+#include "fencedep/analyzer/rules.h"
 #include "fencedep/analyzer/summary.h"
 
 #include <optional>
@@ -56,6 +57,9 @@ struct Finding {
 // then check; one per check and location (each check searches from one
 // kind of root), with the shortest path found and a note counting the
 // other roots (run_job, timedout_job, a signalling section, ...) that reach it.
-std::vector<Finding> analyzeProgram(const std::vector<TuSummary> &tus);
+// `facts` (from the rules) narrow what the code alone cannot: waits that end
+// by themselves, functions and work no fence waits for.
+std::vector<Finding> analyzeProgram(const std::vector<TuSummary> &tus,
+                                    const ProgramFacts &facts = {});
 
 } // namespace fencedep::analyzer

@@ -71,6 +71,14 @@ struct Fact {
   std::string reason;
 };
 
+// The facts of a rule set the interprocedural engine applies, by function
+// name or work item class, each with its reason.
+struct ProgramFacts {
+  std::map<std::string, std::string> boundedWaits;       // function -> reason
+  std::map<std::string, std::string> unawaitedFunctions; // function -> reason
+  std::map<std::string, std::string> unawaitedWork;      // work item class -> reason
+};
+
 // What a name means; one function may mean several things
 // (dma_fence_add_callback is a dependency sink and registers a callback).
 struct ApiInfo {
@@ -139,9 +147,7 @@ struct RuleSet {
   bool isSystemWq(const std::string &s) const;
   bool isLrType(const std::string &s) const;
   // The reason a function's own waits are bounded; nullptr when none is known.
-  const std::string *boundedWaitReason(const std::string &function) const;
-  const std::string *unawaitedReason(const std::string &function) const;
-  const std::string *unawaitedWorkReason(const std::string &work) const;
+  ProgramFacts facts() const;
 
   // Every vocabulary name of a category, for the checks' matchers.
   std::vector<std::string> namesWhere(bool (*pred)(const ApiInfo &)) const;

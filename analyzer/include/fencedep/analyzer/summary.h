@@ -159,9 +159,6 @@ struct FunctionSummary {
   // Defined in a header (a static inline helper): part of every module
   // that includes it, so it belongs to none.
   bool header = false;
-  // A rules fact: signalling paths may reach the function, but no fence
-  // waits for it (the reason; signalling searches do not enter it).
-  std::string unawaited;
 };
 
 enum class RoleKind : uint8_t { SignallingRoot, AtomicCallback, MmContext };
@@ -193,7 +190,7 @@ struct WqSource {
   std::string wq;
   Loc at;
   std::string api;     // Alloc: the allocating call
-  std::string flags;   // Alloc: the flags as written
+  std::string flags;   // Alloc: the call as written (flags included)
   bool reclaim = false; // Alloc: WQ_MEM_RECLAIM is set
   bool known = true;    // Alloc: the flags could be read
   std::string other;    // Alias: the workqueue stored
