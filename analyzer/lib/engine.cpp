@@ -135,7 +135,8 @@ private:
                     const std::function<void(const Context &, std::vector<Note> &)> &CtxNotes,
                     const std::string &Kind, bool FollowWork, unsigned Mask,
                     const Visitor &Visit);
-  void workqueueFindings(const Reached &R, const std::function<std::vector<Note>()> &Notes);
+  void workqueueFindings(const Reached &R, const std::function<std::vector<Note>()> &Notes,
+                         bool InReclaim);
   void signallingChecks();
   void atomicChecks();
   void reclaimChecks();
@@ -542,8 +543,10 @@ void Engine::siteSearches(const std::function<bool(const Context &)> &Pred,
 // to run under memory pressure, so its workqueue needs a rescuer
 // (WQ_MEM_RECLAIM). Diagnosed at the allocation the author must change; a
 // system workqueue has no allocation in the program, so at the queueing.
-void Engine::workqueueFindings(const Reached &R,
-                               const std::function<std::vector<Note>()> &Notes) {
+void Engine::workqueueFindings(const Reached &R, const std::function<std::vector<Note>()> &Notes,
+                               bool InReclaim) {
+  const char *Where = InReclaim ? "in memory reclaim" : "on a dma-fence signalling path";
+  const char *Stuck = InReclaim ? "reclaim not finish" : "the fence not signal";
   const Effect &E = R.effect;
   // Work queued after the path signalled (or ended its section) does not
   // delay the fence.
@@ -554,10 +557,10 @@ void Engine::workqueueFindings(const Reached &R,
     std::vector<Note> All = Notes();
     All.insert(All.end(), Extra.begin(), Extra.end());
     report(CheckId::SignallingWqReclaim, E.loc, R.source,
-           Work + " is queued by '" + E.api + "' on system workqueue '" + Wq +
-               "' on a dma-fence signalling path; system workqueues have no rescuer thread, so "
-               "under memory pressure the work may not run and the fence not signal; queue it "
-               "on a workqueue allocated with WQ_MEM_RECLAIM",
+           Work + " is queued by '" + E.api + "' on system workqueue '" + Wq + "' " + Where +
+               "; system workqueues have no rescuer thread, so under memory pressure the work "
+               "may not run and " + Stuck + "; queue it on a workqueue allocated with "
+               "WQ_MEM_RECLAIM",
            std::move(All));
   };
   if (E.systemWq) {
@@ -583,8 +586,8 @@ void Engine::workqueueFindings(const Reached &R,
     std::string Flags = O.source->flags.empty() ? "" : " ('" + O.source->flags + "')";
     report(CheckId::SignallingWqReclaim, O.source->at, R.source,
            "workqueue '" + O.source->wq + "' is allocated without WQ_MEM_RECLAIM" + Flags +
-               ", but work queued on it runs on a dma-fence signalling path; without a rescuer "
-               "thread the work may not run under memory pressure and the fence not signal",
+               ", but work is queued on it " + Where + "; without a rescuer thread the work "
+               "may not run under memory pressure and " + Stuck,
            std::move(All));
   }
 }
@@ -623,7 +626,7 @@ void Engine::signallingChecks() {
                  "; the two can deadlock",
              std::move(All));
     } else if (E.kind == EffectKind::Queue) {
-      workqueueFindings(R, Notes);
+      workqueueFindings(R, Notes, false);
     }
     return false;
   };
@@ -661,6 +664,10 @@ void Engine::atomicChecks() {
 
 void Engine::reclaimChecks() {
   Visitor Visit = [this](const Reached &R, const std::function<std::vector<Note>()> &Notes) {
+    // "All wq which might be used in the memory reclaim paths MUST have
+    // WQ_MEM_RECLAIM set" (Documentation/core-api/workqueue.rst).
+    if (R.effect.kind == EffectKind::Queue)
+      workqueueFindings(R, Notes, true);
     if (R.effect.kind != EffectKind::Wait || !isLr(R))
       return false;
     std::vector<Note> All = Notes();
@@ -674,12 +681,12 @@ void Engine::reclaimChecks() {
   };
   for (const Program::RoleAt &R : prog.roles)
     if (R.role->kind == RoleKind::MmContext)
-      search(roleSource(R), kReachWait, Visit);
+      search(roleSource(R), kReachWait | kReachQueue, Visit);
   siteSearches([](const Context &C) { return C.inReclaim; },
                [](const Context &C, std::vector<Note> &Out) {
                  Out.push_back({C.reclaimBegin, "the memory reclaim region begins here", true, 0});
                },
-               "reclaim region", false, kReachWait, Visit);
+               "reclaim region", false, kReachWait | kReachQueue, Visit);
 }
 
 static const Held *firstMm(const std::vector<Held> &Held) {

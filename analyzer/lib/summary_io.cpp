@@ -466,19 +466,56 @@ struct Reader {
 
 } // namespace
 
+// One TU per line between a fixed first and last line: written one TU at a
+// time, and read one TU at a time, so neither side holds the JSON tree of a
+// whole kernel tree (hundreds of MB of summaries) in memory. The file is
+// still one JSON document.
+static constexpr const char *kHeadLine = "{\"fencedep-summaries\":1,\"tus\":[";
+static constexpr const char *kTailLine = "]}";
+
 std::string writeSummariesJson(const std::vector<TuSummary> &tus) {
-  Array Tus;
-  for (const TuSummary &T : tus)
-    Tus.push_back(toJson(T));
   std::string Out;
   llvm::raw_string_ostream OS(Out);
-  OS << Value(Object{{"fencedep-summaries", kFormatVersion}, {"tus", std::move(Tus)}});
-  OS << "\n";
+  OS << kHeadLine << "\n";
+  for (size_t I = 0; I < tus.size(); ++I) {
+    OS << Value(toJson(tus[I]));
+    OS << (I + 1 < tus.size() ? ",\n" : "\n");
+  }
+  OS << kTailLine << "\n";
   return Out;
 }
 
 bool readSummariesJson(const std::string &text, const std::string &name,
                        std::vector<TuSummary> &out, std::string &error) {
+  llvm::StringRef Rest(text);
+  if (Rest.consume_front(kHeadLine) && Rest.consume_front("\n")) {
+    Reader R;
+    unsigned Line = 1;
+    while (!Rest.empty()) {
+      auto [Cur, Next] = Rest.split('\n');
+      Rest = Next;
+      ++Line;
+      if (Cur == kTailLine)
+        return true;
+      Cur.consume_back(",");
+      llvm::Expected<Value> Parsed = llvm::json::parse(Cur);
+      if (!Parsed) {
+        error = name + ":" + std::to_string(Line) +
+                ": error: not JSON: " + llvm::toString(Parsed.takeError());
+        return false;
+      }
+      const Object *TO = Parsed->getAsObject();
+      TuSummary T;
+      if (!TO || !R.tu(*TO, T)) {
+        error = name + ":" + std::to_string(Line) + ": error: " +
+                (R.error.empty() ? "bad translation unit" : R.error);
+        return false;
+      }
+      out.push_back(std::move(T));
+    }
+    error = name + ": error: summary file cut short (no closing line)";
+    return false;
+  }
   llvm::Expected<Value> Parsed = llvm::json::parse(text);
   if (!Parsed) {
     error = name + ": error: not JSON: " + llvm::toString(Parsed.takeError());

@@ -8,7 +8,7 @@
 namespace fencedep::tidy {
 
 /// Flags a workqueue without WQ_MEM_RECLAIM (or a system workqueue) that
-/// runs work queued on a dma-fence signalling path.
+/// runs work queued on a dma-fence signalling path or in memory reclaim.
 ///
 /// Documentation: docs/checks/fence-signalling-wq-reclaim.md
 class SignallingWqReclaimCheck : public FenceCheck {
