@@ -37,6 +37,9 @@ struct Node {
   // The path went on after signalling its fence (or ending its section):
   // work it queues from here on does not delay that fence.
   bool afterSignal = false;
+  // Entered as queued work: the path waits for the work until it signals,
+  // not for what it does afterwards (freeing, putting references).
+  bool viaWork = false;
 };
 
 // What a search starts from.
@@ -186,7 +189,8 @@ LockRef Engine::resolve(const LockRef &L, const Node &N) const {
 }
 
 static std::string signature(const Node &N) {
-  std::string S = std::to_string(N.fn) + "@" + std::to_string(N.ctx) + (N.afterSignal ? "s" : "");
+  std::string S = std::to_string(N.fn) + "@" + std::to_string(N.ctx) + (N.afterSignal ? "s" : "") +
+                  (N.viaWork ? "w" : "");
   for (const ArgVal &A : N.bind)
     S += "|" + std::to_string(A.fence.kind) + A.fence.origin.str() + A.fence.callee + "," +
          std::to_string(A.gfp.kind) + "," + A.lock.cls;
@@ -236,7 +240,8 @@ void Engine::search(const Source &Src, unsigned Mask, const Visitor &Visit) {
       if (Root && Src.effectFilter && !Src.effectFilter(E))
         continue;
       // Rules facts: waits that end by themselves; work no fence waits for.
-      if ((E.kind == EffectKind::Wait && Bounded) ||
+      // What queued work does after it signalled is off the path.
+      if ((Nodes[I].viaWork && E.ctx.afterSignal) || (E.kind == EffectKind::Wait && Bounded) ||
           (E.kind == EffectKind::Queue && facts.unawaitedWork.count(E.work)))
         continue;
       const Node &N = Nodes[I];
@@ -276,25 +281,36 @@ void Engine::search(const Source &Src, unsigned Mask, const Visitor &Visit) {
         continue;
       // Work queued after the path signalled its fence, or after its
       // signalling section ended, does not delay that fence.
+      if (Nodes[I].viaWork && Call.ctx.afterSignal)
+        continue;
       bool After = Nodes[I].afterSignal || Call.ctx.afterSignal || Call.ctx.afterEnd;
       if (Program::queued(Call) &&
           (!Src.followWork || After || facts.unawaitedWork.count(Call.calleeName)))
         continue;
       const std::vector<unsigned> &Targets = prog.targets[Nodes[I].fn][C];
       bool Direct = !Program::indirect(Call) && Targets.size() == 1;
+      std::string Field = Program::indirect(Call)
+                              ? (Program::queued(Call) ? Call.callee : Call.callee.substr(6))
+                              : std::string();
       for (unsigned T : Targets) {
         if (!(prog.reach[T] & Mask) || (prog.roleKinds[T] & Src.stopAtRoles))
           continue;
-        // A rules fact: no fence waits for this function.
-        if (Src.stopAtRoles && facts.unawaitedFunctions.count(prog.fns[T]->name))
+        // Rules facts: no fence waits for this function; these paths never
+        // really reach it.
+        // A non-blocking function blocks on no path, held-lock evidence
+        // included.
+        const std::string &Name = prog.fns[T]->name;
+        if ((Src.followWork && facts.unawaitedFunctions.count(Name)) ||
+            (Src.stopAtRoles && facts.unreachable.count(Name)) || facts.nonBlocking.count(Name))
           continue;
-        int Ctx = prog.enter(Nodes[I].ctx, T, Direct);
+        int Ctx = prog.enter(Nodes[I].ctx, T, Direct, Field.empty() ? nullptr : &Field);
         if (Ctx == kNotAllowed)
           continue;
         Node Child;
         Child.fn = T;
         Child.ctx = Ctx;
         Child.afterSignal = After;
+        Child.viaWork = Program::queued(Call);
         Child.parent = static_cast<int>(I);
         Child.viaCall = static_cast<int>(C);
         Child.depth = Nodes[I].depth + 1;
@@ -347,7 +363,7 @@ std::string Engine::callNote(const Node &P, const Node &N) const {
     return Msg + (Reg.valid() ? " (registered at " + shortLoc(Reg) + ")" : "");
   size_t Fit = 0;
   for (unsigned T : Ts)
-    Fit += prog.enter(P.ctx, T, false) != kNotAllowed;
+    Fit += prog.enter(P.ctx, T, false, &Field) != kNotAllowed;
   std::string Mod = prog.moduleName(prog.moduleOf[N.fn]);
   Msg += " (";
   if (!Mod.empty())
@@ -357,7 +373,8 @@ std::string Engine::callNote(const Node &P, const Node &N) const {
   if (Fit < Ts.size() && !Ctx.empty())
     Msg += std::to_string(Fit) + " of " + std::to_string(Ts.size()) +
            " implementations fit this path, which runs in " + Ctx +
-           "'s code; the others are in modules " + Ctx + " neither links nor is linked by)";
+           "'s code; the others are in modules " + Ctx +
+           " neither links nor is linked by, or in shared files it does not use)";
   else
     Msg += "one of " + std::to_string(Ts.size()) + " implementations)";
   return Msg;

@@ -1,6 +1,8 @@
 #include "program.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <set>
 #include <tuple>
@@ -59,6 +61,7 @@ Program::Program(const std::vector<TuSummary> &tus) {
   struct Def {
     const FunctionSummary *fn;
     int module;
+    int tu;
   };
   std::map<std::string, std::vector<Def>> ByKey;
   for (size_t T = 0; T < tus.size(); ++T)
@@ -69,7 +72,7 @@ Program::Program(const std::vector<TuSummary> &tus) {
         return D.module == M || D.module == kAnyModule || M == kAnyModule;
       });
       if (!Have)
-        Defs.push_back({&F, M});
+        Defs.push_back({&F, M, F.header ? -1 : static_cast<int>(T)});
     }
   for (auto &[Key, Defs] : ByKey) {
     std::sort(Defs.begin(), Defs.end(),
@@ -78,6 +81,7 @@ Program::Program(const std::vector<TuSummary> &tus) {
       index_[Key].push_back(static_cast<unsigned>(fns.size()));
       fns.push_back(D.fn);
       moduleOf.push_back(D.module);
+      fnTu_.push_back(D.tu);
     }
   }
 
@@ -107,9 +111,12 @@ Program::Program(const std::vector<TuSummary> &tus) {
       for (unsigned F : Resolve(FT.function, TuModule[T])) {
         Fields[FT.field].insert(F);
         registered_.emplace(std::make_pair(FT.field, F), FT.at);
+        registeredIn_[std::make_pair(FT.field, F)].push_back(static_cast<int>(T));
       }
     for (const WqSource &W : tus[T].workqueues)
       wqs_[W.wq].push_back(&W);
+    for (const std::string &K : tus[T].exports)
+      exported_[K] = true;
   }
   roleKinds.assign(fns.size(), 0);
   for (const RoleAt &R : roles)
@@ -143,7 +150,50 @@ Program::Program(const std::vector<TuSummary> &tus) {
       lrFields_[L.field].push_back(&L);
   }
   computeLinks();
+  computeUses(tus.size());
   computeReach();
+  // FENCEDEP_DEBUG_MODULES=1 prints the modules and what each links, to
+  // check the resolution of ops calls on a real tree.
+  if (std::getenv("FENCEDEP_DEBUG_MODULES"))
+    for (size_t A = 0; A < modules.size(); ++A) {
+      std::string Line = "module " + modules[A] + " links:";
+      for (size_t B = 0; B < modules.size(); ++B)
+        if (links_[A][B])
+          Line += " " + modules[B];
+      std::fprintf(stderr, "%s\n", Line.c_str());
+    }
+}
+
+void Program::computeUses(size_t TuCount) {
+  usesTu_.assign(modules.size(), std::vector<bool>(TuCount, false));
+  for (int D = 0; D < static_cast<int>(modules.size()); ++D) {
+    std::vector<bool> Seen(fns.size(), false);
+    std::deque<unsigned> Work;
+    for (unsigned F = 0; F < fns.size(); ++F)
+      if (moduleOf[F] == D) {
+        Seen[F] = true;
+        Work.push_back(F);
+      }
+    while (!Work.empty()) {
+      unsigned F = Work.front();
+      Work.pop_front();
+      if (fnTu_[F] >= 0)
+        usesTu_[D][fnTu_[F]] = true;
+      for (size_t C = 0; C < fns[F]->calls.size(); ++C) {
+        if (indirect(fns[F]->calls[C]))
+          continue;
+        for (unsigned T : targets[F][C]) {
+          int M = moduleOf[T];
+          // Own code, header helpers and the shared code D links.
+          bool Shared = M == kAnyModule || M == D || linked(D, M);
+          if (!Seen[T] && Shared) {
+            Seen[T] = true;
+            Work.push_back(T);
+          }
+        }
+      }
+    }
+  }
 }
 
 std::optional<unsigned> Program::find(const std::string &key) const {
@@ -168,8 +218,16 @@ void Program::computeLinks() {
       if (std::any_of(Ts.begin(), Ts.end(), [&](unsigned T) { return moduleOf[T] == A; }))
         continue;
       for (unsigned T : Ts)
-        if (moduleOf[T] != kAnyModule)
+        // In a kernel tree a module reaches another one only through its
+        // exports; a call to an unexported function of another module is
+        // dead code there (i915 display code built into xe calls functions
+        // only i915 has, on platforms xe never runs).
+        if (moduleOf[T] != kAnyModule && (exported_.empty() || exported_.count(fns[T]->key))) {
+          if (std::getenv("FENCEDEP_DEBUG_MODULES") && !links_[A][moduleOf[T]])
+            std::fprintf(stderr, "link %s -> %s: %s calls %s\n", modules[A].c_str(),
+                         modules[moduleOf[T]].c_str(), fns[F]->key.c_str(), fns[T]->key.c_str());
           links_[A][moduleOf[T]] = true;
+        }
     }
   }
   for (size_t K = 0; K < N; ++K)
@@ -192,14 +250,26 @@ std::string Program::moduleName(int Id) const {
 
 int Program::startContext(unsigned Fn) const { return moduleOf[Fn]; }
 
-int Program::enter(int Ctx, unsigned Target, bool Direct) const {
+int Program::enter(int Ctx, unsigned Target, bool Direct, const std::string *Field) const {
   int M = moduleOf[Target];
   if (M == kAnyModule)
     return Ctx;
   if (Ctx == kAnyModule)
     return M;
-  if (M == Ctx || linked(Ctx, M))
-    return Ctx; // shared code the path's module links: still that module's work
+  if (M == Ctx)
+    return Ctx;
+  if (linked(Ctx, M)) {
+    // Shared code the path's module links: still that module's work, but
+    // through an ops field only the implementations of files it uses.
+    if (Field && !Direct) {
+      auto It = registeredIn_.find({*Field, Target});
+      if (It != registeredIn_.end() &&
+          std::none_of(It->second.begin(), It->second.end(),
+                       [&](int Tu) { return usesTu_[Ctx][Tu]; }))
+        return kNotAllowed;
+    }
+    return Ctx;
+  }
   if (linked(M, Ctx))
     return M; // shared code calling back into a module built on it
   return Direct ? M : kNotAllowed;

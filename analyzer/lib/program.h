@@ -67,8 +67,12 @@ public:
   // The context after entering `target` from context `ctx`, or kNotAllowed
   // when the target belongs to a module the path's module neither links
   // nor is linked by. `direct`: the call names its target (the linker
-  // decided), which is always allowed.
-  int enter(int ctx, unsigned target, bool direct) const;
+  // decided), which is always allowed. `field`: the ops field (or work
+  // item) an indirect call goes through: an implementation in shared code
+  // is reached from a driver's path only if the driver uses the file that
+  // registers it (a driver whose objects are not shmem-helper objects
+  // never runs the shmem helper's free).
+  int enter(int ctx, unsigned target, bool direct, const std::string *field = nullptr) const;
   // The context a search starting in `fn` runs in.
   int startContext(unsigned fn) const;
   bool linked(int from, int to) const;
@@ -89,6 +93,13 @@ public:
 private:
   std::unordered_map<std::string, std::vector<unsigned>> index_; // key -> definitions
   std::map<std::pair<std::string, unsigned>, Loc> registered_;
+  // Which TUs register `field` -> function, and per module the TUs its
+  // code may run in (its own, and the shared code it calls, transitively).
+  std::map<std::pair<std::string, unsigned>, std::vector<int>> registeredIn_;
+  std::vector<int> fnTu_; // TU of each function's definition; -1 for header functions
+  std::vector<std::vector<bool>> usesTu_;
+  std::unordered_map<std::string, bool> exported_; // keys of exported functions
+  void computeUses(size_t tuCount);
   std::vector<std::vector<bool>> links_; // transitive
   std::unordered_map<std::string, std::vector<const LrField *>> lrFields_;
   mutable std::unordered_map<std::string, FenceVal> returns_, fieldMemo_;

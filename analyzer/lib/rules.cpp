@@ -116,6 +116,12 @@ ProgramFacts RuleSet::facts() const {
   for (const Fact &F : boundedWaits)
     if (!F.function.empty())
       Out.boundedWaits.emplace(F.function, F.reason);
+  for (const Fact &F : unreachable)
+    if (!F.function.empty())
+      Out.unreachable.emplace(F.function, F.reason);
+  for (const Fact &F : nonBlocking)
+    if (!F.function.empty())
+      Out.nonBlocking.emplace(F.function, F.reason);
   for (const Fact &F : unawaited) {
     if (!F.function.empty())
       Out.unawaitedFunctions.emplace(F.function, F.reason);

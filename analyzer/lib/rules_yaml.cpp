@@ -53,7 +53,7 @@ struct WorkqueuesDoc {
 };
 
 struct FactsDoc {
-  std::vector<Fact> boundedWaits, unawaited;
+  std::vector<Fact> boundedWaits, unawaited, unreachable, nonBlocking;
 };
 
 struct AllocationsDoc {
@@ -79,6 +79,7 @@ struct RulesDoc {
   std::vector<LockDoc> locks;
   WorkqueuesDoc workqueues;
   FactsDoc facts;
+  std::vector<Name> exportMacros;
 };
 
 } // namespace
@@ -191,6 +192,8 @@ template <> struct MappingTraits<FactsDoc> {
   static void mapping(IO &io, FactsDoc &F) {
     io.mapOptional("bounded-waits", F.boundedWaits);
     io.mapOptional("unawaited", F.unawaited);
+    io.mapOptional("unreachable", F.unreachable);
+    io.mapOptional("non-blocking", F.nonBlocking);
   }
 };
 
@@ -302,6 +305,7 @@ template <> struct MappingTraits<RulesDoc> {
     io.mapOptional("locks", R.locks);
     io.mapOptional("workqueues", R.workqueues);
     io.mapOptional("facts", R.facts);
+    io.mapOptional("export-macros", R.exportMacros);
   }
   static std::string validate(IO &, RulesDoc &R) {
     if (R.version != 1)
@@ -347,6 +351,9 @@ void merge(const RulesDoc &D, RuleSet &R) {
   appendNames(R.systemWqs, D.workqueues.system);
   append(R.boundedWaits, D.facts.boundedWaits);
   append(R.unawaited, D.facts.unawaited);
+  append(R.unreachable, D.facts.unreachable);
+  appendNames(R.exportMacros, D.exportMacros);
+  append(R.nonBlocking, D.facts.nonBlocking);
   append(R.mmContexts, D.contexts.mm);
   append(R.signallingRoots, D.contexts.signallingRoots);
   append(R.atomicCallbacks, D.contexts.atomicCallbacks);

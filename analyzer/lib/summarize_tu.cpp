@@ -66,6 +66,16 @@ public:
         wqLocals[VD] = *Src;
       return true;
     }
+    // EXPORT_SYMBOL(fn) leaves a static variable holding &fn.
+    if (!env.rules.exportMacros.empty() && VD->getLocation().isMacroID()) {
+      llvm::SmallVector<StringRef, 4> Macros;
+      env.macroNames(VD->getLocation(), Macros);
+      if (llvm::any_of(Macros, [&](StringRef M) {
+            return llvm::is_contained(env.rules.exportMacros, M.str());
+          }))
+        if (const FunctionDecl *Fn = referencedFunction(Init))
+          out.exports.push_back(env.functionKey(Fn));
+    }
     // DECLARE_WORK(name, fn) and DECLARE_DELAYED_WORK: a global work item
     // with its function in the initializer.
     if (const auto *ILE = dyn_cast<InitListExpr>(Init))
@@ -77,7 +87,10 @@ public:
     const auto *VD = dyn_cast<VarDecl>(DR->getDecl());
     if (!VD || !VD->hasGlobalStorage() || !env.rules.isSystemWq(VD->getName().str()))
       return true;
-    addWq(WqSource{WqSource::System, VD->getName().str()});
+    WqSource W;
+    W.kind = WqSource::System;
+    W.wq = VD->getName().str();
+    addWq(std::move(W));
     return true;
   }
 
@@ -145,6 +158,18 @@ private:
   // Locals of the current function holding a newly allocated workqueue.
   std::map<const VarDecl *, WqSource> wqLocals;
   std::set<std::tuple<int, std::string, std::string, std::string>> seenWqs;
+
+  static const FunctionDecl *referencedFunction(const Stmt *S) {
+    if (!S)
+      return nullptr;
+    if (const auto *DR = dyn_cast<DeclRefExpr>(S))
+      if (const auto *FD = dyn_cast<FunctionDecl>(DR->getDecl()))
+        return FD;
+    for (const Stmt *Child : S->children())
+      if (const FunctionDecl *FD = referencedFunction(Child))
+        return FD;
+    return nullptr;
+  }
 
   static bool workqueueType(QualType T) {
     QualType P = T->getPointeeType();

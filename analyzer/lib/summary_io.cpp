@@ -200,12 +200,16 @@ Value toJson(const TuSummary &T) {
   }
   for (const std::string &E : T.errors)
     Errors.push_back(E);
+  Array Exports;
+  for (const std::string &X : T.exports)
+    Exports.push_back(X);
   return Object{{"file", T.file},
                 {"module", T.module},
                 {"functions", std::move(Fns)},
                 {"roles", std::move(Roles)},
                 {"fieldTargets", std::move(Fields)},
                 {"workqueues", std::move(Wqs)},
+                {"exports", std::move(Exports)},
                 {"errors", std::move(Errors)}};
 }
 
@@ -457,6 +461,9 @@ struct Reader {
           W.param = static_cast<int>(num(*WO, "param", -1));
           T.workqueues.push_back(std::move(W));
         }
+    if (const Array *Xs = O.getArray("exports"))
+      for (const Value &V : *Xs)
+        T.exports.push_back(V.getAsString().value_or("").str());
     if (const Array *Es = O.getArray("errors"))
       for (const Value &V : *Es)
         T.errors.push_back(V.getAsString().value_or("").str());

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 
 using namespace fencedep::analyzer;
 
@@ -122,7 +123,7 @@ TEST(Engine, FieldTargets) {
   C.ctx.sectionBegin = at("a.c", 8);
   Main.calls.push_back(C);
   T.functions = {Main, Impl};
-  T.fieldTargets.push_back({"ops.run", "impl"});
+  T.fieldTargets.push_back({"ops.run", "impl", {}});
   auto Found = only(analyzeProgram({T}), CheckId::SignallingWait);
   ASSERT_EQ(Found.size(), 1u);
   ASSERT_EQ(Found[0].notes.size(), 2u);
@@ -193,6 +194,22 @@ TEST(Checks, NamesRoundTrip) {
     EXPECT_EQ(std::string(checkName(Id)).rfind("fence-", 0), 0u);
   }
   EXPECT_FALSE(checkByName("fence-nonsense").has_value());
+}
+
+// Every check has its page in docs/checks/, opening with the check's summary.
+TEST(Checks, EachHasItsDocPage) {
+  for (unsigned I = 0; I < kNumChecks; ++I) {
+    auto Id = static_cast<CheckId>(I);
+    std::string Path = std::string(FENCEDEP_DOCS_CHECKS_DIR) + "/" + checkName(Id) + ".md";
+    std::ifstream In(Path);
+    ASSERT_TRUE(In.good()) << Path;
+    std::string Title, Blank, Summary;
+    std::getline(In, Title);
+    std::getline(In, Blank);
+    std::getline(In, Summary);
+    EXPECT_EQ(Title, std::string("# ") + checkName(Id)) << Path;
+    EXPECT_EQ(Summary, checkSummary(Id)) << Path;
+  }
 }
 
 } // namespace

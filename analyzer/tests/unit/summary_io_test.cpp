@@ -49,7 +49,7 @@ TuSummary sample() {
   T.functions.push_back(F);
   T.roles.push_back({RoleKind::MmContext, "helper@/src/a.c", "helper", "shrinker.scan_objects",
                      {"/src/a.c", 12, 20, 0}});
-  T.fieldTargets.push_back({"shrinker.scan_objects", "helper@/src/a.c"});
+  T.fieldTargets.push_back({"shrinker.scan_objects", "helper@/src/a.c", {}});
   T.errors.push_back("/src/a.c:1:1: error: oops");
   return T;
 }

@@ -77,6 +77,8 @@ struct ProgramFacts {
   std::map<std::string, std::string> boundedWaits;       // function -> reason
   std::map<std::string, std::string> unawaitedFunctions; // function -> reason
   std::map<std::string, std::string> unawaitedWork;      // work item class -> reason
+  std::map<std::string, std::string> unreachable;        // function -> reason
+  std::map<std::string, std::string> nonBlocking;        // function -> reason
 };
 
 // What a name means; one function may mean several things
@@ -125,6 +127,9 @@ struct RuleSet {
   std::vector<WqAllocCall> wqAllocs;
   std::vector<std::string> wqReclaimFlags, systemWqs;
   std::vector<std::string> lrTypes; // records whose fences are long-running
+  // Macros that export a function to other modules (EXPORT_SYMBOL): a module
+  // links another only through what that one exports, as modpost decides.
+  std::vector<std::string> exportMacros;
   // Functions whose own fence waits end without other work (a wait for a
   // fence already signalled, or only on state the callers rule out).
   std::vector<Fact> boundedWaits;
@@ -132,6 +137,13 @@ struct RuleSet {
   // waits for (init-time work a reset finds done, work queued for
   // unrelated events while draining a message queue).
   std::vector<Fact> unawaited;
+  // Functions signalling and atomic paths seem to reach but never do: a
+  // release that runs only when the last reference goes at unbind, a
+  // dispatch that on these paths always selects a non-blocking case.
+  std::vector<Fact> unreachable;
+  // Functions that do not block on signalling and atomic paths whatever
+  // their body seems to reach (a dispatch that selects a spinlock-only case).
+  std::vector<Fact> nonBlocking;
 
   // Looks a called function up; nullptr when it is not vocabulary.
   const ApiInfo *lookup(const std::string &name) const;

@@ -208,7 +208,7 @@ struct TuSummary {
   std::vector<Role> roles;
   std::vector<FieldTarget> fieldTargets;
   std::vector<WqSource> workqueues;
-  std::vector<LrField> lrFields;
+  std::vector<std::string> exports; // keys of the functions the TU exports (EXPORT_SYMBOL)
   std::vector<std::string> errors; // compiler errors, "path:line:col: error: ..."
 };
 
