@@ -40,6 +40,9 @@ struct Node {
   // Entered as queued work: the path waits for the work until it signals,
   // not for what it does afterwards (freeing, putting references).
   bool viaWork = false;
+  // The functions on the path that facts are scoped under (`under`): the
+  // same function reached outside them is another state.
+  std::string scopes;
 };
 
 // What a search starts from.
@@ -101,6 +104,9 @@ class Engine {
 public:
   Engine(const std::vector<TuSummary> &tus, const ProgramFacts &F) : prog(tus), facts(F) {
     indexHolders();
+    for (const auto *Scoped : {&facts.absentOps, &facts.unreachableUnder})
+      for (const auto &[Key, Under] : *Scoped)
+        scopeFns_.insert(Under.begin(), Under.end());
   }
 
   std::vector<Finding> run();
@@ -117,9 +123,12 @@ private:
   // Lock class -> functions that hold it somewhere, for held-across evidence.
   std::unordered_map<std::string, std::vector<unsigned>> holders_;
   std::unordered_map<std::string, std::optional<HeldWitness>> held_;
+  std::set<std::string> scopeFns_; // functions facts are scoped under
 
   void indexHolders();
   void search(const Source &Src, unsigned Mask, const Visitor &Visit);
+  bool under(const std::map<std::string, std::set<std::string>> &Facts,
+             const std::vector<Node> &Nodes, unsigned I, const std::string &Key) const;
   void report(CheckId Id, const Loc &At, const Source &Src, std::string Message,
               std::vector<Note> Notes);
 
@@ -190,7 +199,7 @@ LockRef Engine::resolve(const LockRef &L, const Node &N) const {
 
 static std::string signature(const Node &N) {
   std::string S = std::to_string(N.fn) + "@" + std::to_string(N.ctx) + (N.afterSignal ? "s" : "") +
-                  (N.viaWork ? "w" : "");
+                  (N.viaWork ? "w" : "") + N.scopes;
   for (const ArgVal &A : N.bind)
     S += "|" + std::to_string(A.fence.kind) + A.fence.origin.str() + A.fence.callee + "," +
          std::to_string(A.gfp.kind) + "," + A.lock.cls;
@@ -292,6 +301,8 @@ void Engine::search(const Source &Src, unsigned Mask, const Visitor &Visit) {
       std::string Field = Program::indirect(Call)
                               ? (Program::queued(Call) ? Call.callee : Call.callee.substr(6))
                               : std::string();
+      if (!Field.empty() && !Program::queued(Call) && under(facts.absentOps, Nodes, I, Field))
+        continue;
       for (unsigned T : Targets) {
         if (!(prog.reach[T] & Mask) || (prog.roleKinds[T] & Src.stopAtRoles))
           continue;
@@ -301,7 +312,8 @@ void Engine::search(const Source &Src, unsigned Mask, const Visitor &Visit) {
         // included.
         const std::string &Name = prog.fns[T]->name;
         if ((Src.followWork && facts.unawaitedFunctions.count(Name)) ||
-            (Src.stopAtRoles && facts.unreachable.count(Name)) || facts.nonBlocking.count(Name))
+            (Src.stopAtRoles && facts.unreachable.count(Name)) || facts.nonBlocking.count(Name) ||
+            under(facts.unreachableUnder, Nodes, I, Name))
           continue;
         int Ctx = prog.enter(Nodes[I].ctx, T, Direct, Field.empty() ? nullptr : &Field);
         if (Ctx == kNotAllowed)
@@ -311,6 +323,9 @@ void Engine::search(const Source &Src, unsigned Mask, const Visitor &Visit) {
         Child.ctx = Ctx;
         Child.afterSignal = After;
         Child.viaWork = Program::queued(Call);
+        Child.scopes = Nodes[I].scopes;
+        if (scopeFns_.count(Name))
+          Child.scopes += "|" + Name;
         Child.parent = static_cast<int>(I);
         Child.viaCall = static_cast<int>(C);
         Child.depth = Nodes[I].depth + 1;
@@ -333,6 +348,21 @@ void Engine::search(const Source &Src, unsigned Mask, const Visitor &Visit) {
       }
     }
   }
+}
+
+// Rules facts: the op is called on an object without it when the path
+// went through one of the fact's functions (the KIQ ring's alloc calls no
+// begin_use).
+// Whether the path to node I went through a function `Key` is scoped under.
+bool Engine::under(const std::map<std::string, std::set<std::string>> &Facts,
+                   const std::vector<Node> &Nodes, unsigned I, const std::string &Key) const {
+  auto It = Facts.find(Key);
+  if (It == Facts.end())
+    return false;
+  for (int N = static_cast<int>(I); N >= 0; N = Nodes[N].parent)
+    if (It->second.count(prog.fns[Nodes[N].fn]->name))
+      return true;
+  return false;
 }
 
 static std::string shortLoc(const Loc &L) {

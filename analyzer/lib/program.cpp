@@ -250,10 +250,25 @@ std::string Program::moduleName(int Id) const {
 
 int Program::startContext(unsigned Fn) const { return moduleOf[Fn]; }
 
+bool Program::registeredOnlyInUnused(int Ctx, unsigned Target, const std::string &Field) const {
+  auto It = registeredIn_.find({Field, Target});
+  return It != registeredIn_.end() &&
+         std::none_of(It->second.begin(), It->second.end(),
+                      [&](int Tu) { return usesTu_[Ctx][Tu]; });
+}
+
 int Program::enter(int Ctx, unsigned Target, bool Direct, const std::string *Field) const {
   int M = moduleOf[Target];
-  if (M == kAnyModule)
+  if (M == kAnyModule) {
+    // A header function registered as an op by a shared file (the shmem
+    // helper's static inline free in drm_gem_shmem_funcs) belongs to no
+    // module, but a driver's path reaches it through that op only if the
+    // driver uses the registering file (found on Linux 6.12: i915's
+    // object put "called" drm_gem_shmem_object_free).
+    if (Field && !Direct && Ctx != kAnyModule && registeredOnlyInUnused(Ctx, Target, *Field))
+      return kNotAllowed;
     return Ctx;
+  }
   if (Ctx == kAnyModule)
     return M;
   if (M == Ctx)
@@ -261,13 +276,8 @@ int Program::enter(int Ctx, unsigned Target, bool Direct, const std::string *Fie
   if (linked(Ctx, M)) {
     // Shared code the path's module links: still that module's work, but
     // through an ops field only the implementations of files it uses.
-    if (Field && !Direct) {
-      auto It = registeredIn_.find({*Field, Target});
-      if (It != registeredIn_.end() &&
-          std::none_of(It->second.begin(), It->second.end(),
-                       [&](int Tu) { return usesTu_[Ctx][Tu]; }))
-        return kNotAllowed;
-    }
+    if (Field && !Direct && registeredOnlyInUnused(Ctx, Target, *Field))
+      return kNotAllowed;
     return Ctx;
   }
   if (linked(M, Ctx))

@@ -91,6 +91,9 @@ public:
   static bool queued(const CallSite &C) { return C.callee.rfind("work:", 0) == 0; }
 
 private:
+  // Whether `target` is registered as `field` only in files module `ctx`
+  // does not use.
+  bool registeredOnlyInUnused(int ctx, unsigned target, const std::string &field) const;
   std::unordered_map<std::string, std::vector<unsigned>> index_; // key -> definitions
   std::map<std::pair<std::string, unsigned>, Loc> registered_;
   // Which TUs register `field` -> function, and per module the TUs its

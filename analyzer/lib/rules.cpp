@@ -116,12 +116,19 @@ ProgramFacts RuleSet::facts() const {
   for (const Fact &F : boundedWaits)
     if (!F.function.empty())
       Out.boundedWaits.emplace(F.function, F.reason);
-  for (const Fact &F : unreachable)
-    if (!F.function.empty())
+  for (const Fact &F : unreachable) {
+    if (F.function.empty())
+      continue;
+    if (F.under.empty())
       Out.unreachable.emplace(F.function, F.reason);
+    else
+      Out.unreachableUnder[F.function].insert(F.under.begin(), F.under.end());
+  }
   for (const Fact &F : nonBlocking)
     if (!F.function.empty())
       Out.nonBlocking.emplace(F.function, F.reason);
+  for (const Fact &F : absentOps)
+    Out.absentOps[F.ops].insert(F.under.begin(), F.under.end());
   for (const Fact &F : unawaited) {
     if (!F.function.empty())
       Out.unawaitedFunctions.emplace(F.function, F.reason);

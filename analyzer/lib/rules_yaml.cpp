@@ -53,7 +53,7 @@ struct WorkqueuesDoc {
 };
 
 struct FactsDoc {
-  std::vector<Fact> boundedWaits, unawaited, unreachable, nonBlocking;
+  std::vector<Fact> boundedWaits, unawaited, unreachable, nonBlocking, absentOps;
 };
 
 struct AllocationsDoc {
@@ -162,11 +162,15 @@ template <> struct MappingTraits<Fact> {
   static void mapping(IO &io, Fact &F) {
     io.mapOptional("function", F.function);
     io.mapOptional("work", F.work);
+    io.mapOptional("ops", F.ops);
+    io.mapOptional("under", F.under);
     io.mapRequired("reason", F.reason);
   }
   static std::string validate(IO &, Fact &F) {
-    if (F.function.empty() == F.work.empty())
-      return "a fact is about a 'function' or a 'work' item";
+    if (!F.function.empty() + !F.work.empty() + !F.ops.empty() != 1)
+      return "a fact is about a 'function', a 'work' item or an 'ops' field";
+    if (!F.ops.empty() && F.under.empty())
+      return "an 'ops' fact names the functions it holds 'under'";
     if (F.reason.size() < 10)
       return "a fact needs a 'reason' a reader can check";
     return {};
@@ -194,6 +198,7 @@ template <> struct MappingTraits<FactsDoc> {
     io.mapOptional("unawaited", F.unawaited);
     io.mapOptional("unreachable", F.unreachable);
     io.mapOptional("non-blocking", F.nonBlocking);
+    io.mapOptional("absent-ops", F.absentOps);
   }
 };
 
@@ -354,6 +359,7 @@ void merge(const RulesDoc &D, RuleSet &R) {
   append(R.unreachable, D.facts.unreachable);
   appendNames(R.exportMacros, D.exportMacros);
   append(R.nonBlocking, D.facts.nonBlocking);
+  append(R.absentOps, D.facts.absentOps);
   append(R.mmContexts, D.contexts.mm);
   append(R.signallingRoots, D.contexts.signallingRoots);
   append(R.atomicCallbacks, D.contexts.atomicCallbacks);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,11 @@ struct WqAllocCall {
 struct Fact {
   std::string function; // or, for facts about deferred work:
   std::string work;     // a work item's class ("pf_queue.worker")
+  // or, for absent ops: an ops field ("amdgpu_ring_funcs.begin_use").
+  std::string ops;
+  // The functions under which the fact holds (on paths through them); all
+  // paths when empty. Required for absent ops.
+  std::vector<std::string> under;
   std::string reason;
 };
 
@@ -79,6 +85,10 @@ struct ProgramFacts {
   std::map<std::string, std::string> unawaitedWork;      // work item class -> reason
   std::map<std::string, std::string> unreachable;        // function -> reason
   std::map<std::string, std::string> nonBlocking;        // function -> reason
+  // ops field -> functions under which a call through it calls nothing.
+  std::map<std::string, std::set<std::string>> absentOps;
+  // function -> functions under which paths never enter it.
+  std::map<std::string, std::set<std::string>> unreachableUnder;
 };
 
 // What a name means; one function may mean several things
@@ -144,6 +154,10 @@ struct RuleSet {
   // Functions that do not block on signalling and atomic paths whatever
   // their body seems to reach (a dispatch that selects a spinlock-only case).
   std::vector<Fact> nonBlocking;
+  // Ops calls made under some functions on objects that have no such op
+  // (the KIQ ring has no begin_use): paths through those functions do not
+  // enter any implementation of the op there.
+  std::vector<Fact> absentOps;
 
   // Looks a called function up; nullptr when it is not vocabulary.
   const ApiInfo *lookup(const std::string &name) const;

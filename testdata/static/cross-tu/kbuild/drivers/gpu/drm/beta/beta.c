@@ -1,6 +1,8 @@
 /* Driver beta (module beta.ko): its commit allocates with GFP_KERNEL, and
- * its own timeout handler reaches it through the core: a real finding. */
+ * its own timeout handler reaches it through the core: a real finding. Beta
+ * also uses the shared helper, whose commit allocates too: a second one. */
 #include <drm/core.h>
+#include <drm/helper.h>
 #include <drm/gpu_scheduler.h>
 #include <linux/slab.h>
 
@@ -18,6 +20,8 @@ static int beta_commit(struct core_dev *dev) {
 static const struct core_commit_funcs beta_funcs = {
     .commit = beta_commit,
 };
+
+void beta_init(struct core_dev *dev) { helper_init(dev); }
 
 static enum drm_gpu_sched_stat beta_timedout_job(struct drm_sched_job *sched_job) {
   struct beta_job *job = (struct beta_job *)sched_job;
