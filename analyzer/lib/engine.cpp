@@ -104,9 +104,11 @@ class Engine {
 public:
   Engine(const std::vector<TuSummary> &tus, const ProgramFacts &F) : prog(tus), facts(F) {
     indexHolders();
-    for (const auto *Scoped : {&facts.absentOps, &facts.unreachableUnder})
-      for (const auto &[Key, Under] : *Scoped)
-        scopeFns_.insert(Under.begin(), Under.end());
+    for (const auto &[Key, Under] : facts.unreachableUnder)
+      scopeFns_.insert(Under.begin(), Under.end());
+    for (const auto &[Key, Limits] : facts.absentOps)
+      for (const ProgramFacts::OpsUnder &L : Limits)
+        scopeFns_.insert(L.under.begin(), L.under.end());
   }
 
   std::vector<Finding> run();
@@ -127,6 +129,8 @@ private:
 
   void indexHolders();
   void search(const Source &Src, unsigned Mask, const Visitor &Visit);
+  bool opsLimited(const std::vector<Node> &Nodes, unsigned I, const std::string &Field,
+                  const std::set<std::string> *&Only) const;
   bool under(const std::map<std::string, std::set<std::string>> &Facts,
              const std::vector<Node> &Nodes, unsigned I, const std::string &Key) const;
   void report(CheckId Id, const Loc &At, const Source &Src, std::string Message,
@@ -301,7 +305,8 @@ void Engine::search(const Source &Src, unsigned Mask, const Visitor &Visit) {
       std::string Field = Program::indirect(Call)
                               ? (Program::queued(Call) ? Call.callee : Call.callee.substr(6))
                               : std::string();
-      if (!Field.empty() && !Program::queued(Call) && under(facts.absentOps, Nodes, I, Field))
+      const std::set<std::string> *Only = nullptr;
+      if (!Field.empty() && !Program::queued(Call) && opsLimited(Nodes, I, Field, Only) && !Only)
         continue;
       for (unsigned T : Targets) {
         if (!(prog.reach[T] & Mask) || (prog.roleKinds[T] & Src.stopAtRoles))
@@ -311,6 +316,8 @@ void Engine::search(const Source &Src, unsigned Mask, const Visitor &Visit) {
         // A non-blocking function blocks on no path, held-lock evidence
         // included.
         const std::string &Name = prog.fns[T]->name;
+        if (Only && !Only->count(Name))
+          continue;
         if ((Src.followWork && facts.unawaitedFunctions.count(Name)) ||
             (Src.stopAtRoles && facts.unreachable.count(Name)) || facts.nonBlocking.count(Name) ||
             under(facts.unreachableUnder, Nodes, I, Name))
@@ -353,6 +360,24 @@ void Engine::search(const Source &Src, unsigned Mask, const Visitor &Visit) {
 // Rules facts: the op is called on an object without it when the path
 // went through one of the fact's functions (the KIQ ring's alloc calls no
 // begin_use).
+// Rules facts: whether the ops call at node I acts on an object with fewer
+// ops than the field's implementations (the KIQ ring's alloc calls no
+// begin_use; the firmware loading step resumes only the PSP block). Only:
+// the implementations left, null when none is.
+bool Engine::opsLimited(const std::vector<Node> &Nodes, unsigned I, const std::string &Field,
+                        const std::set<std::string> *&Only) const {
+  auto It = facts.absentOps.find(Field);
+  if (It == facts.absentOps.end())
+    return false;
+  for (const ProgramFacts::OpsUnder &F : It->second)
+    for (int N = static_cast<int>(I); N >= 0; N = Nodes[N].parent)
+      if (F.under.count(prog.fns[Nodes[N].fn]->name)) {
+        Only = F.only.empty() ? nullptr : &F.only;
+        return true;
+      }
+  return false;
+}
+
 // Whether the path to node I went through a function `Key` is scoped under.
 bool Engine::under(const std::map<std::string, std::set<std::string>> &Facts,
                    const std::vector<Node> &Nodes, unsigned I, const std::string &Key) const {

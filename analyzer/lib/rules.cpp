@@ -128,7 +128,7 @@ ProgramFacts RuleSet::facts() const {
     if (!F.function.empty())
       Out.nonBlocking.emplace(F.function, F.reason);
   for (const Fact &F : absentOps)
-    Out.absentOps[F.ops].insert(F.under.begin(), F.under.end());
+    Out.absentOps[F.ops].push_back({{F.under.begin(), F.under.end()}, {F.only.begin(), F.only.end()}});
   for (const Fact &F : unawaited) {
     if (!F.function.empty())
       Out.unawaitedFunctions.emplace(F.function, F.reason);

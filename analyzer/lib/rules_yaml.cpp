@@ -164,6 +164,7 @@ template <> struct MappingTraits<Fact> {
     io.mapOptional("work", F.work);
     io.mapOptional("ops", F.ops);
     io.mapOptional("under", F.under);
+    io.mapOptional("only", F.only);
     io.mapRequired("reason", F.reason);
   }
   static std::string validate(IO &, Fact &F) {
@@ -171,6 +172,8 @@ template <> struct MappingTraits<Fact> {
       return "a fact is about a 'function', a 'work' item or an 'ops' field";
     if (!F.ops.empty() && F.under.empty())
       return "an 'ops' fact names the functions it holds 'under'";
+    if (F.ops.empty() && !F.only.empty())
+      return "'only' lists the implementations an 'ops' fact keeps";
     if (F.reason.size() < 10)
       return "a fact needs a 'reason' a reader can check";
     return {};

@@ -74,6 +74,8 @@ struct Fact {
   // The functions under which the fact holds (on paths through them); all
   // paths when empty. Required for absent ops.
   std::vector<std::string> under;
+  // For absent ops: the implementations that remain (none when empty).
+  std::vector<std::string> only;
   std::string reason;
 };
 
@@ -85,8 +87,12 @@ struct ProgramFacts {
   std::map<std::string, std::string> unawaitedWork;      // work item class -> reason
   std::map<std::string, std::string> unreachable;        // function -> reason
   std::map<std::string, std::string> nonBlocking;        // function -> reason
-  // ops field -> functions under which a call through it calls nothing.
-  std::map<std::string, std::set<std::string>> absentOps;
+  // ops field -> functions under which a call through it calls only the
+  // listed implementations (nothing when none is listed).
+  struct OpsUnder {
+    std::set<std::string> under, only;
+  };
+  std::map<std::string, std::vector<OpsUnder>> absentOps;
   // function -> functions under which paths never enter it.
   std::map<std::string, std::set<std::string>> unreachableUnder;
 };
@@ -155,8 +161,9 @@ struct RuleSet {
   // their body seems to reach (a dispatch that selects a spinlock-only case).
   std::vector<Fact> nonBlocking;
   // Ops calls made under some functions on objects that have no such op
-  // (the KIQ ring has no begin_use): paths through those functions do not
-  // enter any implementation of the op there.
+  // (the KIQ ring has no begin_use), or only some implementations of it
+  // (amdgpu_device_fw_loading resumes only the PSP block): paths through
+  // those functions enter no other implementation of the op there.
   std::vector<Fact> absentOps;
 
   // Looks a called function up; nullptr when it is not vocabulary.
