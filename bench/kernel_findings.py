@@ -21,6 +21,13 @@ from collections import OrderedDict
 # "real, latent" (real, but only on an error path or a configuration that is
 # rare), "false alarm" (the path does not happen; the cause is given).
 RULES = [
+    ("debugfs-preempt", "real, latent (debugfs)", ["held-by:amdgpu_ib_preempt_job_recovery"],
+     "the scheduler's job_list_lock (one lock class for every scheduler, as lockdep sees it: "
+     "spin_lock_init in drm_sched_init) is taken on the signalling paths of every driver, and "
+     "amdgpu's debugfs preemption test holds it while it re-runs jobs through run_job, whose "
+     "software-ring muxer allocates with GFP_KERNEL (amdgpu_ring_mux_start_ib) and whose "
+     "begin_use takes mutexes: a sleeping allocation under a spinlock, reachable only by "
+     "writing amdgpu_preempt_ib in debugfs."),
     ("amdgpu-gpu-recover", "real", ["amdgpu_job_timedout", "amdgpu_device_gpu_recover"],
      "amdgpu's timeout handler runs the whole GPU recovery inline: it suspends and resumes every "
      "IP block (display included: dm_resume -> drm_atomic_helper_resume -> a full atomic commit), "
@@ -148,6 +155,12 @@ def path_of(finding, tree):
             continue
         if not root and m.startswith("the signalling section ends here"):
             kind = "after a signalling section"
+            continue
+        h = re.match(r"'[^']+' is held here by '([^']+)'", m)
+        if h:
+            # The other half of a lock inversion: where the lock is held
+            # across a wait or an allocation.
+            calls.append("held-by:" + h.group(1))
             continue
         c = re.match(r"'([^']+)' (calls|queues work item) '([^']+)' here(?:, which is '([^']+)')?", m)
         if c and n.get("onPath", True):

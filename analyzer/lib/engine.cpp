@@ -104,8 +104,9 @@ class Engine {
 public:
   Engine(const std::vector<TuSummary> &tus, const ProgramFacts &F) : prog(tus), facts(F) {
     indexHolders();
-    for (const auto &[Key, Under] : facts.unreachableUnder)
-      scopeFns_.insert(Under.begin(), Under.end());
+    for (const auto *Scoped : {&facts.unreachableUnder, &facts.onlyUnder})
+      for (const auto &[Key, Under] : *Scoped)
+        scopeFns_.insert(Under.begin(), Under.end());
     for (const auto &[Key, Limits] : facts.absentOps)
       for (const ProgramFacts::OpsUnder &L : Limits)
         scopeFns_.insert(L.under.begin(), L.under.end());
@@ -320,7 +321,8 @@ void Engine::search(const Source &Src, unsigned Mask, const Visitor &Visit) {
           continue;
         if ((Src.followWork && facts.unawaitedFunctions.count(Name)) ||
             (Src.stopAtRoles && facts.unreachable.count(Name)) || facts.nonBlocking.count(Name) ||
-            under(facts.unreachableUnder, Nodes, I, Name))
+            under(facts.unreachableUnder, Nodes, I, Name) ||
+            (facts.onlyUnder.count(Name) && !under(facts.onlyUnder, Nodes, I, Name)))
           continue;
         int Ctx = prog.enter(Nodes[I].ctx, T, Direct, Field.empty() ? nullptr : &Field);
         if (Ctx == kNotAllowed)

@@ -119,7 +119,9 @@ ProgramFacts RuleSet::facts() const {
   for (const Fact &F : unreachable) {
     if (F.function.empty())
       continue;
-    if (F.under.empty())
+    if (!F.onlyUnder.empty())
+      Out.onlyUnder[F.function].insert(F.onlyUnder.begin(), F.onlyUnder.end());
+    else if (F.under.empty())
       Out.unreachable.emplace(F.function, F.reason);
     else
       Out.unreachableUnder[F.function].insert(F.under.begin(), F.under.end());

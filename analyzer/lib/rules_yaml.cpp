@@ -165,6 +165,7 @@ template <> struct MappingTraits<Fact> {
     io.mapOptional("ops", F.ops);
     io.mapOptional("under", F.under);
     io.mapOptional("only", F.only);
+    io.mapOptional("only-under", F.onlyUnder);
     io.mapRequired("reason", F.reason);
   }
   static std::string validate(IO &, Fact &F) {
@@ -172,6 +173,8 @@ template <> struct MappingTraits<Fact> {
       return "a fact is about a 'function', a 'work' item or an 'ops' field";
     if (!F.ops.empty() && F.under.empty())
       return "an 'ops' fact names the functions it holds 'under'";
+    if (!F.under.empty() && !F.onlyUnder.empty())
+      return "a fact holds 'under' some functions or 'only-under' them, not both";
     if (F.ops.empty() && !F.only.empty())
       return "'only' lists the implementations an 'ops' fact keeps";
     if (F.reason.size() < 10)

@@ -76,6 +76,8 @@ struct Fact {
   std::vector<std::string> under;
   // For absent ops: the implementations that remain (none when empty).
   std::vector<std::string> only;
+  // For unreachable functions: reached only on paths through these.
+  std::vector<std::string> onlyUnder;
   std::string reason;
 };
 
@@ -95,6 +97,8 @@ struct ProgramFacts {
   std::map<std::string, std::vector<OpsUnder>> absentOps;
   // function -> functions under which paths never enter it.
   std::map<std::string, std::set<std::string>> unreachableUnder;
+  // function -> functions outside of which paths never enter it.
+  std::map<std::string, std::set<std::string>> onlyUnder;
 };
 
 // What a name means; one function may mean several things
