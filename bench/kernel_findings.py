@@ -63,9 +63,12 @@ RULES = [
      "registers through amdgpu_device_rreg/wreg, whose SR-IOV/MES branches sleep (MES lock, "
      "msleep polling). CIK parts have no SR-IOV virtual functions, so the sleeping branch is "
      "not taken on the hardware gmc_v7 drives: real by the code, unreachable in practice."),
-    ("amdgpu-flip", "real", ["amdgpu_display_flip_callback"],
-     "the page-flip fence callback queues the flip work on system_wq (schedule_work): the flip's "
-     "fence (the out-fence of the commit) waits for it, and system_wq has no rescuer."),
+    ("amdgpu-flip", "false alarm", ["amdgpu_display_flip_callback"],
+     "the legacy page-flip fence callback queues the flip work on system_wq; the flip completes "
+     "with a vblank event, and legacy (non-DC) page flips have no out-fence, so no dma-fence "
+     "waits for the work. Cause: work queued from a fence callback is taken as delaying a "
+     "fence; it delays one only when the work signals a fence (as __memcpy_work or the "
+     "scheduler's kill-jobs work do). Needed: follow such work only when it reaches a signal."),
     ("i915-memcpy-wedge", "real, latent", ["__memcpy_cb", "i915_ttm_memcpy_work.work"],
      "i915's TTM memcpy fallback, run when the GPU clear or copy failed: __memcpy_work() wedges "
      "every GT (intel_gt_set_wedged: reset locks, engine and wakeref code, error capture that "
@@ -87,10 +90,11 @@ RULES = [
      "reference the object's release runs inside the section (TTM object release, mmap "
      "revocation, dma-buf detach for imported objects). Page tables are internal objects whose "
      "last reference is normally this one."),
-    ("i915-sw-fence", "real", ["__dma_i915_sw_fence_wake"],
-     "i915's sw-fence callback completes the fence's waiters in irq context; a waiter that "
-     "boosts the request (do_rps_boost) takes locks and vblank references whose release paths "
-     "sleep."),
+    ("i915-sw-fence", "probably real (sink not read)", ["__dma_i915_sw_fence_wake"],
+     "i915's sw-fence callback completes the fence's waiters in irq context; the display's "
+     "RPS-boost waiter (do_rps_boost) drops a vblank reference, and the vblank disable path "
+     "reaches a register wait whose slow branch sleeps (wait_for). Whether that branch runs "
+     "from this context was not read to the end."),
     ("i915-shrinker", "real", ["i915_gem_shrinker_scan"],
      "i915's shrinker (reclaim context) unbinds and writes back objects: it queues work on "
      "queues without a rescuer and takes the GuC submission paths; reclaim then waits for "
