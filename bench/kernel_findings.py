@@ -21,6 +21,11 @@ from collections import OrderedDict
 # "real, latent" (real, but only on an error path or a configuration that is
 # rare), "false alarm" (the path does not happen; the cause is given).
 RULES = [
+    ("debugfs-preempt-sem", "real, latent (debugfs)", ["held-by:amdgpu_debugfs_ib_preempt"],
+     "amdgpu's debugfs preemption test holds the reset domain's semaphore (taken by every "
+     "reset, i.e. by the timeout handler) while it waits for the ring to drain "
+     "(amdgpu_fence_wait_empty): a debugfs write can hold up a timeout handler behind a "
+     "fence wait."),
     ("debugfs-preempt", "real, latent (debugfs)", ["held-by:amdgpu_ib_preempt_job_recovery"],
      "the scheduler's job_list_lock (one lock class for every scheduler, as lockdep sees it: "
      "spin_lock_init in drm_sched_init) is taken on the signalling paths of every driver, and "
