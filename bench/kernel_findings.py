@@ -21,6 +21,24 @@ from collections import OrderedDict
 # "real, latent" (real, but only on an error path or a configuration that is
 # rare), "false alarm" (the path does not happen; the cause is given).
 RULES = [
+    ("xe-gt-wq", "real (fixed upstream)",
+     ["check:fence-signalling-wq-reclaim", "drivers/gpu/drm/xe/xe_gt.c"],
+     "xe's GT ordered workqueue, allocated without WQ_MEM_RECLAIM, runs the GT reset the "
+     "timeout handler queues; upstream: drm/xe: Mark GT work queue with WQ_MEM_RECLAIM "
+     "(regression corpus xe-gt-wq)."),
+    ("xe-g2h-wq", "real (fixed upstream)",
+     ["check:fence-signalling-wq-reclaim", "drivers/gpu/drm/xe/xe_guc_ct.c"],
+     "xe's G2H workqueue without WQ_MEM_RECLAIM; upstream: drm/xe: Mark G2H work queue with "
+     "WQ_MEM_RECLAIM (regression corpus xe-g2h-wq)."),
+    ("xe-ggtt-wq", "real (fixed upstream)",
+     ["check:fence-signalling-wq-reclaim", "drivers/gpu/drm/xe/xe_ggtt.c"],
+     "xe's GGTT workqueue without WQ_MEM_RECLAIM, used from the userptr notifier (reclaim); "
+     "upstream: drm/xe: Mark GGTT work queue with WQ_MEM_RECLAIM (regression corpus "
+     "xe-ggtt-wq)."),
+    ("xe-tlb-timeout-wq", "real (fixed upstream)",
+     ["check:fence-signalling-wq-reclaim", "drivers/gpu/drm/xe/xe_gt_tlb_invalidation.c"],
+     "the TLB-invalidation fence's timeout work on system_wq; upstream: drm/xe: Replace use of "
+     "system_wq with tlb_inval->timeout_wq (regression corpus xe-tlb-inval-timeout-system-wq)."),
     ("debugfs-preempt-sem", "real, latent (debugfs)", ["held-by:amdgpu_debugfs_ib_preempt"],
      "amdgpu's debugfs preemption test holds the reset domain's semaphore (taken by every "
      "reset, i.e. by the timeout handler) while it waits for the ring to drain "
@@ -121,7 +139,8 @@ RULES = [
     ("xe-tlb-inval", "real", ["invalidation_fence_cb"],
      "xe's TLB-invalidation fence callback queues the invalidation work, which sends the "
      "invalidation and arms its timeout work on system_wq; the invalidation fence waits for it."),
-    ("xe-preempt", "real (fixed upstream)", ["preempt_fence_enable_signaling"],
+    ("xe-preempt", "real (fixed upstream)",
+     ["check:fence-signalling-wq-reclaim", "preempt_fence_enable_signaling"],
      "xe's preempt fence's enable_signaling queues preempt_work on preempt_fence_wq, allocated "
      "without WQ_MEM_RECLAIM in 6.12; upstream fixed it (regression corpus: "
      "xe-preempt-fence-wq)."),
@@ -194,7 +213,8 @@ def main():
     groups["none"] = []
     for f in report["findings"]:
         kind, root, calls = path_of(f, tree)
-        elems = [root] + calls + [f["location"]["file"].replace(tree, "")]
+        elems = (["check:" + f["check"]] + [root] + calls +
+                 [f["location"]["file"].replace(tree, "")])
         for rid, verdict, needle, reason in RULES:
             if matches(needle, elems):
                 groups[rid].append((f, kind, root, calls))
