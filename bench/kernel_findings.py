@@ -113,11 +113,14 @@ RULES = [
      "reference the object's release runs inside the section (TTM object release, mmap "
      "revocation, dma-buf detach for imported objects). Page tables are internal objects whose "
      "last reference is normally this one."),
-    ("i915-sw-fence", "probably real (sink not read)", ["__dma_i915_sw_fence_wake"],
-     "i915's sw-fence callback completes the fence's waiters in irq context; the display's "
-     "RPS-boost waiter (do_rps_boost) drops a vblank reference, and the vblank disable path "
-     "reaches a register wait whose slow branch sleeps (wait_for). Whether that branch runs "
-     "from this context was not read to the end."),
+    ("i915-sw-fence", "real, latent (fixed upstream)", ["__dma_i915_sw_fence_wake"],
+     "i915's sw-fence callback (irq context) wakes the display's RPS-boost waiter "
+     "(do_rps_boost), which drops a vblank reference; with drm.vblankoffdelay < 0 the last "
+     "put disables vblank at once, and reading the vblank counter takes the DMC wakelock "
+     "(display version 20+), whose acquisition waits for the ack with the sleeping "
+     "intel_wait_for_register() under the wakelock's spinlock. Upstream fixed the sink: "
+     "drm/i915/dmc_wl: Use non-sleeping variant of MMIO wait ('some display MMIO "
+     "transactions ... happen in atomic context')."),
     ("i915-shrinker", "real", ["i915_gem_shrinker_scan"],
      "i915's shrinker (reclaim context) unbinds and writes back objects: it queues work on "
      "queues without a rescuer and takes the GuC submission paths; reclaim then waits for "
