@@ -75,6 +75,17 @@ std::string AstEnv::recordName(QualType T) {
   return T.getUnqualifiedType().getAsString();
 }
 
+std::string AstEnv::lrTypeOf(QualType T) const {
+  if (rules.lrTypes.empty() || T.isNull())
+    return {};
+  if (T->isPointerType())
+    T = T->getPointeeType();
+  if (!T->getAsRecordDecl())
+    return {};
+  std::string Name = recordName(T);
+  return rules.isLrType(Name) ? Name : std::string();
+}
+
 bool AstEnv::hasLrAnnotation(const Decl *D) const {
   if (!D || !D->hasAttrs())
     return false;
@@ -88,6 +99,16 @@ const ApiInfo *AstEnv::api(const FunctionDecl *FD) const {
   if (!FD || !FD->getIdentifier())
     return nullptr;
   return rules.lookup(FD->getName().str());
+}
+
+const FunctionDecl *functionRef(const Expr *E) {
+  if (!E)
+    return nullptr;
+  E = E->IgnoreParenCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_AddrOf)
+    E = UO->getSubExpr()->IgnoreParenCasts();
+  const auto *DR = dyn_cast<DeclRefExpr>(E);
+  return DR ? dyn_cast<FunctionDecl>(DR->getDecl()) : nullptr;
 }
 
 int paramIndex(const ParmVarDecl *P) {
@@ -172,10 +193,27 @@ FenceVal AstEnv::fenceOf(const Expr *E, const FenceFacts &Facts) {
         V.why = "field '" + ME->getMemberDecl()->getName().str() + "' is declared long-running";
         return V;
       }
+      if (std::string T = lrTypeOf(ME->getType()); !T.empty()) {
+        V.kind = FenceVal::Lr;
+        V.origin = loc(ME->getMemberLoc());
+        V.why = "field '" + ME->getMemberDecl()->getName().str() + "' is a '" + T +
+                "', whose fences the rules mark long-running";
+        return V;
+      }
       // A fence embedded in (or reached from) a long-running object is
-      // long-running: &pfence->base.
-      E = ME->getBase();
-      continue;
+      // long-running: &pfence->base. Otherwise the field decides, as any
+      // TU makes it long-running, and then the object's origin.
+      FenceVal Base = fenceOf(ME->getBase(), Facts);
+      if (Base.kind == FenceVal::Lr)
+        return Base;
+      LockRef Field = objectRef(ME);
+      if (!Field.known())
+        return Base;
+      V.kind = FenceVal::Field;
+      V.callee = Field.cls;
+      V.param = Base.kind == FenceVal::Param ? Base.param : -1;
+      V.origin = loc(ME->getMemberLoc());
+      return V;
     }
     if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
       E = AS->getBase();
@@ -189,6 +227,13 @@ FenceVal AstEnv::fenceOf(const Expr *E, const FenceFacts &Facts) {
         V.kind = FenceVal::Lr;
         V.origin = loc(VD->getLocation());
         V.why = "'" + VD->getName().str() + "' is declared long-running";
+        return V;
+      }
+      if (std::string T = lrTypeOf(VD->getType()); !T.empty()) {
+        V.kind = FenceVal::Lr;
+        V.origin = loc(VD->getLocation());
+        V.why = "'" + VD->getName().str() + "' is a '" + T +
+                "', whose fences the rules mark long-running";
         return V;
       }
       auto It = Facts.find(VD);
@@ -288,35 +333,37 @@ GfpVal AstEnv::gfpOf(const Expr *E) {
   return G;
 }
 
-LockRef AstEnv::lockOf(const Expr *E) {
+LockRef AstEnv::objectRef(const Expr *E) {
   LockRef L;
-  while (E) {
-    E = E->IgnoreParenCasts();
-    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
-      if (UO->getOpcode() != UO_AddrOf)
-        return L;
-      E = UO->getSubExpr();
-      continue;
-    }
-    // Lock "check" wrappers: spin_lock_irqsave(l) passes spinlock_check(l).
-    if (const auto *CE = dyn_cast<CallExpr>(E)) {
-      if (CE->getNumArgs() != 1)
-        return L;
-      E = CE->getArg(0);
-      continue;
-    }
-    break;
-  }
-  if (const auto *ME = dyn_cast_or_null<MemberExpr>(E)) {
-    // Name the class after the record that holds the lock and the path of
-    // fields inside it: vm->lr.lock is `xe_vm.lr.lock`.
+  if (!E)
+    return L;
+  E = E->IgnoreParenCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(E); UO && UO->getOpcode() == UO_AddrOf)
+    E = UO->getSubExpr()->IgnoreParenCasts();
+  if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+    // Name the object after the record that holds it and the path of
+    // fields inside it: vm->lr.lock is `xe_vm.lr.lock`, and so is
+    // (&vm->lr)->lock, the form macros produce.
     std::string Fields;
     const MemberExpr *Cur = ME;
     QualType Record;
     while (true) {
-      Fields = Cur->getMemberDecl()->getName().str() + (Fields.empty() ? "" : "." + Fields);
-      const Expr *Base = Cur->getBase()->IgnoreParenImpCasts();
+      // Members of anonymous structs and unions have no name of their own.
+      std::string Name = Cur->getMemberDecl()->getName().str();
+      if (!Name.empty())
+        Fields = Name + (Fields.empty() ? "" : "." + Fields);
+      const Expr *Base = Cur->getBase()->IgnoreParenCasts();
       if (Cur->isArrow()) {
+        const auto *Addr = dyn_cast<UnaryOperator>(Base);
+        if (Addr && Addr->getOpcode() == UO_AddrOf) {
+          if (const auto *Inner = dyn_cast<MemberExpr>(Addr->getSubExpr()->IgnoreParenCasts())) {
+            Cur = Inner;
+            continue;
+          }
+          Base = Addr->getSubExpr()->IgnoreParenCasts();
+          Record = Base->getType();
+          break;
+        }
         Record = Base->getType()->getPointeeType();
         break;
       }
@@ -330,7 +377,7 @@ LockRef AstEnv::lockOf(const Expr *E) {
     L.cls = recordName(Record) + "." + Fields;
     return L;
   }
-  if (const auto *DR = dyn_cast_or_null<DeclRefExpr>(E)) {
+  if (const auto *DR = dyn_cast<DeclRefExpr>(E)) {
     const auto *VD = dyn_cast<VarDecl>(DR->getDecl());
     if (!VD)
       return L;
@@ -346,6 +393,70 @@ LockRef AstEnv::lockOf(const Expr *E) {
     }
   }
   return L;
+}
+
+LockRef AstEnv::lockOf(const Expr *E) {
+  while (E) {
+    E = E->IgnoreParenCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() != UO_AddrOf)
+        return {};
+      E = UO->getSubExpr();
+      continue;
+    }
+    // Lock "check" wrappers: spin_lock_irqsave(l) passes spinlock_check(l).
+    if (const auto *CE = dyn_cast<CallExpr>(E)) {
+      if (CE->getNumArgs() != 1)
+        return {};
+      E = CE->getArg(0);
+      continue;
+    }
+    break;
+  }
+  return objectRef(E);
+}
+
+bool AstEnv::isWorkType(QualType T) const {
+  const RecordDecl *RD = T.isNull() ? nullptr : T->getAsRecordDecl();
+  if (!RD)
+    return false;
+  std::string Name = recordName(T);
+  for (const std::string &F : rules.workBindFields)
+    if (llvm::StringRef(F).split('.').first == Name)
+      return true;
+  return false;
+}
+
+std::string AstEnv::workClass(const Expr *E) {
+  if (!E)
+    return {};
+  LockRef Obj = objectRef(E);
+  if (!Obj.known())
+    return {};
+  QualType T = E->IgnoreParenCasts()->getType();
+  if (T->isPointerType())
+    T = T->getPointeeType();
+  if (isWorkType(T))
+    return Obj.cls;
+  // A delayed_work or rcu_work is queued whole; its work_struct is what
+  // INIT_DELAYED_WORK binds.
+  if (const RecordDecl *RD = T->getAsRecordDecl())
+    for (const FieldDecl *F : RD->fields())
+      if (isWorkType(F->getType()))
+        return Obj.cls + "." + F->getName().str();
+  return Obj.cls;
+}
+
+void AstEnv::names(const Stmt *S, llvm::SmallVectorImpl<StringRef> &Out) const {
+  if (!S)
+    return;
+  if (isa<DeclRefExpr>(S) || isa<IntegerLiteral>(S))
+    macroNames(S->getBeginLoc(), Out);
+  if (const auto *DR = dyn_cast<DeclRefExpr>(S))
+    if (const auto *EC = dyn_cast<EnumConstantDecl>(DR->getDecl()))
+      Out.push_back(EC->getName());
+  for (const Stmt *Child : S->children())
+    names(Child, Out);
 }
 
 } // namespace fencedep::analyzer

@@ -10,6 +10,9 @@
 #include "fencedep/analyzer/summarizer.h"
 #include "fencedep/analyzer/summary.h"
 
+#include "compile_commands.h"
+#include "kbuild_modules.h"
+
 #include <clang/AST/ASTConsumer.h>
 #include <clang/AST/ASTContext.h>
 #include <clang/Basic/Diagnostic.h>
@@ -28,6 +31,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <functional>
+#include <unordered_set>
 #include <cstdio>
 #include <map>
 #include <mutex>
@@ -69,41 +74,49 @@ public:
   }
 };
 
+using ClaimFn = std::function<bool(const std::string &)>;
+
 class SummaryConsumer : public clang::ASTConsumer {
 public:
-  SummaryConsumer(const RuleSet &R, std::vector<TuSummary> &O) : rules(R), out(O) {}
+  SummaryConsumer(const RuleSet &R, std::vector<TuSummary> &O, ClaimFn C)
+      : rules(R), out(O), claim(std::move(C)) {}
   void HandleTranslationUnit(clang::ASTContext &Ctx) override {
-    out.push_back(summarizeTranslationUnit(Ctx, rules));
+    out.push_back(summarizeTranslationUnit(Ctx, rules, claim));
   }
 
 private:
   const RuleSet &rules;
   std::vector<TuSummary> &out;
+  ClaimFn claim;
 };
 
 class SummaryAction : public clang::ASTFrontendAction {
 public:
-  SummaryAction(const RuleSet &R, std::vector<TuSummary> &O) : rules(R), out(O) {}
+  SummaryAction(const RuleSet &R, std::vector<TuSummary> &O, ClaimFn C)
+      : rules(R), out(O), claim(std::move(C)) {}
   std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance &,
                                                         llvm::StringRef) override {
-    return std::make_unique<SummaryConsumer>(rules, out);
+    return std::make_unique<SummaryConsumer>(rules, out, claim);
   }
 
 private:
   const RuleSet &rules;
   std::vector<TuSummary> &out;
+  ClaimFn claim;
 };
 
 class SummaryFactory : public clang::tooling::FrontendActionFactory {
 public:
-  SummaryFactory(const RuleSet &R, std::vector<TuSummary> &O) : rules(R), out(O) {}
+  SummaryFactory(const RuleSet &R, std::vector<TuSummary> &O, ClaimFn C)
+      : rules(R), out(O), claim(std::move(C)) {}
   std::unique_ptr<clang::FrontendAction> create() override {
-    return std::make_unique<SummaryAction>(rules, out);
+    return std::make_unique<SummaryAction>(rules, out, claim);
   }
 
 private:
   const RuleSet &rules;
   std::vector<TuSummary> &out;
+  ClaimFn claim;
 };
 
 // One TU: its summaries (one per compile command of the file) and errors.
@@ -113,12 +126,36 @@ struct TuResult {
   bool failed = false;
 };
 
-TuResult summarizeFile(const clang::tooling::CompilationDatabase &DB, const std::string &File,
-                       const RuleSet &Rules, const std::vector<std::string> &ExtraArgs) {
+// Header functions (static inline helpers) are summarized by the first TU
+// that parses them; the others skip them. On a kernel tree most of a TU's
+// function bodies come from headers, so this is most of the work saved and
+// most of the memory.
+class KeyClaims {
+public:
+  bool claim(const std::string &Key) {
+    std::lock_guard<std::mutex> G(mu);
+    return keys.insert(Key).second;
+  }
+
+private:
+  std::mutex mu;
+  std::unordered_set<std::string> keys;
+};
+
+struct Job {
+  PreparedCommand prepared;
+  std::string module;
+};
+
+TuResult summarizeCommand(const Job &J, const RuleSet &Rules,
+                          const std::vector<std::string> &ExtraArgs, KeyClaims &Claims) {
   TuResult R;
-  // A physical file system of its own: ClangTool moves into each command's
-  // directory, and must not move the other threads with it.
-  clang::tooling::ClangTool Tool(DB, {File},
+  const clang::tooling::CompileCommand &Cmd = J.prepared.command;
+  SingleCommandDatabase DB(Cmd);
+  // A physical file system of its own: ClangTool moves into the command's
+  // directory in it, never in the process (other threads, relative paths
+  // given on our command line).
+  clang::tooling::ClangTool Tool(DB, {Cmd.Filename},
                                  std::make_shared<clang::PCHContainerOperations>(),
                                  llvm::vfs::createPhysicalFileSystem());
   std::vector<std::string> Args{"-w", "-fno-caret-diagnostics"};
@@ -130,13 +167,28 @@ TuResult summarizeFile(const clang::tooling::CompilationDatabase &DB, const std:
   ErrorCollector Errors;
   Tool.setDiagnosticConsumer(&Errors);
   Tool.setPrintErrorMessage(false);
-  SummaryFactory Factory(Rules, R.summaries);
+  SummaryFactory Factory(Rules, R.summaries,
+                         [&Claims](const std::string &Key) { return Claims.claim(Key); });
   int Status = Tool.run(&Factory);
   R.errors = std::move(Errors.errors);
   R.failed = Status != 0 || !R.errors.empty();
-  for (TuSummary &S : R.summaries)
+  if (R.failed && R.errors.empty())
+    R.errors.push_back(Cmd.Filename + ": error: the compiler could not run this command");
+  for (TuSummary &S : R.summaries) {
     S.errors = R.errors;
+    S.module = J.module;
+  }
   return R;
+}
+
+// "error: unknown argument: '-mfoo'" from "path:1:2: error: unknown ...":
+// the message without its place, to count TUs that fail the same way.
+std::string errorKind(const std::string &E) {
+  llvm::StringRef S(E);
+  size_t At = S.find("error: ");
+  if (At != llvm::StringRef::npos)
+    S = S.substr(At);
+  return S.str();
 }
 
 // clang-tidy's check globs: comma-separated, `-` negates, `*` matches
@@ -285,8 +337,20 @@ int runCheck(const CheckOptions &opts) {
     return kCheckError;
   }
 
+  // The rules give the summarizer its vocabulary and the engine its facts,
+  // so merged summaries are judged by the rules of the merging run.
+  RuleSet Rules;
+  std::string RulesError;
+  if (!loadRules(opts.rules, opts.noDefaultRules, Rules, RulesError)) {
+    Fail(RulesError);
+    return kCheckError;
+  }
+
   std::vector<TuSummary> Tus;
   unsigned TuCount = 0, Failed = 0;
+  size_t ModuleCount = 0;
+  // First error of each failed TU, without its place: why TUs failed.
+  std::map<std::string, unsigned> FailureKinds;
 
   if (!opts.mergeIn.empty()) {
     for (const std::string &Path : opts.mergeIn) {
@@ -309,7 +373,7 @@ int runCheck(const CheckOptions &opts) {
     std::vector<std::string> FixedFiles;
     if (!opts.buildDir.empty()) {
       std::string DbError;
-      DB = clang::tooling::CompilationDatabase::loadFromDirectory(opts.buildDir, DbError);
+      DB = loadDatabase(opts.buildDir, DbError);
       if (!DB) {
         Fail("error: " + DbError);
         return kCheckError;
@@ -331,73 +395,94 @@ int runCheck(const CheckOptions &opts) {
       Fail("error: nothing to check: use -p BUILD_DIR, FILES -- FLAGS, or --merge FILES");
       return kCheckError;
     }
-    RuleSet Rules;
-    std::string RulesError;
-    if (!loadRules(opts.rules, opts.noDefaultRules, Rules, RulesError)) {
-      Fail(RulesError);
-      return kCheckError;
+    // Every compile command is a TU: a file built into two modules (i915's
+    // display code is also part of xe) is analysed once for each.
+    std::vector<clang::tooling::CompileCommand> Commands;
+    if (opts.buildDir.empty()) {
+      for (const std::string &F : FixedFiles)
+        for (auto &C : DB->getCompileCommands(F))
+          Commands.push_back(std::move(C));
+    } else {
+      Commands = DB->getAllCompileCommands();
     }
-
-    std::vector<std::string> Files = opts.buildDir.empty() ? FixedFiles : DB->getAllFiles();
-    std::sort(Files.begin(), Files.end());
-    Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
+    std::vector<Job> Jobs;
+    for (const auto &C : Commands)
+      Jobs.push_back({prepareCommand(C), ""});
+    std::stable_sort(Jobs.begin(), Jobs.end(), [](const Job &A, const Job &B) {
+      return std::tie(A.prepared.command.Filename, A.prepared.object) <
+             std::tie(B.prepared.command.Filename, B.prepared.object);
+    });
+    Jobs.erase(std::unique(Jobs.begin(), Jobs.end(),
+                           [](const Job &A, const Job &B) {
+                             return A.prepared.command.Filename == B.prepared.command.Filename &&
+                                    A.prepared.object == B.prepared.object;
+                           }),
+               Jobs.end());
     if (!opts.files.empty() && !opts.buildDir.empty()) {
-      std::vector<std::string> Selected;
-      for (const std::string &F : Files)
-        for (const std::string &Want : opts.files)
-          if (llvm::StringRef(F).endswith(Want)) {
-            Selected.push_back(F);
-            break;
-          }
+      auto Wanted = [&](const std::string &F) {
+        return std::any_of(opts.files.begin(), opts.files.end(), [&](const std::string &W) {
+          return llvm::StringRef(F).endswith(W);
+        });
+      };
       for (const std::string &Want : opts.files)
-        if (std::none_of(Selected.begin(), Selected.end(),
-                         [&](const std::string &F) { return llvm::StringRef(F).endswith(Want); }))
+        if (std::none_of(Jobs.begin(), Jobs.end(), [&](const Job &J) {
+              return llvm::StringRef(J.prepared.command.Filename).endswith(Want);
+            }))
           Fail("error: " + Want + ": not in the compilation database");
-      Files = std::move(Selected);
+      llvm::erase_if(Jobs, [&](const Job &J) { return !Wanted(J.prepared.command.Filename); });
     }
     if (Sharded) {
-      std::vector<std::string> Mine;
-      for (size_t I = 0; I < Files.size(); ++I)
+      std::vector<Job> Mine;
+      for (size_t I = 0; I < Jobs.size(); ++I)
         if (I % opts.shardCount == opts.shardIndex - 1)
-          Mine.push_back(Files[I]);
-      Files = std::move(Mine);
+          Mine.push_back(std::move(Jobs[I]));
+      Jobs = std::move(Mine);
     }
+    ModuleMap Modules;
+    for (const Job &J : Jobs)
+      Modules.scan(J.prepared.command.Directory, J.prepared.object);
+    for (Job &J : Jobs)
+      J.module = Modules.moduleOf(J.prepared.object, J.prepared.command.Filename);
 
-    unsigned Jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
-    Jobs = std::min<unsigned>(Jobs, std::max<size_t>(Files.size(), 1));
+    unsigned Threads = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
+    Threads = std::min<unsigned>(Threads, std::max<size_t>(Jobs.size(), 1));
     bool ShowProgress = opts.progress == 1 || (opts.progress == -1 && isatty(2));
-    Progress Bar(ShowProgress, Files.size());
-    std::vector<TuResult> Results(Files.size());
+    Progress Bar(ShowProgress, Jobs.size());
+    std::vector<TuResult> Results(Jobs.size());
+    KeyClaims Claims;
     std::atomic<size_t> Next{0};
     auto Worker = [&] {
-      for (size_t I = Next++; I < Files.size(); I = Next++) {
-        Results[I] = summarizeFile(*DB, Files[I], Rules, opts.extraArgs);
-        Bar.step(Files[I]);
+      for (size_t I = Next++; I < Jobs.size(); I = Next++) {
+        Results[I] = summarizeCommand(Jobs[I], Rules, opts.extraArgs, Claims);
+        Bar.step(Jobs[I].prepared.command.Filename);
       }
     };
     std::vector<std::thread> Pool;
-    for (unsigned J = 1; J < Jobs; ++J)
+    for (unsigned T = 1; T < Threads; ++T)
       Pool.emplace_back(Worker);
     Worker();
     for (std::thread &T : Pool)
       T.join();
     Bar.finish();
 
-    for (size_t I = 0; I < Files.size(); ++I) {
+    for (size_t I = 0; I < Jobs.size(); ++I) {
       ++TuCount;
       TuResult &R = Results[I];
       if (R.failed) {
         ++Failed;
-        std::string Head = Files[I] + ": error: translation unit has " +
+        const std::string &File = Jobs[I].prepared.command.Filename;
+        std::string Head = File + ": error: translation unit has " +
                            std::to_string(R.errors.size()) +
                            " compiler error(s); its summary may be incomplete";
         Fail(Head);
         for (size_t E = 0; E < R.errors.size() && E < 10; ++E)
           std::fprintf(stderr, "  %s\n", R.errors[E].c_str());
+        ++FailureKinds[R.errors.empty() ? std::string("error: unknown") : errorKind(R.errors[0])];
       }
       for (TuSummary &S : R.summaries)
         Tus.push_back(std::move(S));
     }
+    ModuleCount = Modules.kbuild() ? Modules.modules() : 0;
   }
 
   if (!opts.summariesOut.empty()) {
@@ -414,7 +499,8 @@ int runCheck(const CheckOptions &opts) {
   ReportInput In;
   NolintFilter Nolint;
   std::map<std::string, unsigned> PerCheck;
-  for (Finding &F : analyzeProgram(Tus)) {
+  ProgramFacts Facts = Rules.facts();
+  for (Finding &F : analyzeProgram(Tus, Facts)) {
     if (!checkEnabled(opts.checks, checkName(F.check)) || Nolint.suppressed(F))
       continue;
     ++PerCheck[checkName(F.check)];
@@ -443,9 +529,22 @@ int runCheck(const CheckOptions &opts) {
     Counts += (Counts.empty() ? " (" : ", ") + std::to_string(N) + " " + Name;
   if (!Counts.empty())
     Counts += ")";
-  std::fprintf(stderr, "fencedep check: %u translation unit(s)%s, %zu finding(s)%s\n", TuCount,
+  std::string Mods = ModuleCount ? " (" + std::to_string(ModuleCount) +
+                                       " kbuild module(s) and the kernel)"
+                                 : "";
+  std::fprintf(stderr, "fencedep check: %u translation unit(s)%s%s, %zu finding(s)%s\n", TuCount,
+               Mods.c_str(),
                Failed ? (", " + std::to_string(Failed) + " with errors").c_str() : "",
                In.findings.size(), Counts.c_str());
+  // Why TUs failed, most frequent first: one broken header shows as one line.
+  std::vector<std::pair<unsigned, std::string>> Kinds;
+  for (const auto &[Kind, N] : FailureKinds)
+    Kinds.push_back({N, Kind});
+  std::stable_sort(Kinds.begin(), Kinds.end(),
+                   [](const auto &A, const auto &B) { return A.first > B.first; });
+  for (const auto &[N, Kind] : Kinds)
+    std::fprintf(stderr, "fencedep check:   %u translation unit(s) failed first with: %s\n", N,
+                 Kind.c_str());
   if (!Errors.empty())
     return kCheckError;
   return In.findings.empty() ? kCheckClean : kCheckFindings;

@@ -40,6 +40,9 @@ constexpr CheckInfo kChecks[kNumChecks] = {
      "or ends before work it must cover."},
     {CheckId::AtomicCallbackSleep, "fence-atomic-callback-sleep",
      "Flags a call that may sleep inside a dma-fence callback or enable_signaling."},
+    {CheckId::SignallingWqReclaim, "fence-signalling-wq-reclaim",
+     "Flags a workqueue without WQ_MEM_RECLAIM (or a system workqueue) that runs work queued "
+     "on a dma-fence signalling path or in memory reclaim."},
 };
 
 } // namespace

@@ -15,7 +15,9 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <optional>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace fencedep::analyzer {
 
@@ -31,6 +33,16 @@ struct Node {
   std::vector<ArgVal> bind;
   std::vector<Held> held; // held by callers along the path
   unsigned depth = 0;
+  int ctx = kAnyModule; // the module whose code the path is in (program.h)
+  // The path went on after signalling its fence (or ending its section):
+  // work it queues from here on does not delay that fence.
+  bool afterSignal = false;
+  // Entered as queued work: the path waits for the work until it signals,
+  // not for what it does afterwards (freeing, putting references).
+  bool viaWork = false;
+  // The functions on the path that facts are scoped under (`under`): the
+  // same function reached outside them is another state.
+  std::string scopes;
 };
 
 // What a search starts from.
@@ -44,6 +56,16 @@ struct Source {
   // context of the first site (section begin, lock acquisition, ...).
   std::vector<Note> prefix;
   std::function<void(const Context &, std::vector<Note> &)> contextNotes;
+  // What kind of context this is ("drm_sched_backend_ops.run_job", "a
+  // signalling section") and which function: findings are one per kind
+  // and sink, counting the other roots of the kind that reach the sink.
+  std::string kind, root;
+  // Follow work queued on the way: on a signalling path the fence waits
+  // for it; an atomic or reclaim context does not.
+  bool followWork = false;
+  // Do not enter functions registered as this kind of context (1 << kind):
+  // their own search reports what they reach, under their own kind.
+  unsigned stopAtRoles = 0;
 };
 
 // What the visitor sees of an effect reached by a search.
@@ -63,35 +85,75 @@ struct Reached {
   Tri guard = Tri::Unknown;
   Loc guardLoc;
   std::string guardText;
+  const Source &source;
+  const Node &node;
 };
 
-using Visitor = std::function<void(const Reached &, const std::function<std::vector<Note>()> &)>;
+// Returns true to end the search.
+using Visitor = std::function<bool(const Reached &, const std::function<std::vector<Note>()> &)>;
+
+// Evidence that a lock is held across something that blocks on fences.
+struct HeldWitness {
+  unsigned depth = 0;
+  bool wait = true; // a fence wait, else an allocation that may reclaim
+  std::vector<Note> notes;
+};
+
 
 class Engine {
 public:
-  explicit Engine(const std::vector<TuSummary> &tus) : prog(tus) {}
+  Engine(const std::vector<TuSummary> &tus, const ProgramFacts &F) : prog(tus), facts(F) {
+    indexHolders();
+    for (const auto *Scoped : {&facts.unreachableUnder, &facts.onlyUnder})
+      for (const auto &[Key, Under] : *Scoped)
+        scopeFns_.insert(Under.begin(), Under.end());
+    for (const auto &[Key, Limits] : facts.absentOps)
+      for (const ProgramFacts::OpsUnder &L : Limits)
+        scopeFns_.insert(L.under.begin(), L.under.end());
+  }
 
   std::vector<Finding> run();
 
 private:
   Program prog;
-  std::map<std::tuple<std::string, unsigned, unsigned, int>, Finding> found;
+  const ProgramFacts &facts;
+  struct Found {
+    Finding finding;
+    std::pair<std::string, std::string> kept; // (root, kind) whose path is shown
+    std::set<std::pair<std::string, std::string>> roots;
+  };
+  std::map<std::tuple<std::string, unsigned, unsigned, int>, Found> found;
+  // Lock class -> functions that hold it somewhere, for held-across evidence.
+  std::unordered_map<std::string, std::vector<unsigned>> holders_;
+  std::unordered_map<std::string, std::optional<HeldWitness>> held_;
+  std::set<std::string> scopeFns_; // functions facts are scoped under
 
+  void indexHolders();
   void search(const Source &Src, unsigned Mask, const Visitor &Visit);
-  void report(CheckId Id, const Loc &At, std::string Message, std::vector<Note> Notes);
+  bool opsLimited(const std::vector<Node> &Nodes, unsigned I, const std::string &Field,
+                  const std::set<std::string> *&Only) const;
+  bool under(const std::map<std::string, std::set<std::string>> &Facts,
+             const std::vector<Node> &Nodes, unsigned I, const std::string &Key) const;
+  void report(CheckId Id, const Loc &At, const Source &Src, std::string Message,
+              std::vector<Note> Notes);
 
   FenceVal resolve(const FenceVal &V, const Node &N) const;
   GfpVal resolve(const GfpVal &G, const Node &N) const;
   LockRef resolve(const LockRef &L, const Node &N) const;
 
-  std::vector<Note> pathNotes(const std::vector<Node> &Nodes, int Leaf) const;
+  std::vector<Note> pathNotes(const std::vector<Node> &Nodes, int Leaf,
+                              const std::string &HeldCls) const;
+  std::string callNote(const Node &Parent, const Node &Child) const;
   std::vector<Note> lrNotes(const Reached &R) const;
-  std::vector<Note> heldAcrossNotes(const HeldAcross &A) const;
-  Source roleSource(const Role &R) const;
+  const HeldWitness *heldAcross(const std::string &Cls);
+  Source roleSource(const Program::RoleAt &R) const;
 
   void siteSearches(const std::function<bool(const Context &)> &Pred,
                     const std::function<void(const Context &, std::vector<Note> &)> &CtxNotes,
-                    unsigned Mask, const Visitor &Visit);
+                    const std::string &Kind, bool FollowWork, unsigned Mask,
+                    const Visitor &Visit);
+  void workqueueFindings(const Reached &R, const std::function<std::vector<Note>()> &Notes,
+                         bool InReclaim);
   void signallingChecks();
   void atomicChecks();
   void reclaimChecks();
@@ -109,6 +171,14 @@ FenceVal Engine::resolve(const FenceVal &V, const Node &N) const {
     return {};
   case FenceVal::ReturnOf:
     return prog.returnsLr(V.callee);
+  case FenceVal::Field: {
+    FenceVal F = prog.fieldLr(V.callee);
+    if (F.kind == FenceVal::Lr)
+      return F;
+    if (V.param >= 0 && static_cast<size_t>(V.param) < N.bind.size())
+      return N.bind[V.param].fence;
+    return {};
+  }
   case FenceVal::Lr:
   case FenceVal::Unknown:
     return V;
@@ -133,25 +203,44 @@ LockRef Engine::resolve(const LockRef &L, const Node &N) const {
 }
 
 static std::string signature(const Node &N) {
-  std::string S = std::to_string(N.fn);
+  std::string S = std::to_string(N.fn) + "@" + std::to_string(N.ctx) + (N.afterSignal ? "s" : "") +
+                  (N.viaWork ? "w" : "") + N.scopes;
   for (const ArgVal &A : N.bind)
-    S += "|" + std::to_string(A.fence.kind) + A.fence.origin.str() + "," +
+    S += "|" + std::to_string(A.fence.kind) + A.fence.origin.str() + A.fence.callee + "," +
          std::to_string(A.gfp.kind) + "," + A.lock.cls;
   for (const Held &H : N.held)
     S += "|" + H.lock.cls;
   return S;
 }
 
+void Engine::indexHolders() {
+  for (unsigned F = 0; F < prog.fns.size(); ++F) {
+    std::set<std::string> Mine;
+    auto Add = [&](const Context &C) {
+      for (const Held &H : C.held)
+        if (H.lock.known())
+          Mine.insert(H.lock.cls);
+    };
+    for (const Effect &E : prog.fns[F]->effects)
+      Add(E.ctx);
+    for (const CallSite &C : prog.fns[F]->calls)
+      Add(C.ctx);
+    for (const std::string &Cls : Mine)
+      holders_[Cls].push_back(F);
+  }
+}
+
 void Engine::search(const Source &Src, unsigned Mask, const Visitor &Visit) {
   std::vector<Node> Nodes;
   std::deque<unsigned> Queue;
-  std::set<std::string> Seen;
+  std::unordered_set<std::string> Seen;
   std::unordered_map<unsigned, unsigned> States;
   // The context of the source site each node descends from.
   std::vector<const Context *> First;
 
   Node Start;
   Start.fn = Src.fn;
+  Start.ctx = prog.startContext(Src.fn);
   Nodes.push_back(std::move(Start));
   First.push_back(nullptr);
   Queue.push_back(0);
@@ -160,8 +249,14 @@ void Engine::search(const Source &Src, unsigned Mask, const Visitor &Visit) {
     Queue.pop_front();
     const FunctionSummary &Fn = *prog.fns[Nodes[I].fn];
     bool Root = I == 0;
+    bool Bounded = facts.boundedWaits.count(Fn.name) != 0;
     for (const Effect &E : Fn.effects) {
       if (Root && Src.effectFilter && !Src.effectFilter(E))
+        continue;
+      // Rules facts: waits that end by themselves; work no fence waits for.
+      // What queued work does after it signalled is off the path.
+      if ((Nodes[I].viaWork && E.ctx.afterSignal) || (E.kind == EffectKind::Wait && Bounded) ||
+          (E.kind == EffectKind::Queue && facts.unawaitedWork.count(E.work)))
         continue;
       const Node &N = Nodes[I];
       const Context &FirstCtx = Root ? E.ctx : *First[I];
@@ -173,7 +268,9 @@ void Engine::search(const Source &Src, unsigned Mask, const Visitor &Visit) {
                 N.held,
                 E.ctx.lrGuard,
                 E.ctx.guardLoc,
-                E.ctx.guardText};
+                E.ctx.guardText,
+                Src,
+                N};
       for (const Held &H : E.ctx.held) {
         Held Own = H;
         Own.lock = resolve(H.lock, N);
@@ -183,11 +280,12 @@ void Engine::search(const Source &Src, unsigned Mask, const Visitor &Visit) {
         std::vector<Note> Out = Src.prefix;
         if (Src.contextNotes)
           Src.contextNotes(FirstCtx, Out);
-        std::vector<Note> Path = pathNotes(Nodes, static_cast<int>(I));
+        std::vector<Note> Path = pathNotes(Nodes, static_cast<int>(I), "");
         Out.insert(Out.end(), Path.begin(), Path.end());
         return Out;
       };
-      Visit(R, Notes);
+      if (Visit(R, Notes))
+        return;
     }
     if (Nodes[I].depth >= kMaxDepth)
       continue;
@@ -195,11 +293,48 @@ void Engine::search(const Source &Src, unsigned Mask, const Visitor &Visit) {
       const CallSite &Call = Fn.calls[C];
       if (Root && Src.callFilter && !Src.callFilter(Call))
         continue;
-      for (unsigned T : prog.targets[Nodes[I].fn][C]) {
-        if (!(prog.reach[T] & Mask))
+      // Work queued after the path signalled its fence, or after its
+      // signalling section ended, does not delay that fence.
+      if (Nodes[I].viaWork && Call.ctx.afterSignal)
+        continue;
+      bool After = Nodes[I].afterSignal || Call.ctx.afterSignal || Call.ctx.afterEnd;
+      if (Program::queued(Call) &&
+          (!Src.followWork || After || facts.unawaitedWork.count(Call.calleeName)))
+        continue;
+      const std::vector<unsigned> &Targets = prog.targets[Nodes[I].fn][C];
+      bool Direct = !Program::indirect(Call) && Targets.size() == 1;
+      std::string Field = Program::indirect(Call)
+                              ? (Program::queued(Call) ? Call.callee : Call.callee.substr(6))
+                              : std::string();
+      const std::set<std::string> *Only = nullptr;
+      if (!Field.empty() && !Program::queued(Call) && opsLimited(Nodes, I, Field, Only) && !Only)
+        continue;
+      for (unsigned T : Targets) {
+        if (!(prog.reach[T] & Mask) || (prog.roleKinds[T] & Src.stopAtRoles))
+          continue;
+        // Rules facts: no fence waits for this function; these paths never
+        // really reach it.
+        // A non-blocking function blocks on no path, held-lock evidence
+        // included.
+        const std::string &Name = prog.fns[T]->name;
+        if (Only && !Only->count(Name))
+          continue;
+        if ((Src.followWork && facts.unawaitedFunctions.count(Name)) ||
+            (Src.stopAtRoles && facts.unreachable.count(Name)) || facts.nonBlocking.count(Name) ||
+            under(facts.unreachableUnder, Nodes, I, Name) ||
+            (facts.onlyUnder.count(Name) && !under(facts.onlyUnder, Nodes, I, Name)))
+          continue;
+        int Ctx = prog.enter(Nodes[I].ctx, T, Direct, Field.empty() ? nullptr : &Field);
+        if (Ctx == kNotAllowed)
           continue;
         Node Child;
         Child.fn = T;
+        Child.ctx = Ctx;
+        Child.afterSignal = After;
+        Child.viaWork = Program::queued(Call);
+        Child.scopes = Nodes[I].scopes;
+        if (scopeFns_.count(Name))
+          Child.scopes += "|" + Name;
         Child.parent = static_cast<int>(I);
         Child.viaCall = static_cast<int>(C);
         Child.depth = Nodes[I].depth + 1;
@@ -215,37 +350,126 @@ void Engine::search(const Source &Src, unsigned Mask, const Visitor &Visit) {
         if (States[T] >= kStatesPerFunction || !Seen.insert(signature(Child)).second)
           continue;
         ++States[T];
-        const Context *Ctx = Root ? &Call.ctx : First[I];
+        const Context *Ctx0 = Root ? &Call.ctx : First[I];
         Nodes.push_back(std::move(Child));
-        First.push_back(Ctx);
+        First.push_back(Ctx0);
         Queue.push_back(static_cast<unsigned>(Nodes.size() - 1));
       }
     }
   }
 }
 
-std::vector<Note> Engine::pathNotes(const std::vector<Node> &Nodes, int Leaf) const {
+// Rules facts: the op is called on an object without it when the path
+// went through one of the fact's functions (the KIQ ring's alloc calls no
+// begin_use).
+// Rules facts: whether the ops call at node I acts on an object with fewer
+// ops than the field's implementations (the KIQ ring's alloc calls no
+// begin_use; the firmware loading step resumes only the PSP block). Only:
+// the implementations left, null when none is.
+bool Engine::opsLimited(const std::vector<Node> &Nodes, unsigned I, const std::string &Field,
+                        const std::set<std::string> *&Only) const {
+  auto It = facts.absentOps.find(Field);
+  if (It == facts.absentOps.end())
+    return false;
+  for (const ProgramFacts::OpsUnder &F : It->second)
+    for (int N = static_cast<int>(I); N >= 0; N = Nodes[N].parent)
+      if (F.under.count(prog.fns[Nodes[N].fn]->name)) {
+        Only = F.only.empty() ? nullptr : &F.only;
+        return true;
+      }
+  return false;
+}
+
+// Whether the path to node I went through a function `Key` is scoped under.
+bool Engine::under(const std::map<std::string, std::set<std::string>> &Facts,
+                   const std::vector<Node> &Nodes, unsigned I, const std::string &Key) const {
+  auto It = Facts.find(Key);
+  if (It == Facts.end())
+    return false;
+  for (int N = static_cast<int>(I); N >= 0; N = Nodes[N].parent)
+    if (It->second.count(prog.fns[Nodes[N].fn]->name))
+      return true;
+  return false;
+}
+
+static std::string shortLoc(const Loc &L) {
+  size_t Slash = L.file.rfind('/');
+  return (Slash == std::string::npos ? L.file : L.file.substr(Slash + 1)) + ":" +
+         std::to_string(L.line);
+}
+
+// How a call on the path was resolved, said where it matters: an ops call
+// (which implementation, registered where, and why the others were left
+// out) or queued work.
+std::string Engine::callNote(const Node &P, const Node &N) const {
+  const FunctionSummary &Caller = *prog.fns[P.fn];
+  const CallSite &Call = Caller.calls[N.viaCall];
+  const std::string &Callee = prog.fns[N.fn]->name;
+  if (!Program::indirect(Call))
+    return "'" + Caller.name + "' calls '" + Callee + "' here";
+  std::string Field = Program::queued(Call) ? Call.callee : Call.callee.substr(6);
+  Loc Reg = prog.registeredAt(Field, N.fn);
+  std::string Where = Reg.valid() ? ", bound at " + shortLoc(Reg) : "";
+  if (Program::queued(Call))
+    return "'" + Caller.name + "' queues work item '" + Call.calleeName + "' here: its function '" +
+           Callee + "'" + Where + " runs for this path (whoever waits for the path waits for it)";
+  std::string Msg = "'" + Caller.name + "' calls '" + Call.calleeName + "' here, which is '" +
+                    Callee + "'";
+  const std::vector<unsigned> &Ts = prog.targets[P.fn][N.viaCall];
+  if (Ts.size() <= 1)
+    return Msg + (Reg.valid() ? " (registered at " + shortLoc(Reg) + ")" : "");
+  size_t Fit = 0;
+  for (unsigned T : Ts)
+    Fit += prog.enter(P.ctx, T, false, &Field) != kNotAllowed;
+  std::string Mod = prog.moduleName(prog.moduleOf[N.fn]);
+  Msg += " (";
+  if (!Mod.empty())
+    Msg += "module " + Mod + ", ";
+  Msg += Reg.valid() ? "registered at " + shortLoc(Reg) + "; " : "";
+  std::string Ctx = prog.moduleName(P.ctx);
+  if (Fit < Ts.size() && !Ctx.empty())
+    Msg += std::to_string(Fit) + " of " + std::to_string(Ts.size()) +
+           " implementations fit this path, which runs in " + Ctx +
+           "'s code; the others are in modules " + Ctx +
+           " neither links nor is linked by, or in shared files it does not use)";
+  else
+    Msg += "one of " + std::to_string(Ts.size()) + " implementations)";
+  return Msg;
+}
+
+std::vector<Note> Engine::pathNotes(const std::vector<Node> &Nodes, int Leaf,
+                                    const std::string &HeldCls) const {
   std::vector<Note> Rev;
   for (int I = Leaf; I > 0; I = Nodes[I].parent) {
     const Node &N = Nodes[I];
-    const FunctionSummary &Caller = *prog.fns[Nodes[N.parent].fn];
-    const CallSite &Call = Caller.calls[N.viaCall];
-    std::string Callee = prog.fns[N.fn]->name;
-    std::string What = Call.callee.rfind("field:", 0) == 0
-                           ? "'" + Call.calleeName + "' ('" + Callee + "')"
-                           : "'" + Callee + "'";
-    Rev.push_back({Call.loc, "'" + Caller.name + "' calls " + What + " here", true, N.depth});
+    const Node &P = Nodes[N.parent];
+    std::string Msg = callNote(P, N);
+    if (!HeldCls.empty())
+      Msg += " with '" + HeldCls + "' held";
+    Rev.push_back({prog.fns[P.fn]->calls[N.viaCall].loc, std::move(Msg), true, N.depth});
   }
   std::reverse(Rev.begin(), Rev.end());
   return Rev;
 }
 
-void Engine::report(CheckId Id, const Loc &At, std::string Message, std::vector<Note> Notes) {
+void Engine::report(CheckId Id, const Loc &At, const Source &Src, std::string Message,
+                    std::vector<Note> Notes) {
   auto Key = std::make_tuple(At.file, At.line, At.col, static_cast<int>(Id));
+  auto Root = std::make_pair(Src.root, Src.kind);
   auto It = found.find(Key);
-  if (It != found.end() && It->second.notes.size() <= Notes.size())
+  if (It != found.end()) {
+    It->second.roots.insert(Root);
+    if (It->second.finding.notes.size() <= Notes.size())
+      return;
+    It->second.finding = Finding{Id, At, std::move(Message), std::move(Notes)};
+    It->second.kept = Root;
     return;
-  found[Key] = Finding{Id, At, std::move(Message), std::move(Notes)};
+  }
+  Found F;
+  F.finding = Finding{Id, At, std::move(Message), std::move(Notes)};
+  F.kept = Root;
+  F.roots.insert(Root);
+  found.emplace(Key, std::move(F));
 }
 
 static std::string roleText(const Role &R) {
@@ -253,16 +477,22 @@ static std::string roleText(const Role &R) {
   return ViaCall ? "passed to " + R.via + " here" : "registered as " + R.via + " here";
 }
 
-Source Engine::roleSource(const Role &R) const {
+Source Engine::roleSource(const Program::RoleAt &RA) const {
+  const Role &R = *RA.role;
   Source S;
-  S.fn = *prog.find(R.function);
+  S.fn = RA.fn;
+  S.kind = R.via;
+  S.root = R.name;
   std::string What;
   switch (R.kind) {
   case RoleKind::SignallingRoot:
     What = "'" + R.name + "' is on a dma-fence signalling path: " + roleText(R);
+    S.followWork = true;
+    S.stopAtRoles = 1u << static_cast<unsigned>(RoleKind::SignallingRoot);
     break;
   case RoleKind::AtomicCallback:
     What = "'" + R.name + "' runs in atomic context: " + roleText(R);
+    S.stopAtRoles = 1u << static_cast<unsigned>(RoleKind::AtomicCallback);
     break;
   case RoleKind::MmContext:
     What = "'" + R.name + "' runs in memory reclaim: " + roleText(R);
@@ -282,22 +512,70 @@ std::vector<Note> Engine::lrNotes(const Reached &R) const {
   return Out;
 }
 
-std::vector<Note> Engine::heldAcrossNotes(const HeldAcross &A) const {
-  std::vector<Note> Out;
-  const Effect &E = prog.fns[A.blockFn]->effects[A.blockEffect];
-  Out.push_back({A.heldAt, "'" + A.cls + "' is held here by '" + prog.fns[A.holder]->name + "'",
-                 false, 0});
-  for (const auto &[F, C] : A.calls)
-    Out.push_back({prog.fns[F]->calls[C].loc,
-                   "'" + prog.fns[F]->name + "' calls '" + prog.fns[F]->calls[C].calleeName +
-                       "' here with '" + A.cls + "' held",
-                   false, 0});
-  std::string What = E.kind == EffectKind::Wait
-                         ? "which waits on a fence here ('" + E.api + "')"
-                         : "which allocates with " + E.gfp.spelling + " here ('" + E.api +
-                               "'), entering reclaim that waits on fences";
-  Out.push_back({E.loc, What, false, 0});
-  return Out;
+const HeldWitness *Engine::heldAcross(const std::string &Cls) {
+  auto Memo = held_.find(Cls);
+  if (Memo != held_.end())
+    return Memo->second ? &*Memo->second : nullptr;
+  std::optional<HeldWitness> Best;
+  auto Hs = holders_.find(Cls);
+  if (Hs != holders_.end()) {
+    // Most locks have a direct witness or a short one; the cap bounds the
+    // cost of a lock held in hundreds of functions.
+    unsigned Searched = 0;
+    for (unsigned F : Hs->second) {
+      if ((Best && Best->depth <= 1) || ++Searched > 64)
+        break;
+      auto Holds = [Cls](const Context &C) {
+        return std::any_of(C.held.begin(), C.held.end(),
+                           [&](const Held &H) { return H.lock.known() && H.lock.cls == Cls; });
+      };
+      Source S;
+      S.fn = F;
+      S.kind = "held";
+      S.root = prog.fns[F]->name;
+      S.effectFilter = [Holds](const Effect &E) { return Holds(E.ctx); };
+      S.callFilter = [Holds](const CallSite &C) { return Holds(C.ctx); };
+      std::string Holder = prog.fns[F]->name;
+      S.contextNotes = [Cls, Holder](const Context &C, std::vector<Note> &Out) {
+        for (const Held &H : C.held)
+          if (H.lock.known() && H.lock.cls == Cls) {
+            Out.push_back({H.at, "'" + Cls + "' is held here by '" + Holder + "'", false, 0});
+            return;
+          }
+      };
+      search(S, kReachWait | kReachAlloc,
+             [&](const Reached &R, const std::function<std::vector<Note>()> &Notes) {
+               const Effect &E = R.effect;
+               bool Blocks = E.kind == EffectKind::Wait ||
+                             (E.kind == EffectKind::Alloc && R.gfp.kind == GfpVal::Reclaim);
+               if (!Blocks)
+                 return false;
+               if (Best && Best->depth <= R.node.depth)
+                 return true;
+               HeldWitness W;
+               W.depth = R.node.depth;
+               W.wait = E.kind == EffectKind::Wait;
+               W.notes = Notes();
+               for (Note &N : W.notes) {
+                 N.onPath = false;
+                 N.depth = 0;
+                 if (N.message.rfind("'" + Cls + "' is held", 0) != 0)
+                   N.message += " with '" + Cls + "' held";
+               }
+               W.notes.push_back(
+                   {E.loc,
+                    W.wait ? "which waits on a fence here ('" + E.api + "')"
+                           : "which allocates with " + R.gfp.spelling + " here ('" + E.api +
+                                 "'), entering reclaim that waits on fences",
+                    false, 0});
+               Best = std::move(W);
+               return true;
+             });
+    }
+  }
+  auto &Slot = held_[Cls];
+  Slot = std::move(Best);
+  return Slot ? &*Slot : nullptr;
 }
 
 static bool isLr(const Reached &R) {
@@ -311,7 +589,8 @@ static void sectionNote(const Context &C, std::vector<Note> &Out) {
 
 void Engine::siteSearches(const std::function<bool(const Context &)> &Pred,
                           const std::function<void(const Context &, std::vector<Note> &)> &CtxNotes,
-                          unsigned Mask, const Visitor &Visit) {
+                          const std::string &Kind, bool FollowWork, unsigned Mask,
+                          const Visitor &Visit) {
   for (unsigned F = 0; F < prog.fns.size(); ++F) {
     const FunctionSummary &Fn = *prog.fns[F];
     bool Any = std::any_of(Fn.effects.begin(), Fn.effects.end(),
@@ -322,6 +601,11 @@ void Engine::siteSearches(const std::function<bool(const Context &)> &Pred,
       continue;
     Source S;
     S.fn = F;
+    S.kind = Kind;
+    S.root = Fn.name;
+    S.followWork = FollowWork;
+    if (FollowWork)
+      S.stopAtRoles = 1u << static_cast<unsigned>(RoleKind::SignallingRoot);
     S.effectFilter = [&Pred](const Effect &E) { return Pred(E.ctx); };
     S.callFilter = [&Pred](const CallSite &C) { return Pred(C.ctx); };
     S.contextNotes = CtxNotes;
@@ -329,49 +613,103 @@ void Engine::siteSearches(const std::function<bool(const Context &)> &Pred,
   }
 }
 
+// fence-signalling-wq-reclaim: work the signalling path queues must be able
+// to run under memory pressure, so its workqueue needs a rescuer
+// (WQ_MEM_RECLAIM). Diagnosed at the allocation the author must change; a
+// system workqueue has no allocation in the program, so at the queueing.
+void Engine::workqueueFindings(const Reached &R, const std::function<std::vector<Note>()> &Notes,
+                               bool InReclaim) {
+  const char *Where = InReclaim ? "in memory reclaim" : "on a dma-fence signalling path";
+  const char *Stuck = InReclaim ? "reclaim not finish" : "the fence not signal";
+  const Effect &E = R.effect;
+  // Work queued after the path signalled (or ended its section) does not
+  // delay the fence.
+  if (R.node.afterSignal || E.ctx.afterSignal || E.ctx.afterEnd)
+    return;
+  std::string Work = E.work.empty() ? "work" : "work item '" + E.work + "'";
+  auto System = [&](const std::string &Wq, std::vector<Note> Extra) {
+    std::vector<Note> All = Notes();
+    All.insert(All.end(), Extra.begin(), Extra.end());
+    report(CheckId::SignallingWqReclaim, E.loc, R.source,
+           Work + " is queued by '" + E.api + "' on system workqueue '" + Wq + "' " + Where +
+               "; system workqueues have no rescuer thread, so under memory pressure the work "
+               "may not run and " + Stuck + "; queue it on a workqueue allocated with "
+               "WQ_MEM_RECLAIM",
+           std::move(All));
+  };
+  if (E.systemWq) {
+    System(E.lock.cls, {});
+    return;
+  }
+  if (!R.lock.known())
+    return;
+  for (const WqOrigin &O : prog.workqueueOrigins(R.lock.cls, R.node.ctx)) {
+    std::vector<Note> Steps;
+    for (const auto &[At, Msg] : O.steps)
+      Steps.push_back({At, Msg, false, 0});
+    if (O.source->kind == WqSource::System) {
+      System(O.source->wq, Steps);
+      continue;
+    }
+    if (!O.source->known || O.source->reclaim)
+      continue;
+    std::vector<Note> All = Notes();
+    All.push_back({E.loc, "'" + E.api + "' queues " + Work + " on '" + R.lock.cls + "' here", true,
+                   0});
+    All.insert(All.end(), Steps.begin(), Steps.end());
+    std::string Flags = O.source->flags.empty() ? "" : " ('" + O.source->flags + "')";
+    report(CheckId::SignallingWqReclaim, O.source->at, R.source,
+           "workqueue '" + O.source->wq + "' is allocated without WQ_MEM_RECLAIM" + Flags +
+               ", but work is queued on it " + Where + "; without a rescuer thread the work "
+               "may not run under memory pressure and " + Stuck,
+           std::move(All));
+  }
+}
+
 void Engine::signallingChecks() {
   Visitor Visit = [this](const Reached &R, const std::function<std::vector<Note>()> &Notes) {
     const Effect &E = R.effect;
     if (E.kind == EffectKind::Wait) {
-      report(CheckId::SignallingWait, E.loc,
+      report(CheckId::SignallingWait, E.loc, R.source,
              "fence wait '" + E.api +
                  "' on a dma-fence signalling path; signalling a fence must not wait on other "
                  "fences",
              Notes());
     } else if (E.kind == EffectKind::Alloc && R.gfp.kind == GfpVal::Reclaim) {
-      report(CheckId::SignallingAlloc, E.loc,
+      report(CheckId::SignallingAlloc, E.loc, R.source,
              "allocation with " + R.gfp.spelling + " ('" + E.api +
                  "') may enter memory reclaim, which waits on dma-fences, on a signalling path; "
                  "use GFP_NOWAIT or GFP_ATOMIC, or allocate before signalling starts",
              Notes());
     } else if (E.kind == EffectKind::Lock && !E.trylock && E.resv) {
-      report(CheckId::SignallingResvLock, E.loc,
+      report(CheckId::SignallingResvLock, E.loc, R.source,
              "dma-resv lock taken by '" + E.api +
                  "' on a dma-fence signalling path; holders of dma-resv locks wait on fences, "
                  "use dma_resv_trylock() or lock before signalling starts",
              Notes());
     } else if (E.kind == EffectKind::Lock && !E.trylock && !E.resv && R.lock.known()) {
-      auto It = prog.heldAcross.find(R.lock.cls);
-      if (It == prog.heldAcross.end())
-        return;
-      const Effect &B = prog.fns[It->second.blockFn]->effects[It->second.blockEffect];
+      const HeldWitness *W = heldAcross(R.lock.cls);
+      if (!W)
+        return false;
       std::vector<Note> All = Notes();
-      std::vector<Note> Evidence = heldAcrossNotes(It->second);
-      All.insert(All.end(), Evidence.begin(), Evidence.end());
-      report(CheckId::SignallingLockInversion, E.loc,
+      All.insert(All.end(), W->notes.begin(), W->notes.end());
+      report(CheckId::SignallingLockInversion, E.loc, R.source,
              "lock '" + R.lock.cls + "' taken by '" + E.api +
                  "' on a dma-fence signalling path is held elsewhere across " +
-                 (B.kind == EffectKind::Wait ? "a fence wait"
-                                             : "an allocation that may enter reclaim") +
+                 (W->wait ? "a fence wait" : "an allocation that may enter reclaim") +
                  "; the two can deadlock",
              std::move(All));
+    } else if (E.kind == EffectKind::Queue) {
+      workqueueFindings(R, Notes, false);
     }
+    return false;
   };
-  unsigned Mask = kReachWait | kReachAlloc | kReachLock;
-  for (const Role *R : prog.roles)
-    if (R->kind == RoleKind::SignallingRoot && prog.find(R->function))
-      search(roleSource(*R), Mask, Visit);
-  siteSearches([](const Context &C) { return C.inSection; }, sectionNote, Mask, Visit);
+  unsigned Mask = kReachWait | kReachAlloc | kReachLock | kReachQueue;
+  for (const Program::RoleAt &R : prog.roles)
+    if (R.role->kind == RoleKind::SignallingRoot)
+      search(roleSource(R), Mask, Visit);
+  siteSearches([](const Context &C) { return C.inSection; }, sectionNote, "signalling section",
+               true, Mask, Visit);
 }
 
 void Engine::atomicChecks() {
@@ -381,42 +719,48 @@ void Engine::atomicChecks() {
                   (E.kind == EffectKind::Alloc && R.gfp.kind == GfpVal::Reclaim) ||
                   (E.kind == EffectKind::Lock && E.sleeps && !E.trylock);
     if (!Sleeps)
-      return;
+      return false;
     std::string Why = E.kind == EffectKind::Wait    ? " (a fence wait)"
                       : E.kind == EffectKind::Lock  ? " (a sleeping lock)"
                       : E.kind == EffectKind::Alloc ? " (an allocation with " + R.gfp.spelling + ")"
                                                     : "";
-    report(CheckId::AtomicCallbackSleep, E.loc,
+    report(CheckId::AtomicCallbackSleep, E.loc, R.source,
            "'" + E.api + "'" + Why +
                " may sleep in a dma-fence callback, which runs in atomic context with the "
                "fence lock held",
            Notes());
+    return false;
   };
-  for (const Role *R : prog.roles)
-    if (R->kind == RoleKind::AtomicCallback && prog.find(R->function))
-      search(roleSource(*R), kReachSleep | kReachAlloc, Visit);
+  for (const Program::RoleAt &R : prog.roles)
+    if (R.role->kind == RoleKind::AtomicCallback)
+      search(roleSource(R), kReachSleep | kReachAlloc, Visit);
 }
 
 void Engine::reclaimChecks() {
   Visitor Visit = [this](const Reached &R, const std::function<std::vector<Note>()> &Notes) {
+    // "All wq which might be used in the memory reclaim paths MUST have
+    // WQ_MEM_RECLAIM set" (Documentation/core-api/workqueue.rst).
+    if (R.effect.kind == EffectKind::Queue)
+      workqueueFindings(R, Notes, true);
     if (R.effect.kind != EffectKind::Wait || !isLr(R))
-      return;
+      return false;
     std::vector<Note> All = Notes();
     std::vector<Note> Lr = lrNotes(R);
     All.insert(All.end(), Lr.begin(), Lr.end());
-    report(CheckId::LrWaitInReclaim, R.effect.loc,
+    report(CheckId::LrWaitInReclaim, R.effect.loc, R.source,
            "wait on a long-running fence ('" + R.effect.api +
                "') is reachable from memory reclaim; reclaim would wait for userspace",
            std::move(All));
+    return false;
   };
-  for (const Role *R : prog.roles)
-    if (R->kind == RoleKind::MmContext && prog.find(R->function))
-      search(roleSource(*R), kReachWait, Visit);
+  for (const Program::RoleAt &R : prog.roles)
+    if (R.role->kind == RoleKind::MmContext)
+      search(roleSource(R), kReachWait | kReachQueue, Visit);
   siteSearches([](const Context &C) { return C.inReclaim; },
                [](const Context &C, std::vector<Note> &Out) {
                  Out.push_back({C.reclaimBegin, "the memory reclaim region begins here", true, 0});
                },
-               kReachWait, Visit);
+               "reclaim region", false, kReachWait | kReachQueue, Visit);
 }
 
 static const Held *firstMm(const std::vector<Held> &Held) {
@@ -430,23 +774,24 @@ void Engine::mmLockChecks() {
   Visitor Visit = [this](const Reached &R, const std::function<std::vector<Note>()> &Notes) {
     const Held *Mm = firstMm(R.held);
     if (R.effect.kind != EffectKind::Wait || !isLr(R) || !Mm)
-      return;
+      return false;
     std::vector<Note> All = Notes();
     if (!firstMm(R.firstCtx.held))
       All.insert(All.begin(), Note{Mm->at, "'" + Mm->lock.cls + "' is taken here", true, 0});
     std::vector<Note> Lr = lrNotes(R);
     All.insert(All.end(), Lr.begin(), Lr.end());
-    report(CheckId::LrWaitUnderMmLock, R.effect.loc,
+    report(CheckId::LrWaitUnderMmLock, R.effect.loc, R.source,
            "wait on a long-running fence ('" + R.effect.api + "') while holding MM lock '" +
                Mm->lock.cls + "'; reclaim and page faults would wait for userspace",
            std::move(All));
+    return false;
   };
   siteSearches([](const Context &C) { return firstMm(C.held) != nullptr; },
                [](const Context &C, std::vector<Note> &Out) {
                  const Held *Mm = firstMm(C.held);
                  Out.push_back({Mm->at, "'" + Mm->lock.cls + "' is taken here", true, 0});
                },
-               kReachWait, Visit);
+               "MM lock", false, kReachWait, Visit);
 }
 
 void Engine::lrFlowChecks() {
@@ -459,22 +804,23 @@ void Engine::lrFlowChecks() {
       return All;
     };
     if (E.kind == EffectKind::Attach && isLr(R)) {
-      report(CheckId::LrResvAttach, E.loc,
+      report(CheckId::LrResvAttach, E.loc, R.source,
              "long-running fence attached to a reservation object by '" + E.api +
                  "'; every fence in a dma-resv must signal in bounded time",
              WithLr());
     } else if (E.kind == EffectKind::Export && isLr(R)) {
-      report(CheckId::LrExport, E.loc,
+      report(CheckId::LrExport, E.loc, R.source,
              "long-running fence exported or wrapped by '" + E.api +
                  "'; exported fences and fence containers must signal in bounded time",
              WithLr());
     } else if (E.kind == EffectKind::Dependency && R.fence.kind == FenceVal::Lr &&
                R.guard != Tri::True) {
-      report(CheckId::LrDependency, E.loc,
+      report(CheckId::LrDependency, E.loc, R.source,
              "long-running fence made a dependency of ordinary work by '" + E.api +
                  "'; that work's fence would wait for userspace",
              WithLr());
     }
+    return false;
   };
   // Sources: every function with a sink, and every call that hands a
   // long-running fence to a callee.
@@ -497,6 +843,8 @@ void Engine::lrFlowChecks() {
       continue;
     Source S;
     S.fn = F;
+    S.kind = "long-running fence";
+    S.root = Fn.name;
     S.effectFilter = IsSink;
     S.callFilter = CallIsLr;
     search(S, kReachSink, Visit);
@@ -507,51 +855,57 @@ void Engine::afterEndChecks() {
   Visitor Visit = [this](const Reached &R, const std::function<std::vector<Note>()> &Notes) {
     const Effect &E = R.effect;
     if (E.kind != EffectKind::Lock || E.trylock || !R.lock.known())
-      return;
-    auto It = prog.heldAcross.find(R.lock.cls);
-    if (It == prog.heldAcross.end())
-      return;
+      return false;
+    const HeldWitness *W = heldAcross(R.lock.cls);
+    if (!W)
+      return false;
     std::vector<Note> All = Notes();
-    std::vector<Note> Evidence = heldAcrossNotes(It->second);
-    All.insert(All.end(), Evidence.begin(), Evidence.end());
-    report(CheckId::SignallingUnbalanced, E.loc,
+    All.insert(All.end(), W->notes.begin(), W->notes.end());
+    report(CheckId::SignallingUnbalanced, E.loc, R.source,
            "lock '" + R.lock.cls +
                "' is taken after the signalling section ended, but this work still delays "
                "fence signalling and the lock is held elsewhere across a fence wait or "
                "reclaim; end the section after it",
            std::move(All));
+    return false;
   };
   siteSearches([](const Context &C) { return C.afterEnd; },
                [](const Context &C, std::vector<Note> &Out) {
                  Out.push_back({C.sectionEnd, "the signalling section ends here", true, 0});
                },
-               kReachLock, Visit);
+               "after a signalling section", false, kReachLock, Visit);
 }
 
 void Engine::sectionIssues() {
-  for (const FunctionSummary *Fn : prog.fns)
+  for (unsigned F = 0; F < prog.fns.size(); ++F) {
+    const FunctionSummary *Fn = prog.fns[F];
+    Source S;
+    S.fn = F;
+    S.kind = "section";
+    S.root = Fn->name;
     for (const SectionIssue &I : Fn->sectionIssues) {
       switch (I.kind) {
       case SectionIssueKind::OpenAtExit:
-        report(CheckId::SignallingUnbalanced, I.loc,
+        report(CheckId::SignallingUnbalanced, I.loc, S,
                "'" + I.api + "()' without a matching end on some path of '" + Fn->name + "'",
                {{I.other, "'" + Fn->name + "' returns here with the signalling section open",
                  true, 0}});
         break;
       case SectionIssueKind::CookieDiscarded:
-        report(CheckId::SignallingUnbalanced, I.loc,
+        report(CheckId::SignallingUnbalanced, I.loc, S,
                "the cookie returned by '" + I.api +
                    "()' is discarded; keep it and pass it to the end of the section",
                {});
         break;
       case SectionIssueKind::BogusCookie:
-        report(CheckId::SignallingUnbalanced, I.loc,
+        report(CheckId::SignallingUnbalanced, I.loc, S,
                "'" + I.api +
                    "()' is passed a constant instead of the cookie its section began with",
                {});
         break;
       }
     }
+  }
 }
 
 std::vector<Finding> Engine::run() {
@@ -563,15 +917,40 @@ std::vector<Finding> Engine::run() {
   afterEndChecks();
   sectionIssues();
   std::vector<Finding> Out;
-  for (auto &[Key, F] : found)
-    Out.push_back(std::move(F));
+  for (auto &[Key, F] : found) {
+    F.roots.erase(F.kept);
+    if (!F.roots.empty()) {
+      std::string Names;
+      unsigned Shown = 0;
+      for (const auto &[Root, Kind] : F.roots) {
+        if (++Shown > 4) {
+          Names += ", ...";
+          break;
+        }
+        Names += (Names.empty() ? "'" : ", '") + Root + "' (" + Kind + ")";
+      }
+      F.finding.notes.push_back({F.finding.loc,
+                                 std::to_string(F.roots.size()) +
+                                     " other context(s) reach this too: " + Names,
+                                 false, 0});
+    }
+    Out.push_back(std::move(F.finding));
+  }
+  // One finding per check and place (a check is one kind of root: signalling,
+  // atomic, reclaim, ...): the shortest path is shown, the other roots that
+  // reach the place are counted.
+  std::stable_sort(Out.begin(), Out.end(), [](const Finding &A, const Finding &B) {
+    return std::tie(A.loc.file, A.loc.line, A.loc.col, A.check) <
+           std::tie(B.loc.file, B.loc.line, B.loc.col, B.check);
+  });
   return Out;
 }
 
 } // namespace
 
-std::vector<Finding> analyzeProgram(const std::vector<TuSummary> &tus) {
-  return Engine(tus).run();
+std::vector<Finding> analyzeProgram(const std::vector<TuSummary> &tus,
+                                    const ProgramFacts &facts) {
+  return Engine(tus, facts).run();
 }
 
 } // namespace fencedep::analyzer

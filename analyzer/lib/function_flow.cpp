@@ -52,6 +52,7 @@ struct State {
   SourceLocation secBegin;
   bool afterEnd = false;
   SourceLocation endAt;
+  bool afterSignal = false;
   bool reclaim = false;
   SourceLocation reclaimAt;
   std::vector<Guard> guards;
@@ -65,6 +66,7 @@ bool sameFence(const FenceVal &A, const FenceVal &B) {
 
 bool sameState(const State &A, const State &B) {
   if (A.reached != B.reached || A.sec != B.sec || A.afterEnd != B.afterEnd ||
+      A.afterSignal != B.afterSignal ||
       A.reclaim != B.reclaim || A.held.size() != B.held.size() ||
       A.guards.size() != B.guards.size() || A.fences.size() != B.fences.size() ||
       A.conds.size() != B.conds.size())
@@ -100,6 +102,7 @@ void join(State &Into, const State &From) {
     Into.sec = State::Maybe;
   }
   Into.afterEnd = Into.afterEnd && From.afterEnd;
+  Into.afterSignal = Into.afterSignal && From.afterSignal;
   if (!Into.reclaim && From.reclaim) {
     Into.reclaim = true;
     Into.reclaimAt = From.reclaimAt;
@@ -224,6 +227,11 @@ private:
   void edge(const CFGBlock &B, unsigned Succ, State &St);
   void effect(EffectKind K, const CallExpr *CE, const State &St, Effect E = {});
   void recordCall(const CallExpr *CE, const State &St);
+  std::vector<ArgVal> argVals(const CallExpr *CE, const State &St, int Skip);
+  void syntheticCall(const CallExpr *CE, const State &St, std::string Key, std::string Name,
+                     std::vector<ArgVal> Args);
+  void queueCall(const CallExpr *CE, const ApiInfo &Info, const State &St);
+  void lrField(const Expr *Target, const FenceVal &V);
   std::string predicateText(const CallExpr *CE) const;
   bool heldFor(const CallExpr *CE, const ApiInfo &Info, HeldEntry &H);
 };
@@ -240,6 +248,7 @@ Context Flow::context(const State &S) {
     C.inReclaim = true;
     C.reclaimBegin = env.loc(S.reclaimAt);
   }
+  C.afterSignal = S.afterSignal;
   if (S.afterEnd) {
     C.afterEnd = true;
     C.sectionEnd = env.loc(S.endAt);
@@ -278,13 +287,15 @@ void Flow::effect(EffectKind K, const CallExpr *CE, const State &St, Effect E) {
   out.effects.push_back(std::move(E));
 }
 
-static bool lockLike(QualType T) {
+// Arguments whose object identity a callee may need: locks it takes, the
+// workqueue it queues on.
+static bool objectLike(QualType T) {
   QualType P = T->getPointeeType();
   if (P.isNull() || !P->getAsRecordDecl())
     return false;
   std::string N = AstEnv::recordName(P);
   return N.find("lock") != std::string::npos || N.find("mutex") != std::string::npos ||
-         N.find("semaphore") != std::string::npos;
+         N.find("semaphore") != std::string::npos || N.find("workqueue") != std::string::npos;
 }
 
 void Flow::recordCall(const CallExpr *CE, const State &St) {
@@ -306,19 +317,74 @@ void Flow::recordCall(const CallExpr *CE, const State &St) {
   }
   C.loc = env.loc(CE->getBeginLoc());
   C.ctx = context(St);
-  for (const Expr *A : CE->arguments()) {
+  C.args = argVals(CE, St, -1);
+  out.calls.push_back(std::move(C));
+}
+
+std::vector<ArgVal> Flow::argVals(const CallExpr *CE, const State &St, int Skip) {
+  std::vector<ArgVal> Out;
+  for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
+    if (static_cast<int>(I) == Skip)
+      continue;
+    const Expr *A = CE->getArg(I);
     ArgVal V;
     QualType T = A->IgnoreParenImpCasts()->getType();
     if (T->isPointerType()) {
       V.fence = env.fenceOf(A, St.fences);
-      if (lockLike(T))
+      if (objectLike(T))
         V.lock = env.lockOf(A);
     } else if (T->isIntegerType()) {
       V.gfp = env.gfpOf(A);
     }
-    C.args.push_back(std::move(V));
+    Out.push_back(std::move(V));
   }
+  return Out;
+}
+
+void Flow::syntheticCall(const CallExpr *CE, const State &St, std::string Key, std::string Name,
+                         std::vector<ArgVal> Args) {
+  if (!recording)
+    return;
+  CallSite C;
+  C.callee = std::move(Key);
+  C.calleeName = std::move(Name);
+  C.loc = env.loc(CE->getBeginLoc());
+  C.ctx = context(St);
+  C.args = std::move(Args);
   out.calls.push_back(std::move(C));
+}
+
+void Flow::queueCall(const CallExpr *CE, const ApiInfo &Info, const State &St) {
+  const QueueCall &Q = env.rules.queues[Info.queue];
+  Effect E;
+  E.work = env.workClass(arg(CE, Q.work));
+  if (!Q.system.empty()) {
+    E.lock.cls = Q.system;
+    E.systemWq = true;
+  } else if (const Expr *Wq = arg(CE, Q.wq)) {
+    E.lock = env.objectRef(Wq);
+    E.systemWq = E.lock.known() && env.rules.isSystemWq(E.lock.cls);
+  }
+  std::string Work = E.work;
+  effect(EffectKind::Queue, CE, St, std::move(E));
+  // The work function runs later, but whoever waits for the path that
+  // queued it (a fence) now waits for it too.
+  if (!Work.empty())
+    syntheticCall(CE, St, "work:" + Work, Work, {});
+}
+
+void Flow::lrField(const Expr *Target, const FenceVal &V) {
+  if (!recording || !Target)
+    return;
+  const Expr *T = Target->IgnoreParenCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(T); UO && UO->getOpcode() == UO_AddrOf)
+    T = UO->getSubExpr()->IgnoreParenCasts();
+  if (!isa<MemberExpr>(T))
+    return;
+  LockRef Field = env.objectRef(T);
+  if (!Field.known())
+    return;
+  out.lrFields.push_back({Field.cls, V});
 }
 
 void Flow::lockCall(const CallExpr *CE, const ApiInfo &Info, State &St) {
@@ -379,6 +445,15 @@ void Flow::call(const CallExpr *CE, State &St) {
   }
   if (Info->sleeps)
     effect(EffectKind::Sleep, CE, St);
+  if (Info->queue >= 0)
+    queueCall(CE, *Info, St);
+  // kref_put(&x->ref, release) calls release(&x->ref).
+  for (int I : Info->invokedArgs) {
+    const Expr *A = arg(CE, I);
+    const FunctionDecl *Fn = A ? functionRef(A) : nullptr;
+    if (Fn)
+      syntheticCall(CE, St, env.functionKey(Fn), Fn->getName().str(), argVals(CE, St, I));
+  }
   if (Info->beginSignalling) {
     if (recording && !pm.isConsumedExpr(const_cast<CallExpr *>(CE))) {
       cookieDiscarded = true;
@@ -399,6 +474,8 @@ void Flow::call(const CallExpr *CE, State &St) {
     St.afterEnd = true;
     St.endAt = CE->getBeginLoc();
   }
+  if (Info->signal != ApiInfo::kNo)
+    St.afterSignal = true;
   if (Info->reclaimBegin) {
     St.reclaim = true;
     St.reclaimAt = CE->getBeginLoc();
@@ -413,6 +490,7 @@ void Flow::call(const CallExpr *CE, State &St) {
     V.kind = FenceVal::Lr;
     V.origin = env.loc(CE->getBeginLoc());
     V.why = std::move(Why);
+    lrField(Target, V);
     St.fences[VD] = std::move(V);
   };
   if (Info->lrMarker != ApiInfo::kNo)
@@ -471,11 +549,15 @@ void Flow::transfer(const Stmt *S, State &St) {
     // (`fences[i] = f`, `job->fence = f`) makes what the local holds
     // long-running: the array or job now carries it.
     const VarDecl *Root = AstEnv::rootVar(LHS);
-    if (Root && Root->isLocalVarDeclOrParm() && LHS->getType()->isPointerType()) {
-      FenceVal V = env.fenceOf(BO->getRHS(), St.fences);
-      if (V.kind == FenceVal::Lr)
-        St.fences[Root] = std::move(V);
-    }
+    if (!LHS->getType()->isPointerType())
+      return;
+    FenceVal V = env.fenceOf(BO->getRHS(), St.fences);
+    // A field that is given a long-running fence holds one wherever it is
+    // read, in any TU.
+    if (V.kind == FenceVal::Lr || V.kind == FenceVal::ReturnOf)
+      lrField(LHS, V);
+    if (Root && Root->isLocalVarDeclOrParm() && V.kind == FenceVal::Lr)
+      St.fences[Root] = std::move(V);
     return;
   }
   if (const auto *DS = dyn_cast<DeclStmt>(S)) {

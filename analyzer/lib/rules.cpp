@@ -69,6 +69,12 @@ void RuleSet::reindex() {
       if (!E.function.empty())
         index_[E.function].callbackArgs.emplace_back(static_cast<int>(Kind), E.arg);
   };
+  for (const ContextEntry &E : invokes)
+    index_[E.function].invokedArgs.push_back(E.arg);
+  for (size_t I = 0; I < queues.size(); ++I)
+    index_[queues[I].name].queue = static_cast<int>(I);
+  for (size_t I = 0; I < wqAllocs.size(); ++I)
+    index_[wqAllocs[I].name].wqAlloc = static_cast<int>(I);
   Callbacks(signallingRoots, ContextKind::SignallingRoot);
   Callbacks(atomicCallbacks, ContextKind::AtomicCallback);
   Callbacks(mmContexts, ContextKind::MmContext);
@@ -100,6 +106,39 @@ bool RuleSet::isGfpReclaim(const std::string &s) const { return contains(gfpRecl
 bool RuleSet::isGfpNoReclaim(const std::string &s) const { return contains(gfpNoReclaim, s); }
 bool RuleSet::isGfpReclaimBit(const std::string &s) const { return contains(gfpReclaimBits, s); }
 bool RuleSet::isLrFlagBit(const std::string &s) const { return contains(lrFlagBits, s); }
+bool RuleSet::isWorkBindField(const std::string &s) const { return contains(workBindFields, s); }
+bool RuleSet::isWqReclaimFlag(const std::string &s) const { return contains(wqReclaimFlags, s); }
+bool RuleSet::isSystemWq(const std::string &s) const { return contains(systemWqs, s); }
+bool RuleSet::isLrType(const std::string &s) const { return contains(lrTypes, s); }
+
+ProgramFacts RuleSet::facts() const {
+  ProgramFacts Out;
+  for (const Fact &F : boundedWaits)
+    if (!F.function.empty())
+      Out.boundedWaits.emplace(F.function, F.reason);
+  for (const Fact &F : unreachable) {
+    if (F.function.empty())
+      continue;
+    if (!F.onlyUnder.empty())
+      Out.onlyUnder[F.function].insert(F.onlyUnder.begin(), F.onlyUnder.end());
+    else if (F.under.empty())
+      Out.unreachable.emplace(F.function, F.reason);
+    else
+      Out.unreachableUnder[F.function].insert(F.under.begin(), F.under.end());
+  }
+  for (const Fact &F : nonBlocking)
+    if (!F.function.empty())
+      Out.nonBlocking.emplace(F.function, F.reason);
+  for (const Fact &F : absentOps)
+    Out.absentOps[F.ops].push_back({{F.under.begin(), F.under.end()}, {F.only.begin(), F.only.end()}});
+  for (const Fact &F : unawaited) {
+    if (!F.function.empty())
+      Out.unawaitedFunctions.emplace(F.function, F.reason);
+    if (!F.work.empty())
+      Out.unawaitedWork.emplace(F.work, F.reason);
+  }
+  return Out;
+}
 
 std::vector<std::string> RuleSet::namesWhere(bool (*pred)(const ApiInfo &)) const {
   std::vector<std::string> Names;

@@ -33,12 +33,27 @@ struct SinksDoc {
 
 struct LongRunningDoc {
   std::vector<FenceCall> markers;
-  std::vector<Name> flagBits, bitSetters, annotations, predicates, returning;
+  std::vector<Name> flagBits, bitSetters, annotations, predicates, returning, types;
+};
+
+struct DeferredWorkDoc {
+  std::vector<Name> bindFields;
+  std::vector<QueueCall> queue;
 };
 
 struct ContextsDoc {
-  std::vector<ContextEntry> mm, signallingRoots, atomicCallbacks;
+  std::vector<ContextEntry> mm, signallingRoots, atomicCallbacks, invokedArguments;
   SectionNames reclaimRegions;
+  DeferredWorkDoc deferredWork;
+};
+
+struct WorkqueuesDoc {
+  std::vector<WqAllocCall> alloc;
+  std::vector<Name> reclaimFlags, system;
+};
+
+struct FactsDoc {
+  std::vector<Fact> boundedWaits, unawaited, unreachable, nonBlocking, absentOps;
 };
 
 struct AllocationsDoc {
@@ -62,6 +77,9 @@ struct RulesDoc {
   AllocationsDoc allocations;
   std::vector<Name> sleeping;
   std::vector<LockDoc> locks;
+  WorkqueuesDoc workqueues;
+  FactsDoc facts;
+  std::vector<Name> exportMacros;
 };
 
 } // namespace
@@ -71,6 +89,9 @@ LLVM_YAML_IS_SEQUENCE_VECTOR(FenceCall)
 LLVM_YAML_IS_SEQUENCE_VECTOR(AllocCall)
 LLVM_YAML_IS_SEQUENCE_VECTOR(ContextEntry)
 LLVM_YAML_IS_SEQUENCE_VECTOR(LockDoc)
+LLVM_YAML_IS_SEQUENCE_VECTOR(QueueCall)
+LLVM_YAML_IS_SEQUENCE_VECTOR(WqAllocCall)
+LLVM_YAML_IS_SEQUENCE_VECTOR(Fact)
 
 namespace llvm::yaml {
 
@@ -106,6 +127,84 @@ template <> struct MappingTraits<AllocCall> {
     if (A.gfp < -1)
       return "'gfp' must be an argument index (0-based) or -1";
     return {};
+  }
+};
+
+template <> struct MappingTraits<QueueCall> {
+  static void mapping(IO &io, QueueCall &Q) {
+    io.mapRequired("name", Q.name);
+    io.mapRequired("work", Q.work);
+    io.mapOptional("wq", Q.wq, -1);
+    io.mapOptional("system", Q.system);
+  }
+  static std::string validate(IO &, QueueCall &Q) {
+    if (Q.work < 0 || Q.wq < -1)
+      return "'work' and 'wq' must be argument indexes (0-based)";
+    if (Q.wq >= 0 && !Q.system.empty())
+      return "a queueing call names its workqueue either by 'wq' or by 'system', not both";
+    return {};
+  }
+};
+
+template <> struct MappingTraits<WqAllocCall> {
+  static void mapping(IO &io, WqAllocCall &A) {
+    io.mapRequired("name", A.name);
+    io.mapRequired("flags", A.flags);
+  }
+  static std::string validate(IO &, WqAllocCall &A) {
+    if (A.flags < 0)
+      return "'flags' must be an argument index (0-based)";
+    return {};
+  }
+};
+
+template <> struct MappingTraits<Fact> {
+  static void mapping(IO &io, Fact &F) {
+    io.mapOptional("function", F.function);
+    io.mapOptional("work", F.work);
+    io.mapOptional("ops", F.ops);
+    io.mapOptional("under", F.under);
+    io.mapOptional("only", F.only);
+    io.mapOptional("only-under", F.onlyUnder);
+    io.mapRequired("reason", F.reason);
+  }
+  static std::string validate(IO &, Fact &F) {
+    if (!F.function.empty() + !F.work.empty() + !F.ops.empty() != 1)
+      return "a fact is about a 'function', a 'work' item or an 'ops' field";
+    if (!F.ops.empty() && F.under.empty())
+      return "an 'ops' fact names the functions it holds 'under'";
+    if (!F.under.empty() && !F.onlyUnder.empty())
+      return "a fact holds 'under' some functions or 'only-under' them, not both";
+    if (F.ops.empty() && !F.only.empty())
+      return "'only' lists the implementations an 'ops' fact keeps";
+    if (F.reason.size() < 10)
+      return "a fact needs a 'reason' a reader can check";
+    return {};
+  }
+};
+
+template <> struct MappingTraits<DeferredWorkDoc> {
+  static void mapping(IO &io, DeferredWorkDoc &D) {
+    io.mapOptional("bind-fields", D.bindFields);
+    io.mapOptional("queue", D.queue);
+  }
+};
+
+template <> struct MappingTraits<WorkqueuesDoc> {
+  static void mapping(IO &io, WorkqueuesDoc &W) {
+    io.mapOptional("alloc", W.alloc);
+    io.mapOptional("reclaim-flags", W.reclaimFlags);
+    io.mapOptional("system", W.system);
+  }
+};
+
+template <> struct MappingTraits<FactsDoc> {
+  static void mapping(IO &io, FactsDoc &F) {
+    io.mapOptional("bounded-waits", F.boundedWaits);
+    io.mapOptional("unawaited", F.unawaited);
+    io.mapOptional("unreachable", F.unreachable);
+    io.mapOptional("non-blocking", F.nonBlocking);
+    io.mapOptional("absent-ops", F.absentOps);
   }
 };
 
@@ -161,6 +260,7 @@ template <> struct MappingTraits<LongRunningDoc> {
     io.mapOptional("annotations", L.annotations);
     io.mapOptional("predicates", L.predicates);
     io.mapOptional("returning", L.returning);
+    io.mapOptional("types", L.types);
   }
 };
 
@@ -170,6 +270,8 @@ template <> struct MappingTraits<ContextsDoc> {
     io.mapOptional("reclaim-regions", C.reclaimRegions);
     io.mapOptional("signalling-roots", C.signallingRoots);
     io.mapOptional("atomic-callbacks", C.atomicCallbacks);
+    io.mapOptional("deferred-work", C.deferredWork);
+    io.mapOptional("invoked-arguments", C.invokedArguments);
   }
 };
 
@@ -212,6 +314,9 @@ template <> struct MappingTraits<RulesDoc> {
     io.mapOptional("allocations", R.allocations);
     io.mapOptional("sleeping", R.sleeping);
     io.mapOptional("locks", R.locks);
+    io.mapOptional("workqueues", R.workqueues);
+    io.mapOptional("facts", R.facts);
+    io.mapOptional("export-macros", R.exportMacros);
   }
   static std::string validate(IO &, RulesDoc &R) {
     if (R.version != 1)
@@ -248,6 +353,19 @@ void merge(const RulesDoc &D, RuleSet &R) {
   appendNames(R.lrAnnotations, D.longRunning.annotations);
   appendNames(R.lrPredicates, D.longRunning.predicates);
   appendNames(R.lrReturning, D.longRunning.returning);
+  appendNames(R.lrTypes, D.longRunning.types);
+  appendNames(R.workBindFields, D.contexts.deferredWork.bindFields);
+  append(R.queues, D.contexts.deferredWork.queue);
+  append(R.invokes, D.contexts.invokedArguments);
+  append(R.wqAllocs, D.workqueues.alloc);
+  appendNames(R.wqReclaimFlags, D.workqueues.reclaimFlags);
+  appendNames(R.systemWqs, D.workqueues.system);
+  append(R.boundedWaits, D.facts.boundedWaits);
+  append(R.unawaited, D.facts.unawaited);
+  append(R.unreachable, D.facts.unreachable);
+  appendNames(R.exportMacros, D.exportMacros);
+  append(R.nonBlocking, D.facts.nonBlocking);
+  append(R.absentOps, D.facts.absentOps);
   append(R.mmContexts, D.contexts.mm);
   append(R.signallingRoots, D.contexts.signallingRoots);
   append(R.atomicCallbacks, D.contexts.atomicCallbacks);

@@ -75,6 +75,8 @@ Value toJson(const Context &C) {
     O["rec"] = true;
     O["recAt"] = toJson(C.reclaimBegin);
   }
+  if (C.afterSignal)
+    O["signalled"] = true;
   if (C.afterEnd) {
     O["after"] = true;
     O["endAt"] = toJson(C.sectionEnd);
@@ -106,6 +108,10 @@ Value toJson(const Effect &E) {
     O["mm"] = true;
   if (E.resv)
     O["resv"] = true;
+  if (!E.work.empty())
+    O["work"] = E.work;
+  if (E.systemWq)
+    O["systemWq"] = true;
   return O;
 }
 
@@ -153,6 +159,14 @@ Value toJson(const FunctionSummary &F) {
     O["returns"] = toJson(F.returns);
   if (!Issues.empty())
     O["sectionIssues"] = std::move(Issues);
+  if (F.header)
+    O["header"] = true;
+  if (!F.lrFields.empty()) {
+    Array Lr;
+    for (const LrField &L : F.lrFields)
+      Lr.push_back(Object{{"field", L.field}, {"val", toJson(L.val)}});
+    O["lrFields"] = std::move(Lr);
+  }
   return O;
 }
 
@@ -167,13 +181,35 @@ Value toJson(const TuSummary &T) {
                            {"via", R.via},
                            {"loc", toJson(R.loc)}});
   for (const FieldTarget &FT : T.fieldTargets)
-    Fields.push_back(Array{FT.field, FT.function});
+    Fields.push_back(Array{FT.field, FT.function, toJson(FT.at)});
+  Array Wqs;
+  for (const WqSource &W : T.workqueues) {
+    Object O{{"kind", static_cast<int>(W.kind)}, {"wq", W.wq}};
+    if (W.at.valid())
+      O["at"] = toJson(W.at);
+    if (W.kind == WqSource::Alloc)
+      O["alloc"] = Object{{"api", W.api}, {"flags", W.flags}, {"reclaim", W.reclaim},
+                          {"known", W.known}};
+    if (!W.other.empty())
+      O["other"] = W.other;
+    if (!W.function.empty()) {
+      O["function"] = W.function;
+      O["param"] = W.param;
+    }
+    Wqs.push_back(std::move(O));
+  }
   for (const std::string &E : T.errors)
     Errors.push_back(E);
+  Array Exports;
+  for (const std::string &X : T.exports)
+    Exports.push_back(X);
   return Object{{"file", T.file},
+                {"module", T.module},
                 {"functions", std::move(Fns)},
                 {"roles", std::move(Roles)},
                 {"fieldTargets", std::move(Fields)},
+                {"workqueues", std::move(Wqs)},
+                {"exports", std::move(Exports)},
                 {"errors", std::move(Errors)}};
 }
 
@@ -229,7 +265,7 @@ struct Reader {
     if (!O)
       return F;
     int64_t K = num(*O, "k", 0);
-    if (K < 0 || K > FenceVal::ReturnOf) {
+    if (K < 0 || K > FenceVal::Field) {
       fail("unknown fence value kind");
       return F;
     }
@@ -287,6 +323,7 @@ struct Reader {
     C.inReclaim = flag(*O, "rec");
     C.reclaimBegin = loc(O->get("recAt"));
     C.afterEnd = flag(*O, "after");
+    C.afterSignal = flag(*O, "signalled");
     C.sectionEnd = loc(O->get("endAt"));
     int64_t G = num(*O, "guard", 0);
     C.lrGuard = G == 1 ? Tri::False : G == 2 ? Tri::True : Tri::Unknown;
@@ -308,7 +345,7 @@ struct Reader {
           return false;
         Effect E;
         int64_t K = num(*EO, "kind", 0);
-        if (K < 0 || K > static_cast<int>(EffectKind::Dependency))
+        if (K < 0 || K > static_cast<int>(EffectKind::Queue))
           return fail("unknown effect kind");
         E.kind = static_cast<EffectKind>(K);
         E.api = str(*EO, "api");
@@ -321,6 +358,8 @@ struct Reader {
         E.sleeps = flag(*EO, "sleeps");
         E.mm = flag(*EO, "mm");
         E.resv = flag(*EO, "resv");
+        E.work = str(*EO, "work");
+        E.systemWq = flag(*EO, "systemWq");
         F.effects.push_back(std::move(E));
       }
     if (const Array *Cs = O.getArray("calls"))
@@ -346,6 +385,11 @@ struct Reader {
         F.calls.push_back(std::move(C));
       }
     F.returns = fence(O.get("returns"));
+    F.header = flag(O, "header");
+    if (const Array *Lr = O.getArray("lrFields"))
+      for (const Value &V : *Lr)
+        if (const Object *LO = obj(&V, "a long-running field"))
+          F.lrFields.push_back({str(*LO, "field"), fence(LO->get("val"))});
     if (const Array *Is = O.getArray("sectionIssues"))
       for (const Value &V : *Is)
         if (const Object *IO = obj(&V, "a section issue")) {
@@ -364,6 +408,7 @@ struct Reader {
 
   bool tu(const Object &O, TuSummary &T) {
     T.file = str(O, "file");
+    T.module = str(O, "module");
     if (const Array *Fs = O.getArray("functions"))
       for (const Value &V : *Fs) {
         const Object *FO = obj(&V, "a function");
@@ -389,11 +434,36 @@ struct Reader {
     if (const Array *FTs = O.getArray("fieldTargets"))
       for (const Value &V : *FTs) {
         const Array *P = V.getAsArray();
-        if (!P || P->size() != 2)
-          return fail("a field target is [field, function]");
+        if (!P || P->size() < 2)
+          return fail("a field target is [field, function, location]");
         T.fieldTargets.push_back({(*P)[0].getAsString().value_or("").str(),
-                                  (*P)[1].getAsString().value_or("").str()});
+                                  (*P)[1].getAsString().value_or("").str(),
+                                  P->size() > 2 ? loc(&(*P)[2]) : Loc{}});
       }
+    if (const Array *Ws = O.getArray("workqueues"))
+      for (const Value &V : *Ws)
+        if (const Object *WO = obj(&V, "a workqueue")) {
+          WqSource W;
+          int64_t K = num(*WO, "kind", 0);
+          if (K < 0 || K > WqSource::System)
+            return fail("unknown workqueue source kind");
+          W.kind = static_cast<WqSource::Kind>(K);
+          W.wq = str(*WO, "wq");
+          W.at = loc(WO->get("at"));
+          if (const Object *A = WO->getObject("alloc")) {
+            W.api = str(*A, "api");
+            W.flags = str(*A, "flags");
+            W.reclaim = flag(*A, "reclaim");
+            W.known = flag(*A, "known");
+          }
+          W.other = str(*WO, "other");
+          W.function = str(*WO, "function");
+          W.param = static_cast<int>(num(*WO, "param", -1));
+          T.workqueues.push_back(std::move(W));
+        }
+    if (const Array *Xs = O.getArray("exports"))
+      for (const Value &V : *Xs)
+        T.exports.push_back(V.getAsString().value_or("").str());
     if (const Array *Es = O.getArray("errors"))
       for (const Value &V : *Es)
         T.errors.push_back(V.getAsString().value_or("").str());
@@ -403,19 +473,56 @@ struct Reader {
 
 } // namespace
 
+// One TU per line between a fixed first and last line: written one TU at a
+// time, and read one TU at a time, so neither side holds the JSON tree of a
+// whole kernel tree (hundreds of MB of summaries) in memory. The file is
+// still one JSON document.
+static constexpr const char *kHeadLine = "{\"fencedep-summaries\":1,\"tus\":[";
+static constexpr const char *kTailLine = "]}";
+
 std::string writeSummariesJson(const std::vector<TuSummary> &tus) {
-  Array Tus;
-  for (const TuSummary &T : tus)
-    Tus.push_back(toJson(T));
   std::string Out;
   llvm::raw_string_ostream OS(Out);
-  OS << Value(Object{{"fencedep-summaries", kFormatVersion}, {"tus", std::move(Tus)}});
-  OS << "\n";
+  OS << kHeadLine << "\n";
+  for (size_t I = 0; I < tus.size(); ++I) {
+    OS << Value(toJson(tus[I]));
+    OS << (I + 1 < tus.size() ? ",\n" : "\n");
+  }
+  OS << kTailLine << "\n";
   return Out;
 }
 
 bool readSummariesJson(const std::string &text, const std::string &name,
                        std::vector<TuSummary> &out, std::string &error) {
+  llvm::StringRef Rest(text);
+  if (Rest.consume_front(kHeadLine) && Rest.consume_front("\n")) {
+    Reader R;
+    unsigned Line = 1;
+    while (!Rest.empty()) {
+      auto [Cur, Next] = Rest.split('\n');
+      Rest = Next;
+      ++Line;
+      if (Cur == kTailLine)
+        return true;
+      Cur.consume_back(",");
+      llvm::Expected<Value> Parsed = llvm::json::parse(Cur);
+      if (!Parsed) {
+        error = name + ":" + std::to_string(Line) +
+                ": error: not JSON: " + llvm::toString(Parsed.takeError());
+        return false;
+      }
+      const Object *TO = Parsed->getAsObject();
+      TuSummary T;
+      if (!TO || !R.tu(*TO, T)) {
+        error = name + ":" + std::to_string(Line) + ": error: " +
+                (R.error.empty() ? "bad translation unit" : R.error);
+        return false;
+      }
+      out.push_back(std::move(T));
+    }
+    error = name + ": error: summary file cut short (no closing line)";
+    return false;
+  }
   llvm::Expected<Value> Parsed = llvm::json::parse(text);
   if (!Parsed) {
     error = name + ": error: not JSON: " + llvm::toString(Parsed.takeError());

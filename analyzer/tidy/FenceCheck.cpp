@@ -114,6 +114,7 @@ bool isResvAttach(const ApiInfo &I) { return I.attach != ApiInfo::kNo; }
 bool isExport(const ApiInfo &I) { return I.exportSink != ApiInfo::kNo; }
 bool isDependency(const ApiInfo &I) { return I.dependency != ApiInfo::kNo; }
 bool isSectionBoundary(const ApiInfo &I) { return I.beginSignalling || I.endSignalling; }
+bool isWorkqueueCall(const ApiInfo &I) { return I.wqAlloc >= 0 || I.queue >= 0; }
 bool isSleeping(const ApiInfo &I) {
   return I.sleeps || I.isWait() || I.isAlloc() || I.lockOp == ApiInfo::LockOp::Acquire;
 }

@@ -51,5 +51,6 @@ bool isExport(const analyzer::ApiInfo &I);
 bool isDependency(const analyzer::ApiInfo &I);
 bool isSectionBoundary(const analyzer::ApiInfo &I);
 bool isSleeping(const analyzer::ApiInfo &I);
+bool isWorkqueueCall(const analyzer::ApiInfo &I);
 
 } // namespace fencedep::tidy

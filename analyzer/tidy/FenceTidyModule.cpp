@@ -12,6 +12,7 @@
 #include "SignallingResvLockCheck.h"
 #include "SignallingUnbalancedCheck.h"
 #include "SignallingWaitCheck.h"
+#include "SignallingWqReclaimCheck.h"
 
 #include <clang-tidy/ClangTidyModule.h>
 #include <clang-tidy/ClangTidyModuleRegistry.h>
@@ -36,6 +37,7 @@ public:
         checkName(CheckId::SignallingLockInversion));
     Factories.registerCheck<SignallingUnbalancedCheck>(checkName(CheckId::SignallingUnbalanced));
     Factories.registerCheck<AtomicCallbackSleepCheck>(checkName(CheckId::AtomicCallbackSleep));
+    Factories.registerCheck<SignallingWqReclaimCheck>(checkName(CheckId::SignallingWqReclaim));
   }
 };
 

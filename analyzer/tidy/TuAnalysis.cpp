@@ -20,7 +20,7 @@ TuAnalysis::get(clang::ASTContext &ctx, const std::shared_ptr<const analyzer::Ru
   auto A = std::make_shared<TuAnalysis>();
   std::vector<analyzer::TuSummary> Tus;
   Tus.push_back(analyzer::summarizeTranslationUnit(ctx, *rules));
-  A->findings_ = analyzer::analyzeProgram(Tus);
+  A->findings_ = analyzer::analyzeProgram(Tus, rules->facts());
   for (size_t I = 0; I < A->findings_.size(); ++I)
     A->index_.emplace(std::make_pair(static_cast<int>(A->findings_[I].check),
                                      A->findings_[I].loc.raw),

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace fencedep::analyzer;
 
 namespace {
@@ -47,7 +49,7 @@ TuSummary sample() {
   T.functions.push_back(F);
   T.roles.push_back({RoleKind::MmContext, "helper@/src/a.c", "helper", "shrinker.scan_objects",
                      {"/src/a.c", 12, 20, 0}});
-  T.fieldTargets.push_back({"shrinker.scan_objects", "helper@/src/a.c"});
+  T.fieldTargets.push_back({"shrinker.scan_objects", "helper@/src/a.c", {}});
   T.errors.push_back("/src/a.c:1:1: error: oops");
   return T;
 }
@@ -86,6 +88,33 @@ TEST(SummaryIo, RefusesDamage) {
                                  "\"f\", \"effects\": [{\"kind\": 99}]}]}]}",
                                  "k.json", Out, Error));
   EXPECT_NE(Error.find("unknown effect kind"), std::string::npos) << Error;
+}
+
+// Written one TU per line, read one TU per line: a damaged TU is named by
+// its line, a file cut short (a crashed shard) is refused.
+TEST(SummaryIo, OneTuPerLine) {
+  TuSummary A = sample(), B = sample();
+  B.file = "/src/b.c";
+  B.module = "xe";
+  std::string Json = writeSummariesJson({A, B});
+  EXPECT_EQ(std::count(Json.begin(), Json.end(), '\n'), 4);
+  std::vector<TuSummary> Back;
+  std::string Error;
+  ASSERT_TRUE(readSummariesJson(Json, "s.json", Back, Error)) << Error;
+  ASSERT_EQ(Back.size(), 2u);
+  EXPECT_EQ(Back[1].module, "xe");
+
+  std::string Cut = Json.substr(0, Json.rfind("]}"));
+  Back.clear();
+  EXPECT_FALSE(readSummariesJson(Cut, "cut.json", Back, Error));
+  EXPECT_NE(Error.find("cut.json: error: summary file cut short"), std::string::npos) << Error;
+
+  std::string Damaged = Json;
+  Damaged.replace(Damaged.find("\"functions\"", Damaged.find('\n', Damaged.find('\n') + 1)), 11,
+                  "\"functions\":{");
+  Back.clear();
+  EXPECT_FALSE(readSummariesJson(Damaged, "d.json", Back, Error));
+  EXPECT_EQ(Error.rfind("d.json:3: error:", 0), 0u) << Error;
 }
 
 } // namespace

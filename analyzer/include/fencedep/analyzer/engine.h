@@ -6,6 +6,7 @@
 // `fencedep check` on every TU's.
 #pragma once
 
+#include "fencedep/analyzer/rules.h"
 #include "fencedep/analyzer/summary.h"
 
 #include <optional>
@@ -26,8 +27,9 @@ enum class CheckId : uint8_t {
   SignallingLockInversion,
   SignallingUnbalanced,
   AtomicCallbackSleep,
+  SignallingWqReclaim,
 };
-inline constexpr unsigned kNumChecks = 11;
+inline constexpr unsigned kNumChecks = 12;
 
 // "fence-lr-resv-attach", ...
 const char *checkName(CheckId id);
@@ -52,7 +54,12 @@ struct Finding {
 };
 
 // All findings of the program the summaries make up, sorted by location
-// then check; one per check and location, with the shortest path found.
-std::vector<Finding> analyzeProgram(const std::vector<TuSummary> &tus);
+// then check; one per check and location (each check searches from one
+// kind of root), with the shortest path found and a note counting the
+// other roots (run_job, timedout_job, a signalling section, ...) that reach it.
+// `facts` (from the rules) narrow what the code alone cannot: waits that end
+// by themselves, functions and work no fence waits for.
+std::vector<Finding> analyzeProgram(const std::vector<TuSummary> &tus,
+                                    const ProgramFacts &facts = {});
 
 } // namespace fencedep::analyzer

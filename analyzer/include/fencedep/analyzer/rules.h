@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,58 @@ struct ContextEntry {
   int arg = -1;
 };
 
+// A call that queues a work item (argument `work`) on a workqueue (argument
+// `wq`, or the system workqueue `system` when the call names none; neither
+// for a kthread worker, which is a thread of its own).
+struct QueueCall {
+  std::string name;
+  int wq = -1, work = -1;
+  std::string system;
+};
+
+// A call that allocates a workqueue with flags argument `flags`.
+struct WqAllocCall {
+  std::string name;
+  int flags = -1;
+};
+
+// A fact about a function that its body alone does not show, with the
+// reason a reader can check.
+struct Fact {
+  std::string function; // or, for facts about deferred work:
+  std::string work;     // a work item's class ("pf_queue.worker")
+  // or, for absent ops: an ops field ("amdgpu_ring_funcs.begin_use").
+  std::string ops;
+  // The functions under which the fact holds (on paths through them); all
+  // paths when empty. Required for absent ops.
+  std::vector<std::string> under;
+  // For absent ops: the implementations that remain (none when empty).
+  std::vector<std::string> only;
+  // For unreachable functions: reached only on paths through these.
+  std::vector<std::string> onlyUnder;
+  std::string reason;
+};
+
+// The facts of a rule set the interprocedural engine applies, by function
+// name or work item class, each with its reason.
+struct ProgramFacts {
+  std::map<std::string, std::string> boundedWaits;       // function -> reason
+  std::map<std::string, std::string> unawaitedFunctions; // function -> reason
+  std::map<std::string, std::string> unawaitedWork;      // work item class -> reason
+  std::map<std::string, std::string> unreachable;        // function -> reason
+  std::map<std::string, std::string> nonBlocking;        // function -> reason
+  // ops field -> functions under which a call through it calls only the
+  // listed implementations (nothing when none is listed).
+  struct OpsUnder {
+    std::set<std::string> under, only;
+  };
+  std::map<std::string, std::vector<OpsUnder>> absentOps;
+  // function -> functions under which paths never enter it.
+  std::map<std::string, std::set<std::string>> unreachableUnder;
+  // function -> functions outside of which paths never enter it.
+  std::map<std::string, std::set<std::string>> onlyUnder;
+};
+
 // What a name means; one function may mean several things
 // (dma_fence_add_callback is a dependency sink and registers a callback).
 struct ApiInfo {
@@ -61,6 +114,10 @@ struct ApiInfo {
   int lockFamily = -1; // index into RuleSet::locks
   // Registrations of a function argument as a context: (kind, argument).
   std::vector<std::pair<int, int>> callbackArgs;
+  // Arguments holding a function the call itself calls (kref_put's release).
+  std::vector<int> invokedArgs;
+  int queue = -1;   // index into RuleSet::queues
+  int wqAlloc = -1; // index into RuleSet::wqAllocs
 
   bool isWait() const { return wait != kNo; }
   bool isAlloc() const { return alloc != kNo; }
@@ -82,6 +139,36 @@ struct RuleSet {
   std::vector<std::string> gfpReclaim, gfpNoReclaim, gfpReclaimBits;
   std::vector<std::string> sleeping;
   std::vector<LockFamily> locks;
+  // Deferred work: fields whose assignment binds a work function to the
+  // work item holding them ("work_struct.func"), the calls that queue work.
+  std::vector<std::string> workBindFields;
+  std::vector<QueueCall> queues;
+  std::vector<ContextEntry> invokes; // {function, arg}: the call calls argument arg
+  std::vector<WqAllocCall> wqAllocs;
+  std::vector<std::string> wqReclaimFlags, systemWqs;
+  std::vector<std::string> lrTypes; // records whose fences are long-running
+  // Macros that export a function to other modules (EXPORT_SYMBOL): a module
+  // links another only through what that one exports, as modpost decides.
+  std::vector<std::string> exportMacros;
+  // Functions whose own fence waits end without other work (a wait for a
+  // fence already signalled, or only on state the callers rule out).
+  std::vector<Fact> boundedWaits;
+  // Functions and work items a signalling path may reach that no fence
+  // waits for (init-time work a reset finds done, work queued for
+  // unrelated events while draining a message queue).
+  std::vector<Fact> unawaited;
+  // Functions signalling and atomic paths seem to reach but never do: a
+  // release that runs only when the last reference goes at unbind, a
+  // dispatch that on these paths always selects a non-blocking case.
+  std::vector<Fact> unreachable;
+  // Functions that do not block on signalling and atomic paths whatever
+  // their body seems to reach (a dispatch that selects a spinlock-only case).
+  std::vector<Fact> nonBlocking;
+  // Ops calls made under some functions on objects that have no such op
+  // (the KIQ ring has no begin_use), or only some implementations of it
+  // (amdgpu_device_fw_loading resumes only the PSP block): paths through
+  // those functions enter no other implementation of the op there.
+  std::vector<Fact> absentOps;
 
   // Looks a called function up; nullptr when it is not vocabulary.
   const ApiInfo *lookup(const std::string &name) const;
@@ -92,6 +179,12 @@ struct RuleSet {
   bool isGfpNoReclaim(const std::string &s) const;
   bool isGfpReclaimBit(const std::string &s) const;
   bool isLrFlagBit(const std::string &s) const;
+  bool isWorkBindField(const std::string &s) const;
+  bool isWqReclaimFlag(const std::string &s) const;
+  bool isSystemWq(const std::string &s) const;
+  bool isLrType(const std::string &s) const;
+  // The reason a function's own waits are bounded; nullptr when none is known.
+  ProgramFacts facts() const;
 
   // Every vocabulary name of a category, for the checks' matchers.
   std::vector<std::string> namesWhere(bool (*pred)(const ApiInfo &)) const;

@@ -6,6 +6,9 @@
 
 #include "fencedep/analyzer/summary.h"
 
+#include <functional>
+#include <string>
+
 namespace clang {
 class ASTContext;
 }
@@ -16,7 +19,11 @@ struct RuleSet;
 
 // Summarizes every function defined in the TU (outside system headers) and
 // the contexts the TU registers. Locations carry their SourceLocation
-// encoding (Loc::raw) for as long as `ctx` lives.
-TuSummary summarizeTranslationUnit(clang::ASTContext &ctx, const RuleSet &rules);
+// encoding (Loc::raw) for as long as `ctx` lives. A function defined in a
+// header is summarized only when `claimHeaderFunction(key)` says no other
+// TU has done it (always when it is empty).
+TuSummary summarizeTranslationUnit(
+    clang::ASTContext &ctx, const RuleSet &rules,
+    const std::function<bool(const std::string &)> &claimHeaderFunction = {});
 
 } // namespace fencedep::analyzer

@@ -35,6 +35,10 @@ struct FenceVal {
     Lr,       // long-running: origin says where it became so, why says how
     Param,    // whatever the caller passes as argument `param`
     ReturnOf, // whatever `callee` (a function key) returns
+    // Read from struct field `callee` ("xe_exec_queue.lr.pfence"): long-running
+    // when any TU makes that field so; otherwise, when `param` >= 0, whatever
+    // the caller's argument `param` (the object holding the field) is.
+    Field,
   };
   Kind kind = Unknown;
   int param = -1;
@@ -75,13 +79,16 @@ struct Context {
   bool inReclaim = false; // inside fs_reclaim_acquire/release
   Loc reclaimBegin;
   bool afterEnd = false; // after dma_fence_end_signalling on every path
+  // After a fence signal (dma_fence_signal) on every path: work queued from
+  // here on does not delay that signal.
+  bool afterSignal = false;
   Loc sectionEnd;
   Tri lrGuard = Tri::Unknown; // an LR predicate known true/false here
   Loc guardLoc;
   std::string guardText; // "xe_vm_in_lr_mode(vm)"
 };
 
-enum class EffectKind : uint8_t { Wait, Alloc, Lock, Sleep, Attach, Export, Dependency };
+enum class EffectKind : uint8_t { Wait, Alloc, Lock, Sleep, Attach, Export, Dependency, Queue };
 
 struct Effect {
   EffectKind kind = EffectKind::Wait;
@@ -90,7 +97,9 @@ struct Effect {
   Context ctx;
   FenceVal fence;       // Wait, Attach, Export, Dependency
   GfpVal gfp;           // Alloc
-  LockRef lock;         // Lock
+  LockRef lock;         // Lock; Queue: the workqueue (empty for a kthread worker)
+  std::string work;     // Queue: the work item's class ("xe_gt.reset.worker")
+  bool systemWq = false; // Queue: a system workqueue (no rescuer)
   bool trylock = false; // Lock
   bool sleeps = false;  // Lock: a sleeping lock
   bool mm = false;      // Lock: an MM lock class
@@ -105,8 +114,9 @@ struct ArgVal {
 };
 
 struct CallSite {
-  // A function key, or "field:STRUCT.FIELD" for a call through a function
-  // pointer stored in a struct field (ops tables).
+  // A function key, "field:STRUCT.FIELD" for a call through a function
+  // pointer stored in a struct field (ops tables), or "work:CLASS" for work
+  // queued on a work item (the functions bound to it run).
   std::string callee;
   std::string calleeName; // for messages
   Loc loc;
@@ -127,6 +137,13 @@ struct SectionIssue {
   Loc other; // OpenAtExit: where the function returns with the section open
 };
 
+// A struct field made long-running in some TU: by a marker call on it, by
+// storing a long-running fence (or the result of `callee`) into it.
+struct LrField {
+  std::string field;
+  FenceVal val; // Lr, or ReturnOf
+};
+
 struct FunctionSummary {
   // External functions: their name; internal ones: "name@file", so static
   // helpers of different files stay apart and a static inline function of
@@ -138,6 +155,10 @@ struct FunctionSummary {
   std::vector<CallSite> calls;
   FenceVal returns; // Lr when it may return a long-running fence
   std::vector<SectionIssue> sectionIssues;
+  std::vector<LrField> lrFields; // fields this function makes long-running
+  // Defined in a header (a static inline helper): part of every module
+  // that includes it, so it belongs to none.
+  bool header = false;
 };
 
 enum class RoleKind : uint8_t { SignallingRoot, AtomicCallback, MmContext };
@@ -151,17 +172,43 @@ struct Role {
 };
 
 // `STRUCT.FIELD` may point to `function` (from ops-table initializers and
-// assignments); resolves calls through function pointers.
+// assignments); resolves calls through function pointers. "work:CLASS"
+// binds a work function to a work item (INIT_WORK and friends).
 struct FieldTarget {
   std::string field;
   std::string function;
+  Loc at;
 };
+
+// Where a workqueue named by a struct field or global ("xe_device.ordered_wq")
+// comes from: an allocation, another workqueue stored into it, a parameter
+// of a function that stores it (`sched->submit_wq = submit_wq`), or the
+// kernel (a system workqueue the TU refers to).
+struct WqSource {
+  enum Kind : uint8_t { Alloc, Alias, Param, System };
+  Kind kind = Alloc;
+  std::string wq;
+  Loc at;
+  std::string api;     // Alloc: the allocating call
+  std::string flags;   // Alloc: the call as written (flags included)
+  bool reclaim = false; // Alloc: WQ_MEM_RECLAIM is set
+  bool known = true;    // Alloc: the flags could be read
+  std::string other;    // Alias: the workqueue stored
+  std::string function; // Param: the storing function (key)
+  int param = -1;       // Param: which of its parameters
+};
+
 
 struct TuSummary {
   std::string file; // the main source file
+  // The module the TU is linked into (kbuild's NAME.mod lists, "vmlinux"
+  // for built-in objects, else the source directory); empty when unknown.
+  std::string module;
   std::vector<FunctionSummary> functions;
   std::vector<Role> roles;
   std::vector<FieldTarget> fieldTargets;
+  std::vector<WqSource> workqueues;
+  std::vector<std::string> exports; // keys of the functions the TU exports (EXPORT_SYMBOL)
   std::vector<std::string> errors; // compiler errors, "path:line:col: error: ..."
 };
 

@@ -1,0 +1,1 @@
+drivers/gpu/drm/alpha/alpha.o
