@@ -234,8 +234,20 @@ CycleStatus Engine::classify(const Cycle &cyc, uint64_t close_from, uint64_t clo
     if (is_wait_edge(e.kind) && first_wait == cyc.size)
       first_wait = i;
   }
-  if (all_locks)
+  if (all_locks) {
+    // An edge whose thread is still recording its first instances: that
+    // thread judges the cycle once they are in (two threads racing through
+    // one inversion would otherwise report it predicted, then confirmed).
+    if (!waits_.dropped())
+      for (uint32_t i = 0; i < cyc.size; ++i) {
+        const EdgeInfo &e = graph_.edge(cyc.edges[i]);
+        if ((e.from_inst || e.to_inst) && !waits_.has(cyc.edges[i])) {
+          *first_hidden_hop = i;
+          return CycleStatus::Hidden;
+        }
+      }
     return lock_cycle_status(cyc, close_from, close_to, close_src_read, close_dst_read);
+  }
   if (first_wait == cyc.size) {
     if (completions_only(graph_, classes_, cyc)) {
       *first_hidden_hop = cyc.size > 1 ? 1 : 0;

@@ -216,20 +216,24 @@ bool Engine::note_occurrence(ThreadState &t, EdgeId e, EdgeKind kind, bool src_r
   const EdgeInfo &ei = graph_.edge(e);
   // Objects of one-shot and timeline classes stand for one another in the
   // wait rules: their generations would only multiply samples.
-  uint64_t from_inst = instances_interchangeable(classes_, ei.from) ? o.from_inst : waits_.versioned(o.from_inst);
+  uint64_t from_inst =
+      instances_interchangeable(classes_, ei.from) ? o.from_inst : waits_.versioned(o.from_inst);
   uint64_t to_inst = o.to_versioned || instances_interchangeable(classes_, ei.to)
                          ? o.to_inst
                          : waits_.versioned(o.to_inst);
   switch (kind) {
   case EdgeKind::Acquire: {
-    bool news = waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch, o.exits, o.after_wait,
-                            o.how);
+    // The instance link first: a sample says the edge's instances are in
+    // (see classify), and another thread may judge the cycle on it.
+    bool news = false;
     if (from_inst && to_inst && is_lock_kind(classes_.info(ei.from).kind) &&
         is_lock_kind(classes_.info(ei.to).kind)) {
       uint32_t link = lock_instances_.add(o.from_inst, ei.from, o.to_inst, ei.to,
                                           dep_type(src_read, dst_read), t.tid, st.capture());
-      news |= link && lock_instances_.may_close_cycle(link);
+      news = link && lock_instances_.may_close_cycle(link);
     }
+    news |= waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch, o.exits, o.after_wait,
+                        o.how);
     return news;
   }
   default:
