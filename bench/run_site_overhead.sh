@@ -36,7 +36,10 @@ while [ $# -gt 0 ]; do
 done
 lib=$build/lib/libfencedep.so
 [ -f "$lib" ] || { echo "run_site_overhead.sh: $lib not built" >&2; exit 2; }
-[ -n "$work" ] || work=$(mktemp -d /tmp/fencedep-sites.XXXXXX)
+if [ -z "$work" ]; then
+  work=$(mktemp -d /tmp/fencedep-sites.XXXXXX)
+  trap 'rm -rf "$work"' EXIT
+fi
 mkdir -p "$work"
 src=$work/many_sites.c bin=$work/many_sites
 
