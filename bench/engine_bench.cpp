@@ -57,12 +57,12 @@ void BM_BaselineHeldBookkeeping(benchmark::State &state) {
   std::unique_ptr<ThreadState> t(new ThreadState());
   t->reset(1);
   // An outer lock stays held, as in the engine benchmark.
-  t->held[0] = HeldEntry{1, 0x1000, 0x400000, nullptr, 0, HeldRole::Lock, false, false};
+  t->held[0] = HeldEntry{1, 0x1000, 0x400000, nullptr, 0, HeldRole::Lock, false, false, 0};
   t->nheld = 1;
   uint64_t pc = 0x401000;
   for (auto _ : state) {
     HeldEntry &e = t->held[t->nheld++];
-    e = HeldEntry{2, 0x2000, pc, nullptr, 0, HeldRole::Lock, false, false};
+    e = HeldEntry{2, 0x2000, pc, nullptr, 0, HeldRole::Lock, false, false, 0};
     benchmark::DoNotOptimize(e);
     benchmark::ClobberMemory();
     if (t->held[t->nheld - 1].instance == 0x2000)

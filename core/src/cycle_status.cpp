@@ -11,10 +11,6 @@ namespace fencedep {
 
 namespace {
 
-bool is_fence_like(ClassKind k) {
-  return k == ClassKind::Fence || k == ClassKind::Syncobj || k == ClassKind::SyncFile;
-}
-
 bool is_wait_edge(EdgeKind k) { return k == EdgeKind::Wait || k == EdgeKind::WaitForSubmit; }
 
 // Looks for samples, one per edge of a cycle, that line up: each edge
@@ -187,7 +183,7 @@ bool completions_only(const DepGraph &g, ClassRegistry &c, const Cycle &cyc) {
     const EdgeInfo &e = g.edge(cyc.edges[i]);
     if (e.kind != EdgeKind::Await && e.kind != EdgeKind::Signal)
       return false;
-    if (!is_fence_like(c.info(e.from).kind) || !is_fence_like(c.info(e.to).kind))
+    if (!is_fence_kind(c.info(e.from).kind) || !is_fence_kind(c.info(e.to).kind))
       return false;
   }
   return true;
@@ -197,7 +193,7 @@ bool completions_only(const DepGraph &g, ClassRegistry &c, const Cycle &cyc) {
 
 bool instances_interchangeable(ClassRegistry &classes, ClassId c) {
   const ClassInfo &ci = classes.info(c);
-  return is_fence_like(ci.kind) ||
+  return is_fence_kind(ci.kind) ||
          (ci.flags.load(std::memory_order_relaxed) & (kClassNamed | kClassOneShot));
 }
 

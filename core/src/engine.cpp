@@ -108,8 +108,7 @@ static void remove_held(ThreadState &t, uint32_t i) {
 static constexpr uint64_t kAnyFence = 1;
 
 static bool fence_like(const ClassRegistry &classes, ClassId c) {
-  ClassKind k = classes.info(c).kind;
-  return k == ClassKind::Fence || k == ClassKind::Syncobj || k == ClassKind::SyncFile;
+  return is_fence_kind(classes.info(c).kind);
 }
 
 bool Engine::add_edge(ThreadState &t, ClassId from, ClassId to, EdgeKind kind, bool src_read,
@@ -583,7 +582,7 @@ void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
     }
   }
   ClassKind kind = classes_.info(c).kind;
-  if (kind == ClassKind::Fence || kind == ClassKind::Syncobj || kind == ClassKind::SyncFile)
+  if (is_fence_kind(kind))
     fence_reset(inst);
   // (Offline replay runs each thread's events in turn, not in time order
   // across threads: there the order of exits is unknown.)

@@ -38,6 +38,11 @@ inline bool is_lock_kind(ClassKind k) {
          k == ClassKind::SpinLock || k == ClassKind::UserLock;
 }
 inline bool is_context_kind(ClassKind k) { return k == ClassKind::Reclaim; }
+// One-shot fences of a timeline: dma-fence-like objects, DRM syncobjs,
+// sync_file fds.
+inline bool is_fence_kind(ClassKind k) {
+  return k == ClassKind::Fence || k == ClassKind::Syncobj || k == ClassKind::SyncFile;
+}
 inline bool is_wait_kind(ClassKind k) {
   return !is_lock_kind(k) && !is_context_kind(k);
 }
