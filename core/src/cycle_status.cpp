@@ -20,8 +20,9 @@ bool is_wait_edge(EdgeKind k) { return k == EdgeKind::Wait || k == EdgeKind::Wai
 class WaitCycleSearch {
 public:
   WaitCycleSearch(DepGraph &g, ClassRegistry &c, const WaitEvidence &w, const AddressMap &exits,
-                  const Cycle &cyc, uint32_t start)
-      : graph_(g), classes_(c), waits_(w), exits_(exits), cyc_(cyc), start_(start) {}
+                  const AddressMap &signallers, const Cycle &cyc, uint32_t start)
+      : graph_(g), classes_(c), waits_(w), exits_(exits), signallers_(signallers), cyc_(cyc),
+        start_(start) {}
 
   // True when the samples close the cycle; *gave_up when the search was
   // cut short (too many combinations).
@@ -134,6 +135,8 @@ private:
         if (!w.multi && exited_before(w.tid, s.exits))
           return true;
       }
+      if (e.kind == EdgeKind::Signal && only_one_of_many(id, s))
+        return true;
       Hop hop{e.kind, true, s.multi, s.after_wait, s.tid};
       if (own_lock_joint(prev, hop, e.from))
         return true;
@@ -146,6 +149,26 @@ private:
       return !found;
     });
     return found;
+  }
+
+  // A condition variable or semaphore that several threads signal wakes
+  // its waiter whoever signals it: the signal needs the lock only if every
+  // signaller took it. One thread alone signalling under the lock while
+  // others signal without it is not a dependency (CPython's GIL: whichever
+  // thread takes the interpreter next signals the switch, under whatever
+  // Python locks it happens to hold).
+  bool only_one_of_many(EdgeId id, const WaitEvidence::Sample &s) const {
+    uint64_t v;
+    if (s.multi || !s.from || !s.to || !signallers_.find(s.from, &v) ||
+        !(v & kManySignallers))
+      return false;
+    bool others = false;
+    waits_.for_each(id, s.from, [&](const WaitEvidence::Sample &o) {
+      if (o.to == s.to && (o.multi || o.tid != s.tid))
+        others = true;
+      return !others;
+    });
+    return !others;
   }
 
   // A class that is one object for this purpose: a fence timeline (any of
@@ -164,6 +187,7 @@ private:
   ClassRegistry &classes_;
   const WaitEvidence &waits_;
   const AddressMap &exits_;
+  const AddressMap &signallers_;
   const Cycle &cyc_;
   uint32_t start_;
   Hop first_hop_;
@@ -255,7 +279,8 @@ CycleStatus Engine::classify(const Cycle &cyc, uint64_t close_from, uint64_t clo
   // first wait.
   *first_hidden_hop = (first_wait + 1) % cyc.size;
   bool gave_up = false;
-  if (WaitCycleSearch(graph_, classes_, waits_, exit_gen_, cyc, first_wait).run(&gave_up))
+  if (WaitCycleSearch(graph_, classes_, waits_, exit_gen_, signallers_, cyc, first_wait)
+          .run(&gave_up))
     return CycleStatus::Confirmed;
   // Too many combinations to tell: shown, marked as not confirmed.
   if (gave_up)

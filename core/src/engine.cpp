@@ -14,6 +14,7 @@ bool Engine::init(const EngineOptions &opts) {
       !awaits_.init(1u << 20, 1u << 20, /*new_nodes_first=*/true) ||
       !waits_.init(opts.max_edges, 1u << 20) || !signal_seq_.init(1u << kSignalSeqBits) ||
       !rings_.init(1u << kRingBits) || !exit_gen_.init(1u << 16) ||
+      !signallers_.init(1u << 18) ||
       !reported_.init(1u << 16))
     return false;
   if (opts.shared_edge_cache_bits) {
@@ -533,6 +534,18 @@ void Engine::wait_end(ThreadState &t, ClassId c, uint64_t inst, bool one_shot, u
     window_push(t, c, inst, false, pc);
 }
 
+void Engine::note_signaller(ThreadState &t, ClassId c, uint64_t inst) {
+  ClassKind k = classes_.info(c).kind;
+  if ((k != ClassKind::CondVar && k != ClassKind::Semaphore) ||
+      instances_interchangeable(classes_, c))
+    return;
+  uint64_t key = waits_.versioned(inst), v;
+  if (!signallers_.find(key, &v))
+    signallers_.put(key, t.tid);
+  else if (!(v & kManySignallers) && uint32_t(v) != t.tid)
+    signallers_.put(key, v | kManySignallers);
+}
+
 void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSource &st) {
   sync_edge_cache(t);
   ++t.signals;
@@ -546,6 +559,7 @@ void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
       ring.tid.store(t.tid, std::memory_order_release);
     }
     ring.rec[ring.next++ % SignalRing::kSize] = SignalRecord{inst, seq, t.signals};
+    note_signaller(t, c, inst);
   }
   // A thread's exit is the one signal a joiner may already know the
   // history of (see Occurrence): its edges say when each entry was taken.

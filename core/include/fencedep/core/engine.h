@@ -58,6 +58,9 @@ struct Occurrence {
   bool to_versioned = false;
 };
 
+// Engine::signallers_: set when a second thread has signalled the object.
+inline constexpr uint64_t kManySignallers = 1ull << 62;
+
 // Occurrence::how and WaitEvidence::Sample::how.
 inline constexpr uint8_t kHowForSubmit = 1u << 0; // a wait that a submission satisfies
 inline constexpr uint8_t kHowSubmitOnly = 1u << 1; // a submission, not a completion
@@ -341,6 +344,10 @@ private:
   // Threads exited so far, and the count at each one's exit (by tid).
   std::atomic<uint32_t> exits_{0};
   AddressMap exit_gen_;
+  // Condition variables and semaphores: the first thread that signalled
+  // each object, and whether another one has too (kManySignallers).
+  AddressMap signallers_;
+  void note_signaller(ThreadState &t, ClassId c, uint64_t inst);
   // Happens-before through signals, enough for a joiner to know which of
   // the joined thread's history it has seen: a signal sequence per object
   // (hashed: a shared counter is still a clock for each object in it),
