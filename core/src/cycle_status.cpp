@@ -49,6 +49,7 @@ private:
     bool multi = false;
     bool after_wait = false;
     uint32_t tid = 0;
+    uint32_t after_lifetime_of = 0;
   };
 
   // A signal edge into lock L says its signaller took L since its last
@@ -58,10 +59,17 @@ private:
   // signal edge is drawn from), so the signaller was never held up by L:
   // CPython's worker holds its thread-state lock for life, signals that it
   // started, then waits for work under it.
+  //
+  // And a signaller that took L only after thread X let go of its lifetime
+  // hold of L (a joiner) was not held up by anything X did under that
+  // hold: the joint is closed to X's samples out of L.
   bool own_lock_joint(const Hop &in, const Hop &out, ClassId lock) const {
-    return in.set && out.set && in.kind == EdgeKind::Signal && is_wait_edge(out.kind) &&
-           !in.multi && !out.multi && !in.after_wait && in.tid == out.tid &&
-           is_lock_kind(classes_.info(lock).kind);
+    if (!in.set || !out.set || in.kind != EdgeKind::Signal || out.multi ||
+        !is_lock_kind(classes_.info(lock).kind))
+      return false;
+    if (in.after_lifetime_of && in.after_lifetime_of == out.tid)
+      return true;
+    return is_wait_edge(out.kind) && !in.multi && !in.after_wait && in.tid == out.tid;
   }
 
   bool step(uint32_t i, uint64_t at, uint64_t first, Waiter w, Hop prev) {
@@ -92,6 +100,7 @@ private:
     k = mix64(k ^ first);
     k = mix64(k ^ (uint64_t(w.tid) << 32 | w.epoch) ^ (uint64_t(w.peer) << 8) ^
               (uint64_t(w.active) | uint64_t(w.multi) << 1 | uint64_t(w.for_submit) << 2));
+    k = mix64(k ^ (uint64_t(prev.after_lifetime_of) << 32) ^ first_hop_.after_lifetime_of);
     k = mix64(k ^ (uint64_t(prev.tid) << 32) ^
               (uint64_t(prev.kind) << 8 | uint64_t(prev.set) | uint64_t(prev.multi) << 1 |
                uint64_t(prev.after_wait) << 2));
@@ -137,7 +146,7 @@ private:
       }
       if (e.kind == EdgeKind::Signal && only_one_of_many(id, s))
         return true;
-      Hop hop{e.kind, true, s.multi, s.after_wait, s.tid};
+      Hop hop{e.kind, true, s.multi, s.after_wait, s.tid, s.after_lifetime_of};
       if (own_lock_joint(prev, hop, e.from))
         return true;
       if (i == 0)

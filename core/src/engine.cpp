@@ -14,7 +14,7 @@ bool Engine::init(const EngineOptions &opts) {
       !awaits_.init(1u << 20, 1u << 20, /*new_nodes_first=*/true) ||
       !waits_.init(opts.max_edges, 1u << 20) || !signal_seq_.init(1u << kSignalSeqBits) ||
       !rings_.init(1u << kRingBits) || !exit_gen_.init(1u << 16) ||
-      !signallers_.init(1u << 18) ||
+      !signallers_.init(1u << 18) || !lifetime_releases_.init(1u << 16) ||
       !reported_.init(1u << 16))
     return false;
   if (opts.shared_edge_cache_bits) {
@@ -78,8 +78,15 @@ void Engine::window_push(ThreadState &t, ClassId c, uint64_t inst, bool read, ui
     }
   }
   t.window[t.window_pos] =
-      WindowEntry{c,         pc,   inst, waits_.versioned(inst), t.signals,
-                  exits_.load(std::memory_order_relaxed), read, false};
+      WindowEntry{c,
+                  pc,
+                  inst,
+                  waits_.versioned(inst),
+                  t.signals,
+                  released_for_life_by(inst),
+                  exits_.load(std::memory_order_relaxed),
+                  read,
+                  false};
   t.window_pos = (t.window_pos + 1) % kWindowSize;
   if (t.window_len < kWindowSize)
     ++t.window_len;
@@ -233,12 +240,12 @@ bool Engine::note_occurrence(ThreadState &t, EdgeId e, EdgeKind kind, bool src_r
       news = link && lock_instances_.may_close_cycle(link);
     }
     news |= waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch, o.exits, o.after_wait,
-                        o.how);
+                        o.how, o.after_lifetime_of);
     return news;
   }
   default:
     return waits_.note(e, from_inst, to_inst, t.tid, o.peer, o.epoch, o.exits, o.after_wait,
-                       o.how);
+                       o.how, o.after_lifetime_of);
   }
 }
 
@@ -458,11 +465,35 @@ void Engine::acquire_end(ThreadState &t, ClassId c, uint64_t inst, bool read, bo
     window_push(t, c, inst, read, pc);
 }
 
+// A lock its thread took before its first wait and held across its waits
+// is that thread's for life (CPython's thread-state lock, taken when the
+// thread starts, let go when it ends). Whoever takes it after that release
+// (a joiner) takes it after every wait the thread made under it: nothing
+// such a wait waited for depended on that taking.
+void Engine::note_lifetime_release(ThreadState &t, const HeldEntry &h) {
+  // (Offline replay runs each thread's events in turn, not in time order
+  // across threads: there what came after a release is unknown.)
+  if (!opts_.instance_rules || opts_.defer_cycle_search || h.waits != 0 ||
+      t.untimed_waits == 0)
+    return;
+  lifetime_releases_.put(waits_.versioned(h.instance), t.tid);
+  any_lifetime_release_.store(true, std::memory_order_release);
+}
+
+uint32_t Engine::released_for_life_by(uint64_t inst) const {
+  uint64_t v;
+  if (!inst || !any_lifetime_release_.load(std::memory_order_acquire) ||
+      !lifetime_releases_.find(waits_.versioned(inst), &v))
+    return 0;
+  return uint32_t(v);
+}
+
 void Engine::release(ThreadState &t, uint64_t inst) {
   // Locks are usually released in reverse order.
   if (t.nheld && t.held[t.nheld - 1].instance == inst &&
       t.held[t.nheld - 1].role == HeldRole::Lock && !t.held[t.nheld - 1].depth) {
     --t.nheld;
+    note_lifetime_release(t, t.held[t.nheld]);
     return;
   }
   for (uint32_t i = t.nheld; i > 0; --i) {
@@ -473,6 +504,7 @@ void Engine::release(ThreadState &t, uint64_t inst) {
       --h.depth;
       return;
     }
+    note_lifetime_release(t, h);
     remove_held(t, i - 1);
     return;
   }
@@ -577,7 +609,8 @@ void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
     if (h.cls != c && !(h.role == HeldRole::Lock && h.is_try))
       add_edge(t, c, h.cls, EdgeKind::Signal, false, h.read, 0, st,
                Occurrence{inst, h.instance, 0, exit ? Occurrence::kHeld : 0, exits_now,
-                          h.waits != t.untimed_waits});
+                          h.waits != t.untimed_waits, 0, false,
+                          h.role == HeldRole::Lock ? released_for_life_by(h.instance) : 0});
   }
   // Inside an explicit signalling section for this class the section's own
   // edges already say what the signal depends on.
@@ -592,7 +625,8 @@ void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSou
         continue;
       if (w.cls != c)
         add_edge(t, c, w.cls, EdgeKind::Signal, false, w.read, w.pc, st,
-                 Occurrence{inst, w.version, 0, exit ? w.epoch : 0, w.exits, false, 0, true});
+                 Occurrence{inst, w.version, 0, exit ? w.epoch : 0, w.exits, false, 0, true,
+                            w.after_lifetime_of});
     }
   }
   ClassKind kind = classes_.info(c).kind;

@@ -9,9 +9,10 @@ uint64_t WaitEvidence::from_key(EdgeId e, uint64_t from) {
 }
 
 static uint64_t sample_key(EdgeId e, uint64_t from, uint64_t to, uint32_t peer,
-                           uint32_t epoch, uint32_t exits, bool after_wait, uint8_t how) {
+                           uint32_t epoch, uint32_t exits, bool after_wait, uint8_t how,
+                           uint32_t after_lifetime_of) {
   return nonzero((mix64(mix64(mix64(from + e) * 31 + to) + (uint64_t(peer) << 32 | epoch)) +
-                  exits + (uint64_t(after_wait) << 40)) ^
+                  exits + (uint64_t(after_wait) << 40) + (uint64_t(after_lifetime_of) << 41)) ^
                  (uint64_t(how) << 59));
 }
 
@@ -43,10 +44,11 @@ uint64_t WaitEvidence::versioned(uint64_t inst) const {
 }
 
 bool WaitEvidence::note(EdgeId e, uint64_t from, uint64_t to, uint32_t tid, uint32_t peer,
-                        uint32_t epoch, uint32_t exits, bool after_wait, uint8_t how) {
+                        uint32_t epoch, uint32_t exits, bool after_wait, uint8_t how,
+                        uint32_t after_lifetime_of) {
   if (e >= head_.capacity() || (!from && !to))
     return false;
-  uint64_t key = sample_key(e, from, to, peer, epoch, exits, after_wait, how);
+  uint64_t key = sample_key(e, from, to, peer, epoch, exits, after_wait, how, after_lifetime_of);
   uint64_t v;
   // Known from this thread (or from several): nothing new, no lock.
   if (index_.find(key, &v) && (samples_[v].multi || samples_[v].tid == tid))
@@ -67,8 +69,9 @@ bool WaitEvidence::note(EdgeId e, uint64_t from, uint64_t to, uint32_t tid, uint
   uint64_t fk = from_key(e, from);
   uint64_t first_from = 0;
   by_from_.find(fk, &first_from);
-  samples_[id] = Sample{from,  to,    tid,        peer, epoch,    exits,
-                         false, after_wait, how, head_[e], uint32_t(first_from)};
+  samples_[id] = Sample{from,       to,  tid,      peer,     epoch,
+                         exits,      false, after_wait, after_lifetime_of, how,
+                         head_[e],   uint32_t(first_from)};
   head_[e] = id;
   if (!by_from_.put(fk, id) || !index_.put(key, id))
     ++dropped_;

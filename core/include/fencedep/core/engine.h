@@ -56,6 +56,9 @@ struct Occurrence {
   // `to_inst` is already the instance's version for the wait rules (a
   // released lock: see WindowEntry::version).
   bool to_versioned = false;
+  // Signals: `to_inst` was taken after the thread with this id let go of
+  // its lifetime hold of it (see Engine::release).
+  uint32_t after_lifetime_of = 0;
 };
 
 // Engine::signallers_: set when a second thread has signalled the object.
@@ -242,7 +245,8 @@ private:
     if (opts_.instance_rules)
       *key ^= ((o.from_inst * 0x9e3779b97f4a7c15ull) ^
                (o.to_inst + o.epoch + (uint64_t(o.exits) << 20) + (uint64_t(o.how) << 32) +
-                (uint64_t(t.tid) << 40) + (uint64_t(o.after_wait) << 63))) |
+                (uint64_t(t.tid) << 40) + (uint64_t(o.after_wait) << 63) +
+                (uint64_t(o.after_lifetime_of) << 24))) |
               1;
     return t.edge_cache[(*key ^ (*key >> 19) ^ (*key >> 37)) &
                         (ThreadState::kEdgeCacheSize - 1)];
@@ -347,6 +351,12 @@ private:
   // Condition variables and semaphores: the first thread that signalled
   // each object, and whether another one has too (kManySignallers).
   AddressMap signallers_;
+  // Locks a thread held from before its first wait across its waits, by
+  // the thread that let them go (see Engine::release).
+  AddressMap lifetime_releases_;
+  std::atomic<bool> any_lifetime_release_{false};
+  uint32_t released_for_life_by(uint64_t inst) const;
+  void note_lifetime_release(ThreadState &t, const HeldEntry &h);
   void note_signaller(ThreadState &t, ClassId c, uint64_t inst);
   // Happens-before through signals, enough for a joiner to know which of
   // the joined thread's history it has seen: a signal sequence per object

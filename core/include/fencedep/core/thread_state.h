@@ -35,6 +35,7 @@ struct WindowEntry {
   uint64_t version;  // the instance as the wait rules knew it then (released
                      // locks may be destroyed and their address reused)
   uint32_t epoch;    // the thread's signal count when it was taken
+  uint32_t after_lifetime_of; // see Occurrence::after_lifetime_of
   uint32_t exits;    // threads of the process exited by then (Occurrence::exits)
   bool read;
   // The thread signalled something while holding it, after taking it: an

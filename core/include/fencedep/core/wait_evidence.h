@@ -39,6 +39,7 @@ public:
     uint32_t exits;     // see Occurrence (engine.h)
     bool multi;         // seen from more than one thread
     bool after_wait;    // see Occurrence (engine.h)
+    uint32_t after_lifetime_of; // see Occurrence (engine.h)
     uint8_t how;        // kHow* (engine.h): a wait for submission, a submission
     uint32_t next_edge; // next sample of the same edge
     uint32_t next_from; // next sample of the same edge and `from`
@@ -67,7 +68,8 @@ public:
   // `tid` (`peer`, `epoch`: see Occurrence in engine.h). True when that
   // adds to what is known.
   bool note(EdgeId e, uint64_t from, uint64_t to, uint32_t tid, uint32_t peer = 0,
-            uint32_t epoch = 0, uint32_t exits = 0, bool after_wait = false, uint8_t how = 0);
+            uint32_t epoch = 0, uint32_t exits = 0, bool after_wait = false, uint8_t how = 0,
+            uint32_t after_lifetime_of = 0);
   bool has(EdgeId e) const { return e < head_.capacity() && head_[e] != 0; }
 
   // The samples of edge `e` (those starting at instance `from` unless it
