@@ -94,19 +94,20 @@ private:
     return found;
   }
 
+  static uint64_t hop_key(const Hop &h) {
+    return mix64((uint64_t(h.tid) << 32 | h.after_lifetime_of) ^
+                 (uint64_t(h.kind) << 8 | uint64_t(h.set) | uint64_t(h.multi) << 1 |
+                  uint64_t(h.after_wait) << 2) << 40);
+  }
+
   uint64_t state_key(uint32_t i, uint64_t at, uint64_t first, const Waiter &w,
                      const Hop &prev) const {
     uint64_t k = mix64(at * 31 + i);
     k = mix64(k ^ first);
     k = mix64(k ^ (uint64_t(w.tid) << 32 | w.epoch) ^ (uint64_t(w.peer) << 8) ^
               (uint64_t(w.active) | uint64_t(w.multi) << 1 | uint64_t(w.for_submit) << 2));
-    k = mix64(k ^ (uint64_t(prev.after_lifetime_of) << 32) ^ first_hop_.after_lifetime_of);
-    k = mix64(k ^ (uint64_t(prev.tid) << 32) ^
-              (uint64_t(prev.kind) << 8 | uint64_t(prev.set) | uint64_t(prev.multi) << 1 |
-               uint64_t(prev.after_wait) << 2));
-    k = mix64(k ^ (uint64_t(first_hop_.tid) << 32) ^
-              (uint64_t(first_hop_.kind) << 8 | uint64_t(first_hop_.set) |
-               uint64_t(first_hop_.multi) << 1 | uint64_t(first_hop_.after_wait) << 2));
+    k = mix64(k ^ hop_key(prev));
+    k = mix64(k ^ hop_key(first_hop_));
     return k | 1;
   }
 
