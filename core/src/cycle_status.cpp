@@ -125,7 +125,7 @@ private:
     // A fence timeline is one object: any of its fences stands for another.
     uint64_t from = loose(e.from) ? 0 : at;
     bool found = false;
-    waits_.for_each(id, from, [&](const WaitEvidence::Sample &s) {
+    auto visit = [&](const WaitEvidence::Sample &s) {
       // A submission stands only for what waits for a submission: the
       // fence's completion (after an await, a signal that waited for it,
       // a plain wait) is the GPU's, which needs nothing its submitter held.
@@ -157,28 +157,54 @@ private:
         next = Waiter{true, s.tid, s.multi, s.peer, s.epoch, (s.how & kHowForSubmit) != 0};
       found = step(i + 1, s.to, i == 0 && !loose(e.from) ? s.from : first, next, hop);
       return !found;
-    });
+    };
+    // The closing edge must end where the first began: from any object of
+    // a loose class, only the samples that do are worth a step (waiter
+    // locks made per wait give thousands of samples each way).
+    if (i + 1 == cyc_.size && !from && first) {
+      waits_.for_each_to(id, first, visit);
+      if (!found)
+        waits_.for_each_to(id, 0, visit);
+    } else {
+      waits_.for_each(id, from, visit);
+    }
     return found;
   }
 
   // A condition variable or semaphore that several threads signal wakes
   // its waiter whoever signals it: the signal needs the lock only if every
-  // signaller took it. One thread alone signalling under the lock while
-  // others signal without it is not a dependency (CPython's GIL: whichever
-  // thread takes the interpreter next signals the switch, under whatever
-  // Python locks it happens to hold).
+  // signaller took it. Some threads signalling under the lock while another
+  // signals without it is not a dependency (CPython's GIL: whichever thread
+  // takes the interpreter next signals the switch, under whatever Python
+  // locks it happens to hold). A joiner that took a thread's lifetime lock
+  // after it let go counts as taking it: while the thread holds it, the
+  // joiner cannot signal either.
   bool only_one_of_many(EdgeId id, const WaitEvidence::Sample &s) const {
     uint64_t v;
-    if (s.multi || !s.from || !s.to || !signallers_.find(s.from, &v) ||
-        !(v & kManySignallers))
+    if (s.multi || !s.from || !s.to || !signallers_.find(s.from, &v))
       return false;
-    bool others = false;
+    uint32_t signallers = signaller_count(v);
+    if (signallers < 2)
+      return false;
+    // Distinct threads that took the lock before signalling, up to the
+    // number of signallers (a sample seen from several threads stands for
+    // as many as there are).
+    uint32_t takers[3] = {s.tid, 0, 0}, n = 1;
     waits_.for_each(id, s.from, [&](const WaitEvidence::Sample &o) {
-      if (o.to == s.to && (o.multi || o.tid != s.tid))
-        others = true;
-      return !others;
+      if (o.to != s.to)
+        return true;
+      if (o.multi) {
+        n = signallers;
+        return false;
+      }
+      bool known = false;
+      for (uint32_t k = 0; k < n; ++k)
+        known |= takers[k] == o.tid;
+      if (!known)
+        takers[n++] = o.tid;
+      return n < signallers;
     });
-    return !others;
+    return n < signallers;
   }
 
   // A class that is one object for this purpose: a fence timeline (any of

@@ -572,10 +572,13 @@ void Engine::note_signaller(ThreadState &t, ClassId c, uint64_t inst) {
       instances_interchangeable(classes_, c))
     return;
   uint64_t key = waits_.versioned(inst), v;
-  if (!signallers_.find(key, &v))
-    signallers_.put(key, t.tid);
-  else if (!(v & kManySignallers) && uint32_t(v) != t.tid)
-    signallers_.put(key, v | kManySignallers);
+  if (!signallers_.find(key, &v)) {
+    signallers_.put(key, t.tid & kSignallerTidMask);
+    return;
+  }
+  uint64_t counted = with_signaller(v, t.tid);
+  if (counted != v)
+    signallers_.put(key, counted);
 }
 
 void Engine::signal(ThreadState &t, ClassId c, uint64_t inst, uint64_t, StackSource &st) {

@@ -8,6 +8,10 @@ uint64_t WaitEvidence::from_key(EdgeId e, uint64_t from) {
   return nonzero(mix64(from * 0x9e3779b97f4a7c15ull + e + 0x51));
 }
 
+uint64_t WaitEvidence::to_key(EdgeId e, uint64_t to) {
+  return nonzero(mix64(to * 0xc2b2ae3d27d4eb4full + e + 0x7b));
+}
+
 static uint64_t sample_key(EdgeId e, uint64_t from, uint64_t to, uint32_t peer,
                            uint32_t epoch, uint32_t exits, bool after_wait, uint8_t how,
                            uint32_t after_lifetime_of) {
@@ -19,6 +23,7 @@ static uint64_t sample_key(EdgeId e, uint64_t from, uint64_t to, uint32_t peer,
 bool WaitEvidence::init(uint32_t max_edges, uint32_t max_samples) {
   return samples_.init(max_samples) && head_.init(max_edges) &&
          index_.init(size_t(max_samples) * 2) && by_from_.init(size_t(max_samples) * 2) &&
+         by_to_.init(size_t(max_samples) * 2) &&
          generations_.init(1u << 18);
 }
 
@@ -67,13 +72,16 @@ bool WaitEvidence::note(EdgeId e, uint64_t from, uint64_t to, uint32_t tid, uint
   }
   uint32_t id = next_++;
   uint64_t fk = from_key(e, from);
-  uint64_t first_from = 0;
+  uint64_t tk = to_key(e, to);
+  uint64_t first_from = 0, first_to = 0;
   by_from_.find(fk, &first_from);
-  samples_[id] = Sample{from,       to,  tid,      peer,     epoch,
-                         exits,      false, after_wait, after_lifetime_of, how,
-                         head_[e],   uint32_t(first_from)};
+  by_to_.find(tk, &first_to);
+  samples_[id] = Sample{from,     to,    tid,        peer,
+                         epoch,    exits, false,      after_wait,
+                         after_lifetime_of, how,     head_[e],   uint32_t(first_from),
+                         uint32_t(first_to)};
   head_[e] = id;
-  if (!by_from_.put(fk, id) || !index_.put(key, id))
+  if (!by_from_.put(fk, id) || !by_to_.put(tk, id) || !index_.put(key, id))
     ++dropped_;
   return true;
 }

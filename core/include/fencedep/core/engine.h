@@ -61,8 +61,27 @@ struct Occurrence {
   uint32_t after_lifetime_of = 0;
 };
 
-// Engine::signallers_: set when a second thread has signalled the object.
-inline constexpr uint64_t kManySignallers = 1ull << 62;
+// Engine::signallers_ values: the first two threads that signalled the
+// object (30 bits each: Linux thread ids stay below 2^22) and whether a
+// third one has. Enough to tell whether some signaller never took a lock
+// that the others took (see only_one_of_many in cycle_status.cpp).
+inline constexpr uint64_t kSignallerTidMask = (1ull << 30) - 1;
+inline constexpr uint64_t kMoreSignallers = 1ull << 62;
+// How many threads signalled: 1, 2, or 3 for "three or more".
+inline uint32_t signaller_count(uint64_t v) {
+  if (v & kMoreSignallers)
+    return 3;
+  return ((v >> 30) & kSignallerTidMask) ? 2 : 1;
+}
+// `v` with thread `tid` counted among the signallers.
+inline uint64_t with_signaller(uint64_t v, uint32_t tid) {
+  uint64_t first = v & kSignallerTidMask, second = (v >> 30) & kSignallerTidMask;
+  if ((v & kMoreSignallers) || tid == first || tid == second)
+    return v;
+  if (!second)
+    return v | (uint64_t(tid) & kSignallerTidMask) << 30;
+  return v | kMoreSignallers;
+}
 
 // Occurrence::how and WaitEvidence::Sample::how.
 inline constexpr uint8_t kHowForSubmit = 1u << 0; // a wait that a submission satisfies
@@ -348,8 +367,8 @@ private:
   // Threads exited so far, and the count at each one's exit (by tid).
   std::atomic<uint32_t> exits_{0};
   AddressMap exit_gen_;
-  // Condition variables and semaphores: the first thread that signalled
-  // each object, and whether another one has too (kManySignallers).
+  // Condition variables and semaphores: which threads signalled each
+  // object (see signaller_count).
   AddressMap signallers_;
   // Locks a thread held from before its first wait across its waits, by
   // the thread that let them go (see Engine::release).

@@ -43,6 +43,7 @@ public:
     uint8_t how;        // kHow* (engine.h): a wait for submission, a submission
     uint32_t next_edge; // next sample of the same edge
     uint32_t next_from; // next sample of the same edge and `from`
+    uint32_t next_to;   // next sample of the same edge and `to`
   };
 
   bool init(uint32_t max_edges, uint32_t max_samples);
@@ -50,6 +51,7 @@ public:
     lock_.reset();
     index_.reset_lock();
     by_from_.reset_lock();
+    by_to_.reset_lock();
     generations_.reset_lock();
   }
 
@@ -88,15 +90,26 @@ public:
       if (!visit(samples_[id]))
         return;
   }
+  // The samples of edge `e` that end at instance `to`.
+  template <typename F> void for_each_to(EdgeId e, uint64_t to, F &&visit) const {
+    uint64_t v;
+    if (!by_to_.find(to_key(e, to), &v))
+      return;
+    for (uint32_t id = uint32_t(v); id; id = samples_[id].next_to)
+      if (!visit(samples_[id]))
+        return;
+  }
   uint64_t dropped() const { return dropped_; }
 
 private:
   static uint64_t from_key(EdgeId e, uint64_t from);
+  static uint64_t to_key(EdgeId e, uint64_t to);
 
   RawArray<Sample> samples_;
   RawArray<uint32_t> head_; // per edge: first sample
   AddressMap index_;        // (edge, from, to) -> sample
   AddressMap by_from_;      // (edge, from) -> first sample with that source
+  AddressMap by_to_;        // (edge, to) -> first sample with that destination
   AddressMap generations_;  // instance -> objects destroyed at its address
   std::atomic<bool> any_forgotten_{false};
   uint32_t next_ = 1;
