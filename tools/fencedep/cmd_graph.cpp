@@ -41,8 +41,10 @@ std::vector<std::string> class_names(offline::Analysis &a, bool symbolize, Strin
   for (ClassId c = 1; c < n; ++c) {
     ClassView v;
     build_class_view(e, c, a.symbolizer(0), &v);
-    if (lookup && v.site.module)
-      sym.frame(v.site, !(v.flags & (kClassStatic | kClassEntry)));
+    if (lookup && v.site.module && (v.flags & kClassStatic))
+      sym.data(v.site);
+    else if (lookup && v.site.module)
+      sym.frame(v.site, !(v.flags & kClassEntry));
     char buf[512];
     names[c] = class_display_name(v, buf, sizeof buf);
   }
