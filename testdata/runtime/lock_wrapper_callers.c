@@ -9,7 +9,15 @@
 // take_ring(), then queue_lock in take_queue(): the inversion is reported
 // from there, holding two locks, each taken through the wrapper.
 //
+// The JSON keeps the recorded frame (`at`, the wrapper, with the caller it
+// was inlined into) and names the place the text shows (`place`).
+//
+// RUN-OPTIONS: json=%t.json
 // EXPECT-EXIT: 66
+// OUTPUT-FILE: JSON %t.json
+// JSON: "held":[{"class":{{.*}}"display":"mutex g_state+0x40"
+// JSON-SAME: "at":{{[{][^}]*}}"function":"lock",{{[^}]*}}"inlined_into":{{[{][^}]*}}"function":"take_state"
+// JSON-SAME: "place":{{[{][^}]*}}"function":"take_state"
 // CHECK: WARNING: possible circular locking dependency detected
 // CHECK: thread {{[0-9]+}} is trying to lock(mutex queue_lock);
 #include "scenario.h"
