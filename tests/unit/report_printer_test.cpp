@@ -230,10 +230,10 @@ TEST_F(PrinterTest, SameClassInversionHeadline) {
             std::string::npos)
       << t;
   // Both nestings, each with the thread and stack that made it.
-  size_t now = t.find("-> #0 (obj->lock, object 0x2000) -> (obj->lock, object 0x1000): acquire, first seen in "
-                      "pid 4242 thread 2:\n       #0 0x402201");
-  size_t before = t.find("-> #1 (obj->lock, object 0x1000) -> (obj->lock, object 0x2000): acquire, first seen in "
-                         "pid 4242 thread 1:\n       #0 0x401101");
+  size_t now = t.find("-> #0 (obj->lock, object 0x2000) -> (obj->lock, object 0x1000): acquire, "
+                      "first seen in pid 4242 thread 2:\n       #0 0x402201");
+  size_t before = t.find("-> #1 (obj->lock, object 0x1000) -> (obj->lock, object 0x2000): acquire, "
+                         "first seen in pid 4242 thread 1:\n       #0 0x401101");
   EXPECT_NE(now, std::string::npos) << t;
   EXPECT_NE(before, std::string::npos) << t;
 }
