@@ -8,6 +8,9 @@
 // CHECK: WARNING: possible circular locking dependency detected
 // CHECK: SUMMARY: fencedep: lock-order mutex macro_two_locks.c:[[L:[0-9]+]]:[[C:[0-9]+]] in pair_create [macro_two_locks+0x[[O1:[0-9a-f]+]]] -> mutex macro_two_locks.c:[[L]]:[[C]] in pair_create [macro_two_locks+0x{{[0-9a-f]+}}] -> mutex macro_two_locks.c:[[L]]:[[C]] in pair_create [macro_two_locks+0x[[O1]]] (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
+// The class graph offline names them apart the same way.
+// GRAPH: [label="mutex macro_two_locks.c:[[L:[0-9]+]]:[[C:[0-9]+]] in pair_create [macro_two_locks+0x{{[0-9a-f]+}}]"
+// GRAPH: [label="mutex macro_two_locks.c:[[L]]:[[C]] in pair_create [macro_two_locks+0x{{[0-9a-f]+}}]"
 #include "scenario.h"
 
 #define MAKE_PAIR(x, y)                                                        \
