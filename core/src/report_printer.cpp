@@ -28,12 +28,12 @@ static void write_file_line(const FrameView &f, Writer &w) {
     w.ch(':').dec(f.column);
 }
 
-// A code site: "ring.c:42:7 in ring_create", without line tables
-// "libfoo.so+0x1a2b in ring_create", without symbols "libfoo.so+0x1a2b".
 // A line of a text trace is a place of its own; the event it holds, which
 // a symbolizer gives as its function, says nothing more.
 static bool is_trace_line(const FrameView &f) { return is_text_location(f.pc) && has_line(f); }
 
+// A code site: "ring.c:42:7 in ring_create", without line tables
+// "libfoo.so+0x1a2b in ring_create", without symbols "libfoo.so+0x1a2b".
 static void write_site(const FrameView &f, Writer &w) {
   if (has_line(f))
     write_file_line(f, w);
