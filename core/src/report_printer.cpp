@@ -72,9 +72,20 @@ static bool is_lock_wrapper_frame(const FrameView &f) {
   return f.function_line && f.line >= f.function_line && f.line <= f.function_line + 2;
 }
 
+static bool same_file(const FrameView &a, const FrameView &b) {
+  return a.file && b.file && strcmp(a.file, b.file) == 0;
+}
+
+// Out of the inline chain, while the frame is a one-line wrapper or a
+// helper from another file than the function everything was inlined into
+// (a header's: `std::mutex::lock`, `__gthread_mutex_lock`,
+// `std::unique_lock`, a project's `lock()` in its own header).
 const FrameView &report_place(const FrameView &f) {
+  const FrameView *outer = &f;
+  for (unsigned i = 0; outer->inlined_into && i < 64; ++i)
+    outer = outer->inlined_into;
   const FrameView *p = &f;
-  while (p->inlined_into && is_lock_wrapper_frame(*p))
+  while (p != outer && p->inlined_into && (is_lock_wrapper_frame(*p) || !same_file(*p, *outer)))
     p = p->inlined_into;
   return *p;
 }

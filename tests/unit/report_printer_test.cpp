@@ -546,11 +546,43 @@ TEST(ReportPlace, StepsOutOfInlinedLockWrappers) {
   lock.function_line = 5; // `static void lock(struct q *q) { pthread_mutex_lock(&q->m); }`
   lock.inlined_into = &worker;
   EXPECT_EQ(&report_place(lock), &worker);
-  // A longer inlined function that takes the lock further down stays.
+  // A longer function of the same file, inlined, that takes the lock
+  // further down stays.
   FrameView push = lock;
   push.function = "push";
   push.function_line = 1;
   EXPECT_EQ(&report_place(push), &push);
+  // Helpers inlined from headers, whatever their length: libstdc++'s
+  // std::unique_lock -> std::mutex::lock -> __gthread_mutex_lock chain.
+  FrameView user;
+  user.function = "ba()";
+  user.file = "/src/cx.cpp";
+  user.line = 8;
+  user.function_line = 5;
+  FrameView ctor;
+  ctor.function = "std::unique_lock<std::mutex>::unique_lock(std::mutex&)";
+  ctor.file = "/usr/include/c++/12/bits/unique_lock.h";
+  ctor.line = 69;
+  ctor.function_line = 64;
+  ctor.inlined_into = &user;
+  FrameView ulock = ctor;
+  ulock.function = "std::unique_lock<std::mutex>::lock()";
+  ulock.line = 139;
+  ulock.function_line = 131;
+  ulock.inlined_into = &ctor;
+  FrameView mlock;
+  mlock.function = "std::mutex::lock()";
+  mlock.file = "/usr/include/c++/12/bits/std_mutex.h";
+  mlock.line = 100;
+  mlock.function_line = 98;
+  mlock.inlined_into = &ulock;
+  FrameView gthr;
+  gthr.function = "__gthread_mutex_lock(pthread_mutex_t*)";
+  gthr.file = "/usr/include/x86_64-linux-gnu/c++/12/bits/gthr-default.h";
+  gthr.line = 749;
+  gthr.function_line = 746;
+  gthr.inlined_into = &mlock;
+  EXPECT_EQ(&report_place(gthr), &user);
   // Nothing known about the caller: the frame itself.
   FrameView real = lock;
   real.inlined_into = nullptr;

@@ -20,7 +20,8 @@ const char *class_legacy_name(const ClassView &c, char *buf, size_t cap);
 // print the same name; copies of one class get the same level.
 void qualify_class_names(ClassView *const *views, uint32_t n);
 // Where an acquisition or wait happened, as reports name it: the first
-// frame of f's inline chain outside one-line lock wrappers (docs/model.md).
+// frame of f's inline chain outside one-line lock wrappers and helpers
+// inlined from other files (docs/model.md).
 const FrameView &report_place(const FrameView &f);
 
 void print_report_text(const ReportView &r, Writer &out);
