@@ -34,9 +34,8 @@ static uint32_t fill_stack(Engine &e, StackId id, Symbolizer &sym, FrameView *ou
 }
 
 // Two classes of one report must not print the same name (two mutexes
-// made by one constructor of a binary without line tables, two sites on one
-// line): those that would get the site's column or module offset, then
-// their key.
+// made by one constructor of a binary without line tables, two classes
+// named by one site through different wrapper chains).
 static void qualify_same_names(ReportView *out, ReportScratch &s) {
   ClassView *views[2 + 2 * kMaxCycle + kReportHeld + 1];
   uint32_t n = 0;
@@ -50,27 +49,7 @@ static void qualify_same_names(ReportView *out, ReportScratch &s) {
     views[n++] = &s.held[i].cls;
   if (out->gated)
     views[n++] = &out->gate;
-  for (uint8_t level = 1; level <= 2; ++level) {
-    char a[512], b[512];
-    for (uint32_t i = 0; i < n; ++i) {
-      if (!views[i]->key && !views[i]->name)
-        continue;
-      class_display_name(*views[i], a, sizeof a);
-      for (uint32_t j = i + 1; j < n; ++j) {
-        if (views[j]->key == views[i]->key)
-          continue;
-        if (strcmp(a, class_display_name(*views[j], b, sizeof b)) != 0)
-          continue;
-        views[i]->qualify = level;
-        views[j]->qualify = level;
-      }
-    }
-    // Same key, same class: each copy says the same.
-    for (uint32_t i = 0; i < n; ++i)
-      for (uint32_t j = 0; j < n; ++j)
-        if (views[i]->key == views[j]->key && views[j]->qualify > views[i]->qualify)
-          views[i]->qualify = views[j]->qualify;
-  }
+  qualify_class_names(views, n);
 }
 
 void build_report_view(Engine &e, const PendingReport &p, Symbolizer &sym, ReportScratch &s,

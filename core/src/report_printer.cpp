@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "fencedep/core/model_event.h"
+
 namespace fencedep {
 
 static const char *base_name(const char *path) {
@@ -11,21 +13,81 @@ static const char *base_name(const char *path) {
   return s ? s + 1 : path;
 }
 
-// Where a frame points, most precise first: file:line, function+off, module+off.
-static void write_location(const FrameView &f, Writer &w) {
-  if (f.file && f.line) {
-    w.str(base_name(f.file)).ch(':').dec(f.line);
-    return;
-  }
-  if (f.function) {
-    w.str(f.function);
-    return;
-  }
-  if (f.module) {
+static void write_module_offset(const FrameView &f, Writer &w) {
+  if (f.module)
     w.str(base_name(f.module)).ch('+').hex(f.offset);
+  else
+    w.hex(f.pc);
+}
+
+static bool has_line(const FrameView &f) { return f.file && f.line; }
+
+static void write_file_line(const FrameView &f, Writer &w) {
+  w.str(base_name(f.file)).ch(':').dec(f.line);
+  if (f.column)
+    w.ch(':').dec(f.column);
+}
+
+// A line of a text trace is a place of its own; the event it holds, which
+// a symbolizer gives as its function, says nothing more.
+static bool is_trace_line(const FrameView &f) { return is_text_location(f.pc) && has_line(f); }
+
+// A code site: "ring.c:42:7 in ring_create", without line tables
+// "libfoo.so+0x1a2b in ring_create", without symbols "libfoo.so+0x1a2b".
+static void write_site(const FrameView &f, Writer &w) {
+  if (has_line(f))
+    write_file_line(f, w);
+  else
+    write_module_offset(f, w);
+  if (f.function && !is_trace_line(f))
+    w.str(" in ").str(f.function);
+}
+
+// The place of an acquisition or wait: "worker ring.c:88:5", without line
+// tables "worker (libfoo.so+0x1a2b)".
+static void write_place(const FrameView &f, Writer &w) {
+  if (!f.function || is_trace_line(f)) {
+    if (has_line(f))
+      write_file_line(f, w);
+    else
+      write_module_offset(f, w);
     return;
   }
-  w.hex(f.pc);
+  w.str(f.function).ch(' ');
+  if (has_line(f)) {
+    write_file_line(f, w);
+  } else {
+    w.ch('(');
+    write_module_offset(f, w);
+    w.ch(')');
+  }
+}
+
+// A wrapper whose body starts with the lock call: the call is on the line
+// the function starts on or one of the two after ("static void lock(struct
+// q *q) { pthread_mutex_lock(&q->m); }" in one line, three or four with the
+// brace on a line of its own). Debug info gives where a function starts,
+// not where it ends.
+static bool is_lock_wrapper_frame(const FrameView &f) {
+  return f.function_line && f.line >= f.function_line && f.line <= f.function_line + 2;
+}
+
+static bool same_file(const FrameView &a, const FrameView &b) {
+  return a.file && b.file && strcmp(a.file, b.file) == 0;
+}
+
+// Out of the inline chain, while the frame is a one-line wrapper or a
+// helper from another file than the function everything was inlined into
+// (a header's: `std::mutex::lock`, `__gthread_mutex_lock`,
+// `std::unique_lock`, a project's `lock()` in its own header).
+const FrameView &report_place(const FrameView &f) {
+  const FrameView *outer = &f;
+  for (unsigned i = 0; outer->inlined_into && i < 64; ++i)
+    outer = outer->inlined_into;
+  const FrameView *p = &f;
+  while (p != outer && p->inlined_into && (is_lock_wrapper_frame(*p) || !same_file(*p, *outer)))
+    p = p->inlined_into;
+  return *p;
 }
 
 const char *class_display_name(const ClassView &c, char *buf, size_t cap) {
@@ -35,28 +97,92 @@ const char *class_display_name(const ClassView &c, char *buf, size_t cap) {
     return buf;
   }
   w.str(class_kind_name(c.kind));
-  if (c.site.pc || c.site.module || c.site.function) {
-    w.ch('@');
-    // A static object is named by its symbol, a thread's start routine by
-    // its function; a site by its source line.
-    if ((c.flags & (kClassStatic | kClassEntry)) && c.site.function)
-      w.str(c.site.function);
-    else
-      write_location(c.site, w);
-  } else if (c.key) {
-    w.ch('#').hex(c.key & 0xffffffff, false);
+  const FrameView &s = c.site;
+  if (!s.pc && !s.module && !s.function) {
+    if (c.key)
+      w.ch('#').hex(c.key & 0xffffffff, false);
+    return buf;
   }
-  if (c.qualify && !c.name) {
-    if (c.site.file && c.site.line && !(c.flags & (kClassStatic | kClassEntry))) {
-      if (c.site.column)
-        w.ch(':').dec(c.site.column);
-    } else if (c.site.module) {
-      w.ch('[').str(base_name(c.site.module)).ch('+').hex(c.site.offset).ch(']');
+  w.ch(' ');
+  // What the module offset would add to tell two classes apart: nothing
+  // when it is printed already.
+  bool offset_printed = false;
+  if (c.flags & (kClassStatic | kClassEntry)) {
+    // A static object by its own symbol, a thread's exits by its start
+    // routine.
+    if (s.function) {
+      w.str(s.function);
+      if ((c.flags & kClassStatic) && s.symbol_offset)
+        w.ch('+').hex(s.symbol_offset);
+    } else {
+      write_module_offset(s, w);
+      offset_printed = true;
     }
+  } else {
+    // A site inside an inlined one-line init wrapper is its caller's.
+    const FrameView &p = report_place(s);
+    write_site(p, w);
+    offset_printed = !has_line(p);
+  }
+  if (c.qualify && !offset_printed && s.module) {
+    w.str(" [");
+    write_module_offset(s, w);
+    w.ch(']');
   }
   if (c.qualify > 1)
     w.ch('#').hex(c.key & 0xffffffff, false);
   return buf;
+}
+
+// The form before sites carried their column and function.
+const char *class_legacy_name(const ClassView &c, char *buf, size_t cap) {
+  BufferWriter w(buf, cap);
+  if (c.name) {
+    w.str(c.name);
+    return buf;
+  }
+  w.str(class_kind_name(c.kind));
+  const FrameView &s = c.site;
+  if (s.pc || s.module || s.function) {
+    w.ch('@');
+    if ((c.flags & (kClassStatic | kClassEntry)) && s.function)
+      w.str(s.function);
+    else if (has_line(s))
+      w.str(base_name(s.file)).ch(':').dec(s.line);
+    else if (s.function)
+      w.str(s.function);
+    else
+      write_module_offset(s, w);
+  } else if (c.key) {
+    w.ch('#').hex(c.key & 0xffffffff, false);
+  }
+  return buf;
+}
+
+void qualify_class_names(ClassView *const *views, uint32_t n) {
+  for (uint32_t i = 0; i < n; ++i)
+    views[i]->qualify = 0;
+  for (uint8_t level = 1; level <= 2; ++level) {
+    char a[512], b[512];
+    for (uint32_t i = 0; i < n; ++i) {
+      if (!views[i]->key && !views[i]->name)
+        continue;
+      class_display_name(*views[i], a, sizeof a);
+      for (uint32_t j = i + 1; j < n; ++j) {
+        if (views[j]->key == views[i]->key)
+          continue;
+        if (strcmp(a, class_display_name(*views[j], b, sizeof b)) != 0)
+          continue;
+        views[i]->qualify = level;
+        views[j]->qualify = level;
+      }
+    }
+    // Same key, same class: each copy says the same.
+    for (uint32_t i = 0; i < n; ++i)
+      for (uint32_t j = 0; j < n; ++j)
+        if (views[i]->key == views[j]->key && views[j]->qualify > views[i]->qualify)
+          views[i]->qualify = views[j]->qualify;
+  }
 }
 
 static void name(const ClassView &c, Writer &w) {
@@ -101,7 +227,7 @@ static void action(EdgeKind kind, const ClassView &to, bool read, Writer &w,
   if (to.kind != ClassKind::Reclaim)
     name(to, w);
   if (instance) // objects of one class: say which
-    w.ch(' ').hex(instance);
+    w.str(", object ").hex(instance);
   w.str(");");
 }
 
@@ -110,20 +236,26 @@ static void write_frames(const FrameView *frames, uint32_t n, Writer &w, unsigne
     w.spaces(indent).str("(no stack recorded)\n");
     return;
   }
+  // Inlined calls are frames of their own, innermost first, as the
+  // sanitizers print them; they share their pc.
+  uint32_t k = 0;
   for (uint32_t i = 0; i < n; ++i) {
-    const FrameView &f = frames[i];
-    w.spaces(indent).ch('#').dec(i).ch(' ').hex(f.pc).str(" in ");
-    w.str(f.function ? f.function : "??");
-    if (f.file) {
-      w.ch(' ').str(f.file);
-      if (f.line)
-        w.ch(':').dec(f.line);
-      if (f.column)
-        w.ch(':').dec(f.column);
+    unsigned levels = 0;
+    for (const FrameView *l = &frames[i]; l && levels < 16; l = l->inlined_into, ++levels) {
+      const FrameView &f = *l;
+      w.spaces(indent).ch('#').dec(k++).ch(' ').hex(frames[i].pc).str(" in ");
+      w.str(f.function ? f.function : "??");
+      if (f.file) {
+        w.ch(' ').str(f.file);
+        if (f.line)
+          w.ch(':').dec(f.line);
+        if (f.column)
+          w.ch(':').dec(f.column);
+      }
+      if (frames[i].module)
+        w.str(" (").str(base_name(frames[i].module)).str("+").hex(frames[i].offset).ch(')');
+      w.ch('\n');
     }
-    if (f.module)
-      w.str(" (").str(base_name(f.module)).str("+").hex(f.offset).ch(')');
-    w.ch('\n');
   }
 }
 
@@ -138,7 +270,7 @@ static void held_line(const HeldView &h, uint32_t index, unsigned indent, Writer
     w.str(" [").str(h.label).ch(']');
   if (h.at.pc || h.at.function) {
     w.str(", at: ");
-    write_location(h.at, w);
+    write_place(report_place(h.at), w);
   }
   w.ch('\n');
 }
@@ -221,7 +353,38 @@ static void scenario(const ReportView &r, Writer &w) {
   uint32_t n = r.nchain;
   if (n < 2 || n > 4)
     return;
-  const unsigned col = 32;
+  // Context i holds (or is inside) chain[i].from and then enters
+  // chain[i].to, which context i+1 holds: cell [i][0] is the first, [i][1]
+  // the second.
+  char cells[4][2][512];
+  size_t widest = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    const EdgeView &e = r.chain[i];
+    BufferWriter c(cells[i][0], sizeof cells[i][0]);
+    if (e.kind == EdgeKind::Signal) {
+      c.str("/* will signal ");
+      name(e.from, c);
+      c.str(" */");
+    } else if (e.kind == EdgeKind::Section) {
+      c.str("begin_signalling(");
+      name(e.from, c);
+      c.str(");");
+    } else if (e.kind == EdgeKind::Await) {
+      c.str("/* fence ");
+      name(e.from, c);
+      c.str(" */");
+    } else {
+      action(EdgeKind::Acquire, e.from, e.src_read, c, e.from_inst);
+    }
+    BufferWriter d(cells[i][1], sizeof cells[i][1]);
+    action(e.kind, e.to, e.dst_read, d, e.to_inst);
+    for (const char *cell : cells[i])
+      if (strlen(cell) > widest)
+        widest = strlen(cell);
+  }
+  // Columns as wide as the widest cell, so that each context's column
+  // starts right of every other's text; 32 when names are short.
+  const unsigned col = widest + 2 > 32 ? unsigned(widest + 2) : 32;
   w.str("\n Possible unsafe scenario:\n\n");
   w.spaces(7);
   for (uint32_t i = 0; i < n; ++i) {
@@ -236,37 +399,10 @@ static void scenario(const ReportView &r, Writer &w) {
     w.str("----");
   }
   w.ch('\n');
-  // Context i holds (or is inside) chain[i].from and then enters
-  // chain[i].to, which context i+1 holds.
-  char cell[512];
-  auto row = [&](uint32_t i, bool second) {
-    const EdgeView &e = r.chain[i];
-    BufferWriter c(cell, sizeof cell);
-    if (!second) {
-      if (e.kind == EdgeKind::Signal) {
-        c.str("/* will signal ");
-        name(e.from, c);
-        c.str(" */");
-      } else if (e.kind == EdgeKind::Section) {
-        c.str("begin_signalling(");
-        name(e.from, c);
-        c.str(");");
-      } else if (e.kind == EdgeKind::Await) {
-        c.str("/* fence ");
-        name(e.from, c);
-        c.str(" */");
-      } else {
-        action(EdgeKind::Acquire, e.from, e.src_read, c, e.from_inst);
-      }
-    } else {
-      action(e.kind, e.to, e.dst_read, c, e.to_inst);
-    }
-    w.spaces(2 + col * i).str(cell).ch('\n');
-  };
   for (uint32_t i = 0; i < n; ++i)
-    row(i, false);
+    w.spaces(2 + col * i).str(cells[i][0]).ch('\n');
   for (uint32_t i = n; i > 0; --i)
-    row(i - 1, true);
+    w.spaces(2 + col * (i - 1)).str(cells[i - 1][1]).ch('\n');
   w.str("\n *** DEADLOCK ***\n");
 }
 
@@ -296,7 +432,7 @@ static void live_hang(const ReportView &r, Writer &w) {
     w.str("\nthread ").dec(b.tid).str(" blocked for ").dec(b.blocked_ms).str(" ms");
     if (b.at.pc || b.at.function) {
       w.str(" at ");
-      write_location(b.at, w);
+      write_place(report_place(b.at), w);
     }
     w.str(b.non > 1 ? (b.wait_all ? ", on all of:\n" : ", on any of:\n") : ":\n");
     for (uint32_t k = 0; k < b.non; ++k) {
@@ -419,11 +555,11 @@ void print_report_text(const ReportView &r, Writer &w) {
         w.str("-> #").dec(i).str(" (");
         name(e.from, w);
         if (e.from_inst)
-          w.ch(' ').hex(e.from_inst);
+          w.str(", object ").hex(e.from_inst);
         w.str(") -> (");
         name(e.to, w);
         if (e.to_inst)
-          w.ch(' ').hex(e.to_inst);
+          w.str(", object ").hex(e.to_inst);
         w.str("): ").str(edge_kind_name(e.kind));
         if (e.src_read || e.dst_read)
           w.str(e.src_read ? " R" : " W").str(e.dst_read ? "R" : "W");
@@ -432,10 +568,8 @@ void print_report_text(const ReportView &r, Writer &w) {
           w.str(" of ").str(e.trace);
         w.str(":\n");
         if (e.from_inst_site.pc || e.from_inst_site.function) {
-          w.spaces(7).str("(").hex(e.from_inst).str(" was created at ");
-          write_location(e.from_inst_site, w);
-          if (e.from_inst_site.function && e.from_inst_site.file)
-            w.str(" in ").str(e.from_inst_site.function);
+          w.spaces(7).str("(object ").hex(e.from_inst).str(" was created at ");
+          write_site(report_place(e.from_inst_site), w);
           w.str(")\n");
         }
         write_frames(e.stack, e.nstack, w, 7);
@@ -470,11 +604,30 @@ void print_report_text(const ReportView &r, Writer &w) {
 
 // --- JSON -------------------------------------------------------------------
 
-static void json_frame(const FrameView &f, Writer &w) {
+static void json_frame(const FrameView &f, Writer &w, unsigned depth = 0) {
   w.str("{\"pc\":\"").hex(f.pc).str("\",\"module\":").json_str(f.module);
   w.str(",\"offset\":\"").hex(f.offset).str("\",\"function\":").json_str(f.function);
   w.str(",\"file\":").json_str(f.file).str(",\"line\":").dec(f.line);
-  w.str(",\"column\":").dec(f.column).ch('}');
+  w.str(",\"column\":").dec(f.column);
+  if (f.symbol_offset)
+    w.str(",\"symbol_offset\":\"").hex(f.symbol_offset).ch('"');
+  if (f.function_line)
+    w.str(",\"function_line\":").dec(f.function_line);
+  // Inline chains are a few levels deep; the bound keeps a bad one finite.
+  if (f.inlined_into && depth < 16) {
+    w.str(",\"inlined_into\":");
+    json_frame(*f.inlined_into, w, depth + 1);
+  }
+  w.ch('}');
+}
+
+// Where a held lock was taken or a thread blocked, as the text says it.
+static void json_place(const FrameView &at, Writer &w) {
+  const FrameView &p = report_place(at);
+  FrameView flat = p;
+  flat.inlined_into = nullptr;
+  w.str(",\"place\":");
+  json_frame(flat, w);
 }
 
 static void json_frames(const FrameView *f, uint32_t n, Writer &w) {
@@ -503,6 +656,7 @@ static void json_held(const HeldView &h, Writer &w) {
   w.str(",\"read\":").str(h.read ? "true" : "false");
   w.str(",\"label\":").json_str(h.label).str(",\"at\":");
   json_frame(h.at, w);
+  json_place(h.at, w);
   w.ch('}');
 }
 
@@ -517,6 +671,7 @@ static void json_blocked(const ReportView &r, Writer &w) {
     w.str("{\"tid\":").dec(b.tid).str(",\"blocked_ms\":").dec(b.blocked_ms);
     w.str(",\"wait_all\":").str(b.wait_all ? "true" : "false").str(",\"at\":");
     json_frame(b.at, w);
+    json_place(b.at, w);
     w.str(",\"on\":[");
     for (uint32_t k = 0; k < b.non; ++k) {
       const BlockedOnView &o = b.on[k];
@@ -575,15 +730,9 @@ void print_report_json(const ReportView &r, Writer &w) {
   }
   w.str("],\"held\":[");
   for (uint32_t i = 0; i < r.nheld; ++i) {
-    const HeldView &h = r.held[i];
     if (i)
       w.ch(',');
-    w.str("{\"class\":");
-    json_class(h.cls, w);
-    w.str(",\"read\":").str(h.read ? "true" : "false");
-    w.str(",\"label\":").json_str(h.label).str(",\"at\":");
-    json_frame(h.at, w);
-    w.ch('}');
+    json_held(r.held[i], w);
   }
   w.str("],\"held_total\":").dec(r.nheld_total > r.nheld ? r.nheld_total : r.nheld);
   w.str(",\"stack\":");

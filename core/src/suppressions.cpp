@@ -111,7 +111,10 @@ static bool class_matches(const char *pat, const ClassView &c) {
   // The name without what a report adds to tell its classes apart.
   ClassView plain = c;
   plain.qualify = 0;
-  return glob_match(pat, class_display_name(plain, buf, sizeof buf));
+  if (glob_match(pat, class_display_name(plain, buf, sizeof buf)))
+    return true;
+  // Rules written for the older form (`mutex@ring.c:42`) keep working.
+  return glob_match(pat, class_legacy_name(plain, buf, sizeof buf));
 }
 
 bool Suppressions::matches(const ReportView &r) const {

@@ -28,7 +28,7 @@ struct Query {
   bool data;
   const char *module;
   uint64_t address; // as llvm-symbolizer wants it (file virtual address)
-  FrameView answer;
+  FrameView answer; // code: the innermost inlined function, chained outwards
   bool resolved;
 };
 
@@ -40,9 +40,13 @@ constexpr unsigned kMaxUnnamed = 32;
 const char *unnamed_modules[kMaxUnnamed];
 unsigned nunnamed;
 unsigned nqueries;
-char strings[1 << 16]; // answers' text; reset per report
+char strings[1 << 17]; // answers' text; reset per report
 size_t strings_used;
-char io_buf[1 << 16];
+// The outer levels of inline chains; reset per report.
+constexpr unsigned kMaxInlined = 1024;
+FrameView inlined[kMaxInlined];
+unsigned ninlined;
+char io_buf[1 << 18]; // --verbose answers: some 200 bytes a level
 
 const char *keep(const char *s, size_t n) {
   if (strings_used + n + 1 > sizeof strings)
@@ -72,8 +76,10 @@ ssize_t run_symbolizer(const char *in, size_t in_len) {
     if (strncmp(*e, "LD_PRELOAD=", 11) != 0 && strncmp(*e, "FENCEDEP_OPTIONS=", 17) != 0)
       envp[ne++] = *e;
   envp[ne] = nullptr;
-  static char arg_inlining[] = "--inlining=false";
-  char *argv[] = {symbolizer_path, arg_inlining, nullptr};
+  // --verbose: each level of an inline chain with the line its function
+  // starts on (report_place steps out of one-line lock wrappers by it).
+  static char arg_verbose[] = "--verbose";
+  char *argv[] = {symbolizer_path, arg_verbose, nullptr};
   pid_t pid = _Fork();
   if (pid == 0) {
     dup2(to_child[0], 0);
@@ -125,19 +131,83 @@ ssize_t run_symbolizer(const char *in, size_t in_len) {
   return got;
 }
 
+uint32_t number_after(const char *line, const char *key) {
+  size_t n = strlen(key);
+  if (strncmp(line, key, n) != 0)
+    return 0;
+  return uint32_t(strtoul(line + n, nullptr, 10));
+}
+
+// A code answer (--verbose): per level of the inline chain, innermost
+// first, the function's name, then indented "Key: value" lines.
+void parse_code(char **lines, unsigned nl, Query &qr) {
+  FrameView *level = nullptr;
+  for (unsigned i = 0; i < nl; ++i) {
+    const char *l = lines[i];
+    if (l[0] != ' ') {
+      FrameView *next = &qr.answer;
+      if (level) {
+        if (ninlined == kMaxInlined)
+          return;
+        next = &inlined[ninlined++];
+        *next = FrameView{};
+        level->inlined_into = next;
+      }
+      level = next;
+      if (strcmp(l, "??") != 0)
+        level->function = keep(l, strlen(l));
+      continue;
+    }
+    if (!level)
+      continue;
+    while (*l == ' ')
+      ++l;
+    if (!strncmp(l, "Filename: ", 10)) {
+      if (strcmp(l + 10, "??") != 0)
+        level->file = keep(l + 10, strlen(l + 10));
+    } else if (uint32_t v = number_after(l, "Function start line: ")) {
+      level->function_line = v;
+    } else if (uint32_t v = number_after(l, "Line: ")) {
+      level->line = v;
+    } else if (uint32_t v = number_after(l, "Column: ")) {
+      level->column = v;
+    }
+  }
+  // A file without a line says nothing.
+  for (FrameView *f = &qr.answer; f; f = const_cast<FrameView *>(f->inlined_into))
+    if (!f->line)
+      f->file = nullptr;
+}
+
+// A data answer: name, "start size" (decimal), [file:line]. The name only
+// when the object lies inside the symbol: past its end (or past a symbol
+// of no size) it is the nearest unrelated one.
+void parse_data(char **lines, unsigned nl, Query &qr) {
+  if (nl < 2 || strcmp(lines[0], "??") == 0)
+    return;
+  char *end = nullptr;
+  uint64_t start = strtoull(lines[1], &end, 10);
+  uint64_t size = end ? strtoull(end, nullptr, 10) : 0;
+  if (qr.address < start || (size ? qr.address - start >= size : qr.address != start))
+    return;
+  qr.answer.function = keep(lines[0], strlen(lines[0]));
+  qr.answer.symbol_offset = qr.address - start;
+}
+
 // Splits io_buf into the answers: blocks separated by blank lines, in
-// query order. CODE: function, file:line:col. DATA: name, start size, [file:line].
+// query order.
 void parse_answers(size_t len) {
   io_buf[len] = 0;
   char *p = io_buf;
   for (unsigned q = 0; q < nqueries && *p; ++q) {
-    char *lines[4] = {};
+    constexpr unsigned kMaxLines = 64;
+    char *lines[kMaxLines] = {};
     unsigned nl = 0;
     while (*p && *p != '\n') {
       char *eol = strchr(p, '\n');
       if (!eol)
         eol = p + strlen(p);
-      if (nl < 4)
+      if (nl < kMaxLines)
         lines[nl++] = p;
       bool end = !*eol;
       *eol = 0;
@@ -148,25 +218,10 @@ void parse_answers(size_t len) {
     Query &qr = queries[q];
     if (nl == 0 || !lines[0])
       continue;
-    if (strcmp(lines[0], "??") != 0)
-      qr.answer.function = keep(lines[0], strlen(lines[0]));
-    const char *loc = qr.data ? (nl >= 3 ? lines[2] : nullptr) : (nl >= 2 ? lines[1] : nullptr);
-    if (loc && strncmp(loc, "??", 2) != 0) {
-      // file:line[:col]
-      const char *c1 = strrchr(loc, ':');
-      if (c1) {
-        const char *c0 = c1;
-        while (c0 > loc && c0[-1] != ':')
-          --c0;
-        bool three = c0 > loc && c0[-1] == ':';
-        const char *file_end = three ? c0 - 1 : c1;
-        uint32_t a = uint32_t(strtoul(three ? c0 : c1 + 1, nullptr, 10));
-        uint32_t b = three ? uint32_t(strtoul(c1 + 1, nullptr, 10)) : 0;
-        qr.answer.file = keep(loc, size_t(file_end - loc));
-        qr.answer.line = a;
-        qr.answer.column = b;
-      }
-    }
+    if (qr.data)
+      parse_data(lines, nl, qr);
+    else
+      parse_code(lines, nl, qr);
     qr.resolved = true;
   }
 }
@@ -189,6 +244,7 @@ bool external_symbolizer_init(const char *override_path) {
 void RecordingSymbolizer::reset() {
   nqueries = 0;
   strings_used = 0;
+  ninlined = 0;
   replaying = false;
 }
 
@@ -200,13 +256,25 @@ void RecordingSymbolizer::symbolize(uint64_t pc, bool is_return, FrameView *out)
       const Query &q = queries[i];
       if (q.pc != pc || q.data == is_return || !q.resolved)
         continue;
-      if (q.answer.function)
+      if (q.answer.function) {
         out->function = q.answer.function;
+        out->symbol_offset = q.answer.symbol_offset;
+        out->function_line = q.answer.function_line;
+      }
       if (q.answer.file) {
         out->file = q.answer.file;
         out->line = q.answer.line;
         out->column = q.answer.column;
       }
+      // The outer levels of an inline chain are the same pc seen from the
+      // callers.
+      for (const FrameView *f = q.answer.inlined_into; f; f = f->inlined_into) {
+        FrameView *level = const_cast<FrameView *>(f);
+        level->pc = out->pc;
+        level->module = out->module;
+        level->offset = out->offset;
+      }
+      out->inlined_into = q.answer.inlined_into;
       return;
     }
     return;

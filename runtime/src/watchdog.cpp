@@ -253,6 +253,16 @@ void build(Symbolizer &sym, uint64_t now, ReportView *r) {
     v.held = held_views[i];
     v.nheld = s.nheld;
   }
+  // Two classes of the report never print the same name.
+  static ClassView *names[kMaxShown * (BlockedThreadView::kMaxOn + kReportHeld)];
+  uint32_t nnames = 0;
+  for (uint32_t i = 0; i < nsnaps; ++i) {
+    for (uint32_t k = 0; k < views[i].non; ++k)
+      names[nnames++] = &views[i].on[k].cls;
+    for (uint32_t k = 0; k < views[i].nheld; ++k)
+      names[nnames++] = &held_views[i][k].cls;
+  }
+  qualify_class_names(names, nnames);
   r->blocked = views;
   r->nblocked = nsnaps;
   r->stall = stall_found;

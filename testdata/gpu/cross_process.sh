@@ -40,11 +40,11 @@ done
 "$fencedep" analyze "${traces[@]}" >"$dir/merged.out" 2>"$dir/merged.err"
 rc=$?
 [ $rc -eq 66 ] || fail "merged: exit $rc, expected 66"
-summary='SUMMARY: fencedep: wait-cycle (ring_lock -> syncobj@cross_process\.c:[0-9]+ -> ring_lock|syncobj@cross_process\.c:[0-9]+ -> ring_lock -> syncobj@cross_process\.c:[0-9]+)'
+summary='SUMMARY: fencedep: wait-cycle (ring_lock -> syncobj cross_process\.c:[0-9]+:[0-9]+ in [a-z_0-9]+ -> ring_lock|syncobj cross_process\.c:[0-9]+:[0-9]+ in [a-z_0-9]+ -> ring_lock -> syncobj cross_process\.c:[0-9]+:[0-9]+ in [a-z_0-9]+)'
 grep -Eq "$summary" "$dir/merged.err" || fail "merged: no ring_lock/syncobj cycle"
 # One edge from each process's trace.
-grep -Eq '\(ring_lock\) -> \(syncobj@cross_process\.c:[0-9]+\): wait, first seen in pid [0-9]+ thread [0-9]+ of ' \
+grep -Eq '\(ring_lock\) -> \(syncobj cross_process\.c:[0-9]+:[0-9]+ in [a-z_0-9]+\): wait, first seen in pid [0-9]+ thread [0-9]+ of ' \
   "$dir/merged.err" || fail "merged: no wait edge from A's trace"
-grep -Eq '\(syncobj@cross_process\.c:[0-9]+\) -> \(ring_lock\): signal, first seen in pid [0-9]+ thread [0-9]+ of ' \
+grep -Eq '\(syncobj cross_process\.c:[0-9]+:[0-9]+ in [a-z_0-9]+\) -> \(ring_lock\): signal, first seen in pid [0-9]+ thread [0-9]+ of ' \
   "$dir/merged.err" || fail "merged: no signal edge from B's trace"
 echo "PASS: cross_process"

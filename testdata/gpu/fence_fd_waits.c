@@ -9,13 +9,13 @@
 // finds its fence signalled.
 //
 // EXPECT-EXIT: 66
-// CHECK: (poll_lock) -> (syncobj@fence_fd_waits.c:{{[0-9]+}}): wait, first seen
+// CHECK: (poll_lock) -> (syncobj fence_fd_waits.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}}): wait, first seen
 // CHECK: SUMMARY: fencedep: wait-cycle {{.*}}poll_lock{{.*}}
-// CHECK: (epoll_lock) -> (syncobj@fence_fd_waits.c:{{[0-9]+}}): wait, first seen
+// CHECK: (epoll_lock) -> (syncobj fence_fd_waits.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}}): wait, first seen
 // CHECK: SUMMARY: fencedep: wait-cycle {{.*}}epoll_lock{{.*}}
-// CHECK: (select_lock) -> (syncobj@fence_fd_waits.c:{{[0-9]+}}): wait, first seen
+// CHECK: (select_lock) -> (syncobj fence_fd_waits.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}}): wait, first seen
 // CHECK: SUMMARY: fencedep: wait-cycle {{.*}}select_lock{{.*}}
-// CHECK: (eventfd_lock) -> (syncobj@fence_fd_waits.c:{{[0-9]+}}): wait, first seen
+// CHECK: (eventfd_lock) -> (syncobj fence_fd_waits.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}}): wait, first seen
 // CHECK: SUMMARY: fencedep: wait-cycle {{.*}}eventfd_lock{{.*}}
 // CHECK-NOT: WARNING
 #include "gpu_scenario.h"

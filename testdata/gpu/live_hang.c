@@ -12,16 +12,16 @@
 // CHECK: WARNING: threads blocked: live wait-for graph
 // CHECK-NEXT: fencedep: live-hang in pid [[CHILD:[0-9]+]], thread [[WAITER:[0-9]+]] (live_hang.bin)
 // CHECK: 2 threads blocked:
-// CHECK: thread [[WAITER]] blocked for {{[0-9]+}} ms at live_hang.c:{{[0-9]+}}:
-// CHECK-NEXT: waiting for submission of syncobj@live_hang.c:{{[0-9]+}} (instance 0x{{[0-9a-f]+}}), last signalled by thread [[SUBMITTER:[0-9]+]]
+// CHECK: thread [[WAITER]] blocked for {{[0-9]+}} ms at waiter live_hang.c:{{[0-9]+:[0-9]+}}:
+// CHECK-NEXT: waiting for submission of syncobj live_hang.c:{{[0-9]+:[0-9]+}} in hang (instance 0x{{[0-9a-f]+}}), last signalled by thread [[SUBMITTER:[0-9]+]]
 // CHECK-NEXT: holding:
-// CHECK-NEXT: #0: (ring_lock), at: live_hang.c:{{[0-9]+}}
-// CHECK: thread [[SUBMITTER]] blocked for {{[0-9]+}} ms at live_hang.c:{{[0-9]+}}:
+// CHECK-NEXT: #0: (ring_lock), at: waiter live_hang.c:{{[0-9]+:[0-9]+}}
+// CHECK: thread [[SUBMITTER]] blocked for {{[0-9]+}} ms at submitter live_hang.c:{{[0-9]+:[0-9]+}}:
 // CHECK-NEXT: acquiring ring_lock (instance 0x{{[0-9a-f]+}}), held by thread [[WAITER]]
 // CHECK-NEXT: holding nothing
 // CHECK: wait-for graph:
 // CHECK: threads {{[0-9]+ -> [0-9]+ -> [0-9]+}} wait for each other: deadlock
-// CHECK: SUMMARY: fencedep: live-hang thread [[WAITER]] waiting for submission of syncobj@live_hang.c:{{[0-9]+}}, thread [[SUBMITTER]] acquiring ring_lock (pid [[CHILD]])
+// CHECK: SUMMARY: fencedep: live-hang thread [[WAITER]] waiting for submission of syncobj live_hang.c:{{[0-9]+:[0-9]+}} in hang, thread [[SUBMITTER]] acquiring ring_lock (pid [[CHILD]])
 // CHECK-NOT: WARNING
 // JSON: "kind":"live-hang"
 // JSON-SAME: "threads":[{"tid":{{[0-9]+}},"blocked_ms":{{[0-9]+}},"wait_all":true,

@@ -24,7 +24,7 @@ rc=$?
 [ $rc -eq 66 ] || fail "exit $rc, expected 66 (a live hang was reported)"
 [ "$(grep -c 'WARNING: threads blocked: live wait-for graph' "$dir/err")" -eq 1 ] ||
   fail "expected the live-hang report exactly once on stderr"
-grep -Eq 'waiting for submission of syncobj@live_hang\.c:[0-9]+' "$dir/err" ||
+grep -Eq 'waiting for submission of syncobj live_hang\.c:[0-9]+:[0-9]+ in [a-z_0-9]+' "$dir/err" ||
   fail "the report does not name the awaited syncobj"
 grep -Eq 'threads [0-9]+ -> [0-9]+ -> [0-9]+ wait for each other: deadlock' "$dir/err" ||
   fail "the report does not show the thread cycle"

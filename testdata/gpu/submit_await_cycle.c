@@ -13,7 +13,7 @@
 // EXPECT-EXIT: 66
 // CHECK: WARNING: fence await cycle detected: these fences can never signal
 // CHECK: fence instances [[B:0x[0-9a-f]+]] -> [[A:0x[0-9a-f]+]] -> [[B]] await each other
-// CHECK: SUMMARY: fencedep: await-cycle syncobj@submit_await_cycle.c:[[L:[0-9]+]] -> syncobj@submit_await_cycle.c:{{[0-9]+}} -> syncobj@submit_await_cycle.c:[[L]] (pid {{[0-9]+}})
+// CHECK: SUMMARY: fencedep: await-cycle syncobj submit_await_cycle.c:[[L:[0-9]+]]:{{[0-9]+ in [a-z_0-9]+}} -> syncobj submit_await_cycle.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}} -> syncobj submit_await_cycle.c:[[L]]:{{[0-9]+ in [a-z_0-9]+}} (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include "gpu_submit.h"
 

@@ -18,9 +18,9 @@
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible circular wait dependency detected
 // CHECK-NOT: SUMMARY
-// CHECK: (queue_lock) -> (syncobj@submit_blocked_behind.c:{{[0-9]+}}): wait-for-submit, first seen
-// CHECK: (syncobj@submit_blocked_behind.c:{{[0-9]+}}) -> (queue_lock): signal, first seen
-// CHECK: SUMMARY: fencedep: wait-cycle {{(queue_lock -> syncobj@[^ ]+ -> queue_lock|syncobj@[^ ]+ -> queue_lock -> syncobj@[^ ]+)}} (pid {{[0-9]+}})
+// CHECK: (queue_lock) -> (syncobj submit_blocked_behind.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}}): wait-for-submit, first seen
+// CHECK: (syncobj submit_blocked_behind.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}}) -> (queue_lock): signal, first seen
+// CHECK: SUMMARY: fencedep: wait-cycle {{(queue_lock -> syncobj [^ ]+:[0-9]+:[0-9]+ in [a-z_0-9]+ -> queue_lock|syncobj [^ ]+:[0-9]+:[0-9]+ in [a-z_0-9]+ -> queue_lock -> syncobj [^ ]+:[0-9]+:[0-9]+ in [a-z_0-9]+)}} (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include "gpu_submit.h"
 

@@ -20,9 +20,9 @@
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible circular wait dependency detected
 // CHECK-NOT: SUMMARY
-// CHECK: (signal_lock) -> ({{(syncobj@submit_completion.c|fence@gpu_scenario.h):[0-9]+}}): wait, first seen
-// CHECK: -> (syncobj@submit_completion.c:{{[0-9]+}}): await, first seen
-// CHECK: (syncobj@submit_completion.c:{{[0-9]+}}) -> (signal_lock): signal, first seen
+// CHECK: (signal_lock) -> ({{(syncobj submit_completion.c|fence gpu_scenario.h):[0-9]+:[0-9]+ in [a-z_0-9]+}}): wait, first seen
+// CHECK: -> (syncobj submit_completion.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}}): await, first seen
+// CHECK: (syncobj submit_completion.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}}) -> (signal_lock): signal, first seen
 // CHECK: SUMMARY: fencedep: wait-cycle {{.*}}signal_lock{{.*}} (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include "gpu_submit.h"

@@ -9,7 +9,7 @@
 // EXPECT-EXIT: 66
 // CHECK: WARNING: fence await cycle detected: these fences can never signal
 // CHECK: fence instances [[INST:0x[0-9a-f]+]] -> [[INST]] await each other
-// CHECK: SUMMARY: fencedep: await-cycle {{.*}}syncobj@submit_self_await.c:{{[0-9]+}}{{.*}} (pid {{[0-9]+}})
+// CHECK: SUMMARY: fencedep: await-cycle {{.*}}syncobj submit_self_await.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}}{{.*}} (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include "gpu_submit.h"
 

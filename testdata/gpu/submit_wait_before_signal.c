@@ -12,10 +12,10 @@
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible circular wait dependency detected
 // CHECK-NOT: SUMMARY
-// CHECK: (submit_lock) -> (syncobj@submit_wait_before_signal.c:{{[0-9]+}}): wait-for-submit, first seen
-// CHECK: (syncobj@submit_wait_before_signal.c:{{[0-9]+}}) -> (submit_lock): signal, first seen
+// CHECK: (submit_lock) -> (syncobj submit_wait_before_signal.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}}): wait-for-submit, first seen
+// CHECK: (syncobj submit_wait_before_signal.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}}) -> (submit_lock): signal, first seen
 // CHECK: gpu_submit
-// CHECK: SUMMARY: fencedep: wait-cycle {{(submit_lock -> syncobj@[^ ]+ -> submit_lock|syncobj@[^ ]+ -> submit_lock -> syncobj@[^ ]+)}} (pid {{[0-9]+}})
+// CHECK: SUMMARY: fencedep: wait-cycle {{(submit_lock -> syncobj [^ ]+:[0-9]+:[0-9]+ in [a-z_0-9]+ -> submit_lock|syncobj [^ ]+:[0-9]+:[0-9]+ in [a-z_0-9]+ -> submit_lock -> syncobj [^ ]+:[0-9]+:[0-9]+ in [a-z_0-9]+)}} (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include "gpu_submit.h"
 

@@ -9,11 +9,11 @@
 //
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible circular wait dependency detected
-// CHECK: thread {{[0-9]+}} is trying to wait(sync-file@sync_file_merge_cycle.c:{{[0-9]+}});
-// CHECK-DAG: (sync-file@sync_file_merge_cycle.c:{{[0-9]+}}) -> (syncobj@sync_file_merge_cycle.c:[[RENDER:[0-9]+]]): await, first seen
-// CHECK-DAG: (syncobj@sync_file_merge_cycle.c:[[RENDER]]) -> (present_lock): signal, first seen
-// CHECK-DAG: (present_lock) -> (sync-file@sync_file_merge_cycle.c:{{[0-9]+}}): wait, first seen
-// CHECK: SUMMARY: fencedep: wait-cycle {{.*}}sync-file@sync_file_merge_cycle.c:{{[0-9]+}}{{.*}} (pid {{[0-9]+}})
+// CHECK: thread {{[0-9]+}} is trying to wait(sync-file sync_file_merge_cycle.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}});
+// CHECK-DAG: (sync-file sync_file_merge_cycle.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}}) -> (syncobj sync_file_merge_cycle.c:[[RENDER:[0-9]+]]:{{[0-9]+ in [a-z_0-9]+}}): await, first seen
+// CHECK-DAG: (syncobj sync_file_merge_cycle.c:[[RENDER]]:{{[0-9]+ in [a-z_0-9]+}}) -> (present_lock): signal, first seen
+// CHECK-DAG: (present_lock) -> (sync-file sync_file_merge_cycle.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}}): wait, first seen
+// CHECK: SUMMARY: fencedep: wait-cycle {{.*}}sync-file sync_file_merge_cycle.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}}{{.*}} (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include "gpu_scenario.h"
 

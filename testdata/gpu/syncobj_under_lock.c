@@ -7,9 +7,9 @@
 //
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible circular wait dependency detected
-// CHECK: thread {{[0-9]+}} is trying to wait(syncobj@syncobj_under_lock.c:{{[0-9]+}});
-// CHECK: (queue_lock) -> (syncobj@syncobj_under_lock.c:{{[0-9]+}}): wait, first seen
-// CHECK: SUMMARY: fencedep: wait-cycle {{(queue_lock -> syncobj@[^ ]+ -> queue_lock|syncobj@[^ ]+ -> queue_lock -> syncobj@[^ ]+)}} (pid {{[0-9]+}})
+// CHECK: thread {{[0-9]+}} is trying to wait(syncobj syncobj_under_lock.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}});
+// CHECK: (queue_lock) -> (syncobj syncobj_under_lock.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}}): wait, first seen
+// CHECK: SUMMARY: fencedep: wait-cycle {{(queue_lock -> syncobj [^ ]+:[0-9]+:[0-9]+ in [a-z_0-9]+ -> queue_lock|syncobj [^ ]+:[0-9]+:[0-9]+ in [a-z_0-9]+ -> queue_lock -> syncobj [^ ]+:[0-9]+:[0-9]+ in [a-z_0-9]+)}} (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include "gpu_scenario.h"
 

@@ -10,9 +10,9 @@
 //
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible circular wait dependency detected
-// CHECK: (submit_lock) -> (syncobj@timeline_wait_for_submit.c:{{[0-9]+}}): wait-for-submit, first seen
-// CHECK: (syncobj@timeline_wait_for_submit.c:{{[0-9]+}}) -> (submit_lock): signal, first seen
-// CHECK: SUMMARY: fencedep: wait-cycle {{(submit_lock -> syncobj@[^ ]+ -> submit_lock|syncobj@[^ ]+ -> submit_lock -> syncobj@[^ ]+)}} (pid {{[0-9]+}})
+// CHECK: (submit_lock) -> (syncobj timeline_wait_for_submit.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}}): wait-for-submit, first seen
+// CHECK: (syncobj timeline_wait_for_submit.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}}) -> (submit_lock): signal, first seen
+// CHECK: SUMMARY: fencedep: wait-cycle {{(submit_lock -> syncobj [^ ]+:[0-9]+:[0-9]+ in [a-z_0-9]+ -> submit_lock|syncobj [^ ]+:[0-9]+:[0-9]+ in [a-z_0-9]+ -> submit_lock -> syncobj [^ ]+:[0-9]+:[0-9]+ in [a-z_0-9]+)}} (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include "gpu_scenario.h"
 

@@ -15,9 +15,9 @@
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible circular wait dependency detected
 // CHECK-NOT: SUMMARY
-// CHECK: (submit_lock) -> (syncobj@via_libdrm_amdgpu.c:{{[0-9]+}}): wait-for-submit, first seen
+// CHECK: (submit_lock) -> (syncobj via_libdrm_amdgpu.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}}): wait-for-submit, first seen
 // CHECK: in drmSyncobjTimelineWait
-// CHECK: (syncobj@via_libdrm_amdgpu.c:{{[0-9]+}}) -> (submit_lock): signal, first seen
+// CHECK: (syncobj via_libdrm_amdgpu.c:{{[0-9]+:[0-9]+ in [a-z_0-9]+}}) -> (submit_lock): signal, first seen
 // CHECK: in amdgpu_cs_submit_raw2
 // CHECK: SUMMARY: fencedep: wait-cycle {{.*}}submit_lock{{.*}} (pid {{[0-9]+}})
 // CHECK-NOT: WARNING

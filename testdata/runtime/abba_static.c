@@ -1,13 +1,13 @@
 // ABBA between two statically initialised mutexes (PTHREAD_MUTEX_INITIALIZER,
 // never passed to pthread_mutex_init): their classes are keyed by the
-// objects' own addresses, so the two are distinct classes (how they print is
-// checked by class_names.c). Threads are sequenced by create/join from main.
+// objects' own addresses, so the two are distinct classes, each named by its
+// own symbol. Threads are sequenced by create/join from main.
 //
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible circular locking dependency detected
-// CHECK: -> #0 (mutex@[[X:[^)]+]]) -> (mutex@[[Y:[^)]+]]): acquire
-// CHECK: -> #1 (mutex@[[Y]]) -> (mutex@[[X]]): acquire
-// CHECK: SUMMARY: fencedep: lock-order mutex@[[X]] -> mutex@[[Y]] -> mutex@[[X]] (pid {{[0-9]+}})
+// CHECK: -> #0 (mutex [[X:lock_alpha|lock_beta]]) -> (mutex [[Y:lock_alpha|lock_beta]]): acquire
+// CHECK: -> #1 (mutex [[Y]]) -> (mutex [[X]]): acquire
+// CHECK: SUMMARY: fencedep: lock-order mutex [[X]] -> mutex [[Y]] -> mutex [[X]] (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include "scenario.h"
 

@@ -6,7 +6,7 @@
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible circular wait dependency detected
 // CHECK-NOT: class-predicted
-// CHECK: SUMMARY: fencedep: wait-cycle {{(mutex@[^ ]+ -> barrier@[^ ]+ -> mutex@[^ ]+|barrier@[^ ]+ -> mutex@[^ ]+ -> barrier@[^ ]+)}} (pid {{[0-9]+}})
+// CHECK: SUMMARY: fencedep: wait-cycle {{(mutex barrier_shared_lock.c:[0-9]+:[0-9]+ in main -> barrier barrier_shared_lock.c:[0-9]+:[0-9]+ in main -> mutex barrier_shared_lock.c:[0-9]+:[0-9]+ in main|barrier barrier_shared_lock.c:[0-9]+:[0-9]+ in main -> mutex barrier_shared_lock.c:[0-9]+:[0-9]+ in main -> barrier barrier_shared_lock.c:[0-9]+:[0-9]+ in main)}} (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include "scenario.h"
 

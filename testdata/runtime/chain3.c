@@ -7,10 +7,10 @@
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible circular locking dependency detected
 // CHECK: which closes the dependency cycle:
-// CHECK: -> #0 (mutex@chain3[[M0:[^)]+]]) -> (mutex@chain3[[M1:[^)]+]]): acquire
-// CHECK: -> #1 (mutex@chain3[[M1]]) -> (mutex@chain3[[M2:[^)]+]]): acquire
-// CHECK: -> #2 (mutex@chain3[[M2]]) -> (mutex@chain3[[M0]]): acquire
-// CHECK: SUMMARY: fencedep: lock-order mutex@chain3[[M0]] -> mutex@chain3[[M1]] -> mutex@chain3[[M2]] -> mutex@chain3[[M0]] (pid {{[0-9]+}})
+// CHECK: -> #0 (mutex [[M0:chain3.c:[0-9]+:[0-9]+ in main]]) -> (mutex [[M1:chain3.c:[0-9]+:[0-9]+ in main]]): acquire
+// CHECK: -> #1 (mutex [[M1]]) -> (mutex [[M2:chain3.c:[0-9]+:[0-9]+ in main]]): acquire
+// CHECK: -> #2 (mutex [[M2]]) -> (mutex [[M0]]): acquire
+// CHECK: SUMMARY: fencedep: lock-order mutex [[M0]] -> mutex [[M1]] -> mutex [[M2]] -> mutex [[M0]] (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include "scenario.h"
 

@@ -1,9 +1,10 @@
 // How unnamed classes and stacks print (the other scenarios name their
 // classes or do not care): a lock class is its pthread_mutex_init call site,
-// printed as mutex@FILE:LINE; a statically initialised mutex is its object,
-// printed by symbol as mutex@NAME; a semaphore is its sem_init call site,
-// semaphore@FILE:LINE; and each edge of the chain shows the stack where it was
-// first seen, symbolized to function, file and line (-g -O0 build).
+// printed as `mutex FILE:LINE:COLUMN in FUNCTION`; a statically initialised
+// mutex is its object, printed by its symbol as `mutex NAME`; a semaphore is
+// its sem_init call site, `semaphore FILE:LINE:COLUMN in FUNCTION`; and each
+// edge of the chain shows the stack where it was first seen, symbolized to
+// function, file and line (-g -O0 build).
 //
 // The scenario is a 3-class wait cycle:
 //   lock_static -> site mutex  (nested acquire)
@@ -50,9 +51,9 @@ static void *waiter(void *arg) {
 }
 
 int main(void) {
-  CHECK_PT(pthread_mutex_init(&site_mutex, NULL)); // CHECK-DAG: -> #{{[0-9]}} (mutex@class_names.c:[[#@LINE]]) -> (semaphore@class_names.c:[[#@LINE+1]]): wait
-  CHECK_OK(sem_init(&ready, 0, 0)); // CHECK-DAG: -> #{{[0-9]}} (semaphore@class_names.c:[[#@LINE]]) -> (mutex@lock_static): signal
-  // CHECK-DAG: -> #{{[0-9]}} (mutex@lock_static) -> (mutex@class_names.c:[[#@LINE-2]]): acquire
+  CHECK_PT(pthread_mutex_init(&site_mutex, NULL)); // CHECK-DAG: -> #{{[0-9]}} (mutex class_names.c:[[#@LINE]]:{{[0-9]+}} in main) -> (semaphore class_names.c:[[#@LINE+1]]:{{[0-9]+}} in main): wait
+  CHECK_OK(sem_init(&ready, 0, 0)); // CHECK-DAG: -> #{{[0-9]}} (semaphore class_names.c:[[#@LINE]]:{{[0-9]+}} in main) -> (mutex lock_static): signal
+  // CHECK-DAG: -> #{{[0-9]}} (mutex lock_static) -> (mutex class_names.c:[[#@LINE-2]]:{{[0-9]+}} in main): acquire
 
   pthread_t t, p, w;
   CHECK_PT(pthread_create(&t, NULL, nest_static_site, NULL));
@@ -66,5 +67,5 @@ int main(void) {
 }
 
 // CHECK: Possible unsafe scenario:
-// CHECK: SUMMARY: fencedep: wait-cycle {{.*}}mutex@class_names.c:{{[0-9]+}} -> {{.*}} (pid {{[0-9]+}})
+// CHECK: SUMMARY: fencedep: wait-cycle {{.*}}mutex class_names.c:{{[0-9]+:[0-9]+}} in main -> {{.*}} (pid {{[0-9]+}})
 // CHECK-NOT: WARNING

@@ -7,7 +7,7 @@
 //
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible circular locking dependency detected
-// CHECK: SUMMARY: fencedep: lock-order {{((mutex@ctor_two_locks.c:(23|24) -> ){2})}}mutex@ctor_two_locks.c:{{23|24}} [class-predicted] (pid {{[0-9]+}})
+// CHECK: SUMMARY: fencedep: lock-order {{((mutex ctor_two_locks.c:(23|24):[0-9]+ in account_init -> ){2})}}mutex ctor_two_locks.c:{{(23|24):[0-9]+}} in account_init [class-predicted] (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include "scenario.h"
 

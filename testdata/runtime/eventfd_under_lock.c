@@ -8,7 +8,7 @@
 //
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible circular wait dependency detected
-// CHECK: SUMMARY: fencedep: wait-cycle {{(dev_lock -> eventfd@eventfd_under_lock[^ ]* -> dev_lock|eventfd@eventfd_under_lock[^ ]* -> dev_lock -> eventfd@eventfd_under_lock[^ ]*)}} (pid {{[0-9]+}})
+// CHECK: SUMMARY: fencedep: wait-cycle {{(dev_lock -> eventfd eventfd_under_lock.c:[0-9]+:[0-9]+ in main -> dev_lock|eventfd eventfd_under_lock.c:[0-9]+:[0-9]+ in main -> dev_lock -> eventfd eventfd_under_lock.c:[0-9]+:[0-9]+ in main)}} (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include <stdint.h>
 #include <sys/eventfd.h>

@@ -9,9 +9,9 @@
 // CHECK-NEXT: fencedep: live-hang in pid {{[0-9]+}}, thread [[T:[0-9]+]] (hang_no_signaller)
 // CHECK: every thread of the process is blocked, none has moved for the timeout:
 // CHECK-NEXT: 1 thread blocked:
-// CHECK: thread [[T]] blocked for {{[0-9]+}} ms at hang_no_signaller.c:{{[0-9]+}}:
-// CHECK-NEXT: waiting for condvar@hang_no_signaller.c:{{[0-9]+}} (instance 0x{{[0-9a-f]+}}), never signalled
-// CHECK: SUMMARY: fencedep: live-hang thread [[T]] waiting for condvar@hang_no_signaller.c:{{[0-9]+}} (pid {{[0-9]+}})
+// CHECK: thread [[T]] blocked for {{[0-9]+}} ms at hang hang_no_signaller.c:{{[0-9]+:[0-9]+}}:
+// CHECK-NEXT: waiting for condvar hang_no_signaller.c:{{[0-9]+:[0-9]+}} in hang (instance 0x{{[0-9a-f]+}}), never signalled
+// CHECK: SUMMARY: fencedep: live-hang thread [[T]] waiting for condvar hang_no_signaller.c:{{[0-9]+:[0-9]+}} in hang (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include "hang_scenario.h"
 

@@ -8,8 +8,8 @@
 // CHECK: WARNING: threads blocked: live wait-for graph
 // CHECK: every thread of the process is blocked, none has moved for the timeout:
 // CHECK-NEXT: 2 threads blocked:
-// CHECK-DAG: waiting for semaphore@hang_stall.c:{{[0-9]+}} (instance 0x{{[0-9a-f]+}}), never signalled
-// CHECK-DAG: waiting for thread-exit@worker (instance 0x{{[0-9a-f]+}}), ended by thread {{[0-9]+}}
+// CHECK-DAG: waiting for semaphore hang_stall.c:{{[0-9]+:[0-9]+}} in hang (instance 0x{{[0-9a-f]+}}), never signalled
+// CHECK-DAG: waiting for thread-exit worker (instance 0x{{[0-9a-f]+}}), ended by thread {{[0-9]+}}
 // CHECK: SUMMARY: fencedep: live-hang
 // CHECK-NOT: WARNING
 #include <semaphore.h>

@@ -8,8 +8,8 @@
 // CHECK: WARNING: possible circular locking dependency detected
 // CHECK: 21 locks held by thread {{[0-9]+}}, 16 of them shown (the cycle's and the latest):
 // CHECK-NEXT: #0: (journal)
-// CHECK-NEXT: #6: (mutex@
-// CHECK: #20: (mutex@
+// CHECK-NEXT: #6: (mutex held_many.c:{{[0-9]+:[0-9]+}} in main), at: journal_then_accounts held_many.c:{{[0-9]+:[0-9]+}}
+// CHECK: #20: (mutex held_many.c:{{[0-9]+:[0-9]+}} in main), at: journal_then_accounts held_many.c:
 // CHECK-NEXT: ... and 5 more
 // CHECK: SUMMARY: fencedep: lock-order {{accounts -> journal -> accounts|journal -> accounts -> journal}} (pid {{[0-9]+}})
 // CHECK-NOT: WARNING

@@ -1,6 +1,7 @@
 // Worker threads started through a thread-start helper inlined at two
 // places: two pthread_create call sites, but one kind of thread, so their
-// exits are one class, keyed by the start routine (and named by it). The
+// exits are one class, keyed by the start routine (and named by it:
+// `thread-exit worker`). The
 // main thread joins each worker while holding `pool_lock`, which the
 // worker takes before it exits: the same cycle through either copy, so it
 // is reported once. (A class per call site would report it twice.)
@@ -9,7 +10,7 @@
 //
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible circular wait dependency detected
-// CHECK: SUMMARY: fencedep: wait-cycle {{(mutex@[^ ]+ -> thread-exit@worker -> mutex@[^ ]+|thread-exit@worker -> mutex@[^ ]+ -> thread-exit@worker)}} (pid {{[0-9]+}})
+// CHECK: SUMMARY: fencedep: wait-cycle {{(mutex inlined_thread_start.c:[0-9]+:[0-9]+ in main -> thread-exit worker -> mutex inlined_thread_start.c:[0-9]+:[0-9]+ in main|thread-exit worker -> mutex inlined_thread_start.c:[0-9]+:[0-9]+ in main -> thread-exit worker)}} (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include "scenario.h"
 

@@ -9,7 +9,7 @@
 //
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible circular wait dependency detected
-// CHECK: SUMMARY: fencedep: wait-cycle {{(join_lock -> thread-exit@worker -> join_lock|thread-exit@worker -> join_lock -> thread-exit@worker)}} (pid {{[0-9]+}})
+// CHECK: SUMMARY: fencedep: wait-cycle {{(join_lock -> thread-exit worker -> join_lock|thread-exit worker -> join_lock -> thread-exit worker)}} (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include "scenario.h"
 

@@ -5,7 +5,7 @@
 //
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible deadlock: a ring of locks of one class
-// CHECK: SUMMARY: fencedep: lock-order{{(( mutex@philosophers.c:[0-9]+ ->){5})}} mutex@philosophers.c:{{[0-9]+}} (pid {{[0-9]+}})
+// CHECK: SUMMARY: fencedep: lock-order{{(( mutex philosophers.c:[0-9]+:[0-9]+ in main ->){5})}} mutex philosophers.c:{{[0-9]+:[0-9]+}} in main (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include "scenario.h"
 

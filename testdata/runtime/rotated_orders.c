@@ -5,7 +5,7 @@
 //
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible {{.*}}locks of one class
-// CHECK: SUMMARY: fencedep: lock-order mutex@rotated_orders.c
+// CHECK: SUMMARY: fencedep: lock-order mutex rotated_orders.c:{{[0-9]+:[0-9]+}} in main ->
 // CHECK-NOT: WARNING
 #include "scenario.h"
 

@@ -8,7 +8,7 @@
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible ABBA deadlock between two locks of one class
 // CHECK: instances 0x{{[0-9a-f]+}} and 0x{{[0-9a-f]+}} of one class were nested in both orders
-// CHECK: SUMMARY: fencedep: lock-order mutex@same_class[[CLS:[^ ]+]] -> mutex@same_class[[CLS]]{{( -> mutex@same_class[^ ]+)?}} (pid {{[0-9]+}})
+// CHECK: SUMMARY: fencedep: lock-order mutex [[CLS:same_class.c:[0-9]+:[0-9]+ in main]] -> mutex [[CLS]]{{( -> mutex same_class.c:[0-9]+:[0-9]+ in main)?}} (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include "scenario.h"
 

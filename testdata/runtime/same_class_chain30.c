@@ -6,7 +6,7 @@
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible deadlock: a ring of locks of one class
 // CHECK: a ring of 30 instances of one class
-// CHECK: SUMMARY: fencedep: lock-order{{(( mutex@same_class_chain30.c:[0-9]+ ->){30})}} mutex@same_class_chain30.c:{{[0-9]+}} (pid {{[0-9]+}})
+// CHECK: SUMMARY: fencedep: lock-order{{(( mutex same_class_chain30.c:[0-9]+:[0-9]+ in main ->){30})}} mutex same_class_chain30.c:{{[0-9]+:[0-9]+}} in main (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include "scenario.h"
 

@@ -7,9 +7,10 @@
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible deadlock: a ring of locks of one class
 // CHECK: instances 0x[[A:[0-9a-f]+]] -> 0x[[B:[0-9a-f]+]] -> 0x[[C:[0-9a-f]+]] -> 0x[[A]] of one class were nested in a ring
-// CHECK: -> #0 (mutex@same_class_ring.c:[[LINE:[0-9]+]] 0x{{[0-9a-f]+}}) -> (mutex@same_class_ring.c:[[LINE]] 0x{{[0-9a-f]+}}): acquire
-// CHECK: was created at same_class_ring.c:[[LINE]]
-// CHECK: SUMMARY: fencedep: lock-order mutex@same_class_ring.c:[[LINE]] -> mutex@same_class_ring.c:[[LINE]] -> mutex@same_class_ring.c:[[LINE]] -> mutex@same_class_ring.c:[[LINE]] (pid {{[0-9]+}})
+// CHECK: -> #0 (mutex [[SITE:same_class_ring.c:[0-9]+:[0-9]+ in main]], object 0x{{[0-9a-f]+}}) -> (mutex [[SITE]], object 0x{{[0-9a-f]+}}): acquire
+// CHECK: (object 0x{{[0-9a-f]+}} was created at [[SITE]])
+// CHECK: lock(mutex [[SITE]], object 0x{{[0-9a-f]+}});
+// CHECK: SUMMARY: fencedep: lock-order mutex [[SITE]] -> mutex [[SITE]] -> mutex [[SITE]] -> mutex [[SITE]] (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include "scenario.h"
 

@@ -7,8 +7,8 @@
 // CHECK: WARNING: possible ABBA deadlock between two locks of one class
 // CHECK: -> #0 ({{.*}}) -> ({{.*}}): acquire RW,
 // CHECK: -> #1 ({{.*}}) -> ({{.*}}): acquire RW,
-// CHECK: #0: (rwlock@same_class_rwlock_writer.c:{{[0-9]+}}) read, at:
-// CHECK: SUMMARY: fencedep: lock-order rwlock@
+// CHECK: #0: (rwlock same_class_rwlock_writer.c:{{[0-9]+:[0-9]+}} in main) read, at: read_then_write same_class_rwlock_writer.c:{{[0-9]+}}
+// CHECK: SUMMARY: fencedep: lock-order rwlock same_class_rwlock_writer.c:{{[0-9]+:[0-9]+}} in main ->
 // CHECK-NOT: WARNING
 #include "scenario.h"
 

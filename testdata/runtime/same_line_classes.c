@@ -2,11 +2,12 @@
 // as `init(&p->a); init(&p->b);`, or a macro): two classes whose sites
 // differ only by column. Nested both ways by two threads (sequenced: no
 // real deadlock). The report must tell them apart: each class is printed
-// with its column, never two classes under one name.
+// with its column (and the function making it), never two classes under
+// one name.
 //
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible circular locking dependency detected
-// CHECK: SUMMARY: fencedep: lock-order mutex@same_line_classes.c:[[LINE:[0-9]+]]:[[C1:[0-9]+]] -> mutex@same_line_classes.c:[[LINE]]:[[C2:[0-9]+]] -> mutex@same_line_classes.c:[[LINE]]:[[C1]] (pid {{[0-9]+}})
+// CHECK: SUMMARY: fencedep: lock-order mutex same_line_classes.c:[[LINE:[0-9]+]]:[[C1:[0-9]+]] in pair_create -> mutex same_line_classes.c:[[LINE]]:[[C2:[0-9]+]] in pair_create -> mutex same_line_classes.c:[[LINE]]:[[C1]] in pair_create (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include <stdlib.h>
 

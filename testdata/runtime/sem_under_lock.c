@@ -8,7 +8,7 @@
 //
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible circular wait dependency detected
-// CHECK: SUMMARY: fencedep: wait-cycle {{(queue_lock -> semaphore@sem_under_lock[^ ]* -> queue_lock|semaphore@sem_under_lock[^ ]* -> queue_lock -> semaphore@sem_under_lock[^ ]*)}} (pid {{[0-9]+}})
+// CHECK: SUMMARY: fencedep: wait-cycle {{(queue_lock -> semaphore sem_under_lock.c:[0-9]+:[0-9]+ in main -> queue_lock|semaphore sem_under_lock.c:[0-9]+:[0-9]+ in main -> queue_lock -> semaphore sem_under_lock.c:[0-9]+:[0-9]+ in main)}} (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include <semaphore.h>
 

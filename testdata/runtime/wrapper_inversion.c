@@ -5,7 +5,7 @@
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible circular locking dependency detected
 // CHECK-NOT: class-predicted
-// CHECK: SUMMARY: fencedep: lock-order {{((mutex@wrapper_inversion.c:[0-9]+ -> ){2})}}mutex@wrapper_inversion.c:{{[0-9]+}} (pid {{[0-9]+}})
+// CHECK: SUMMARY: fencedep: lock-order {{((mutex wrapper_inversion.c:[0-9]+:[0-9]+ in main -> ){2})}}mutex wrapper_inversion.c:{{[0-9]+:[0-9]+}} in main (pid {{[0-9]+}})
 // CHECK-NOT: WARNING
 #include "scenario.h"
 

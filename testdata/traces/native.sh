@@ -4,7 +4,8 @@
 # with a native trace, then analyzes the trace offline: the offline door
 # runs the same model, so it must give the scenario's own verdict, checked
 # against the scenario's own expectations (EXPECT-EXIT and its FileCheck
-# lines). The trace is made here, from the built scenario, never checked in.
+# lines, GRAPH: lines for `fencedep graph`). The trace is made here, from
+# the built scenario, never checked in.
 set -u
 fencedep=$1 runtime=$2 filecheck=$3 bin=$4 src=$5 work=$6
 shift 6
@@ -27,5 +28,12 @@ cat "$work/$name.analyze.out"
 if grep -q '// CHECK' "$src"; then
   "$filecheck" --input-file="$work/$name.analyze.out" "$src" ||
     fail "the offline report differs from the scenario's expectations"
+fi
+# `// GRAPH:` lines: the class graph of the same trace (`fencedep graph`).
+if grep -q '// GRAPH' "$src"; then
+  "$fencedep" graph --no-progress --dot "$work/$name.dot" "$trace" >/dev/null 2>&1
+  cat "$work/$name.dot"
+  "$filecheck" --input-file="$work/$name.dot" --check-prefix=GRAPH "$src" ||
+    fail "the class graph differs from the scenario's expectations"
 fi
 echo PASS

@@ -83,8 +83,8 @@ TEST_F(PrinterTest, LockOrderTextLayout) {
   EXPECT_NE(table.find("lock(B);"), std::string::npos);
   EXPECT_NE(table.find(" *** DEADLOCK ***"), std::string::npos);
   // Held locks.
-  EXPECT_NE(t.find("1 lock held by thread 2:\n #0: (A), at: scenario.c:"), std::string::npos)
-      << t;
+  EXPECT_NE(t.find("1 lock held by thread 2:\n #0: (A), at: fn_"), std::string::npos) << t;
+  EXPECT_NE(t.find(" scenario.c:"), std::string::npos) << t;
   // The summary is the last text line before the closing rule.
   auto ls = lines(t);
   ASSERT_GE(ls.size(), 3u);
@@ -230,10 +230,10 @@ TEST_F(PrinterTest, SameClassInversionHeadline) {
             std::string::npos)
       << t;
   // Both nestings, each with the thread and stack that made it.
-  size_t now = t.find("-> #0 (obj->lock 0x2000) -> (obj->lock 0x1000): acquire, first seen in "
-                      "pid 4242 thread 2:\n       #0 0x402201");
-  size_t before = t.find("-> #1 (obj->lock 0x1000) -> (obj->lock 0x2000): acquire, first seen in "
-                         "pid 4242 thread 1:\n       #0 0x401101");
+  size_t now = t.find("-> #0 (obj->lock, object 0x2000) -> (obj->lock, object 0x1000): acquire, "
+                      "first seen in pid 4242 thread 2:\n       #0 0x402201");
+  size_t before = t.find("-> #1 (obj->lock, object 0x1000) -> (obj->lock, object 0x2000): acquire, "
+                         "first seen in pid 4242 thread 1:\n       #0 0x401101");
   EXPECT_NE(now, std::string::npos) << t;
   EXPECT_NE(before, std::string::npos) << t;
 }
@@ -419,24 +419,52 @@ TEST(ClassDisplayName, Forms) {
   named.kind = ClassKind::Fence;
   EXPECT_STREQ(class_display_name(named, buf, sizeof buf), "gpu-ring");
 
+  // A creation site: file:line:column and the function holding it.
   ClassView site;
   site.kind = ClassKind::Mutex;
   site.site.pc = 0x401234;
-  site.site.file = "/home/u/src/scenario.c";
+  site.site.module = "/usr/lib/libring.so";
+  site.site.offset = 0x1234;
+  site.site.file = "/home/u/src/ring.c";
   site.site.line = 42;
-  site.site.function = "init_dev";
-  EXPECT_STREQ(class_display_name(site, buf, sizeof buf), "mutex@scenario.c:42");
+  site.site.column = 7;
+  site.site.function = "ring_create";
+  EXPECT_STREQ(class_display_name(site, buf, sizeof buf), "mutex ring.c:42:7 in ring_create");
+  ClassView nocol = site;
+  nocol.site.column = 0;
+  EXPECT_STREQ(class_display_name(nocol, buf, sizeof buf), "mutex ring.c:42 in ring_create");
 
+  // A static object by its own symbol, inside a larger one by its offset.
   ClassView stat = site;
   stat.flags = kClassStatic;
-  stat.site.function = "global_lock";
-  EXPECT_STREQ(class_display_name(stat, buf, sizeof buf), "mutex@global_lock");
+  stat.site.function = "m1";
+  EXPECT_STREQ(class_display_name(stat, buf, sizeof buf), "mutex m1");
+  stat.site.function = "g_state";
+  stat.site.symbol_offset = 0x40;
+  EXPECT_STREQ(class_display_name(stat, buf, sizeof buf), "mutex g_state+0x40");
+  // No symbol holds it: where it is in its module.
+  ClassView nosym = stat;
+  nosym.site.function = nullptr;
+  nosym.site.file = nullptr;
+  EXPECT_STREQ(class_display_name(nosym, buf, sizeof buf), "mutex libring.so+0x1234");
 
+  ClassView entry;
+  entry.kind = ClassKind::ThreadExit;
+  entry.flags = kClassEntry;
+  entry.site.pc = 0x401000;
+  entry.site.function = "worker";
+  EXPECT_STREQ(class_display_name(entry, buf, sizeof buf), "thread-exit worker");
+
+  // No debug info: module + offset, with the function when the symbol
+  // table names it.
   ClassView mod;
   mod.kind = ClassKind::CondVar;
-  mod.site.module = "/usr/lib/libfoo.so.1";
-  mod.site.offset = 0x1a2b;
-  EXPECT_STREQ(class_display_name(mod, buf, sizeof buf), "condvar@libfoo.so.1+0x1a2b");
+  mod.site.module = "/usr/bin/python3.11";
+  mod.site.offset = 0x585ae6;
+  EXPECT_STREQ(class_display_name(mod, buf, sizeof buf), "condvar python3.11+0x585ae6");
+  mod.site.function = "PyThread_allocate_lock";
+  EXPECT_STREQ(class_display_name(mod, buf, sizeof buf),
+               "condvar python3.11+0x585ae6 in PyThread_allocate_lock");
 
   ClassView bare;
   bare.kind = ClassKind::Semaphore;
@@ -445,7 +473,159 @@ TEST(ClassDisplayName, Forms) {
 
   // Truncation into a small buffer stays NUL-terminated.
   char tiny[8];
-  EXPECT_STREQ(class_display_name(site, tiny, sizeof tiny), "mutex@s");
+  EXPECT_STREQ(class_display_name(site, tiny, sizeof tiny), "mutex r");
+}
+
+TEST(ClassDisplayName, LegacyForm) {
+  char buf[128];
+  ClassView site;
+  site.kind = ClassKind::Mutex;
+  site.site.pc = 0x401234;
+  site.site.file = "/home/u/src/ring.c";
+  site.site.line = 42;
+  site.site.column = 7;
+  site.site.function = "ring_create";
+  EXPECT_STREQ(class_legacy_name(site, buf, sizeof buf), "mutex@ring.c:42");
+  ClassView stat = site;
+  stat.flags = kClassStatic;
+  stat.site.function = "m1";
+  EXPECT_STREQ(class_legacy_name(stat, buf, sizeof buf), "mutex@m1");
+}
+
+// Two classes that would print the same: the module offset of each site,
+// then the key.
+TEST(ClassDisplayName, QualifiedApart) {
+  char a[128], b[128];
+  ClassView x;
+  x.key = 0x1111;
+  x.kind = ClassKind::Mutex;
+  x.site.pc = 0x401234;
+  x.site.module = "/usr/lib/libring.so";
+  x.site.offset = 0x1234;
+  x.site.file = "/src/ring.c";
+  x.site.line = 42;
+  x.site.column = 7;
+  x.site.function = "ring_create";
+  ClassView y = x;
+  y.key = 0x2222;
+  y.site.offset = 0x1240; // one line, one column, two calls (a macro)
+  ClassView x2 = x;       // another copy of x in the report
+  ClassView *views[] = {&x, &y, &x2};
+  qualify_class_names(views, 3);
+  EXPECT_STREQ(class_display_name(x, a, sizeof a),
+               "mutex ring.c:42:7 in ring_create [libring.so+0x1234]");
+  EXPECT_STREQ(class_display_name(y, b, sizeof b),
+               "mutex ring.c:42:7 in ring_create [libring.so+0x1240]");
+  EXPECT_EQ(x2.qualify, x.qualify);
+  // Same site, same offset, two keys (two wrapper chains): the key too.
+  y.site.offset = 0x1234;
+  qualify_class_names(views, 3);
+  class_display_name(x, a, sizeof a);
+  class_display_name(y, b, sizeof b);
+  EXPECT_STRNE(a, b);
+  EXPECT_STREQ(b, "mutex ring.c:42:7 in ring_create [libring.so+0x1234]#2222");
+  // Different names: nothing added.
+  y.site.line = 43;
+  qualify_class_names(views, 3);
+  EXPECT_EQ(x.qualify, 0);
+  EXPECT_EQ(y.qualify, 0);
+}
+
+// The place of an acquisition steps out of inlined one-line lock wrappers,
+// not out of other inlined functions nor out of real frames.
+TEST(ReportPlace, StepsOutOfInlinedLockWrappers) {
+  FrameView worker;
+  worker.function = "worker";
+  worker.file = "/src/q.c";
+  worker.line = 20;
+  worker.function_line = 18;
+  FrameView lock;
+  lock.function = "lock";
+  lock.file = "/src/q.c";
+  lock.line = 5;
+  lock.function_line = 5; // `static void lock(struct q *q) { pthread_mutex_lock(&q->m); }`
+  lock.inlined_into = &worker;
+  EXPECT_EQ(&report_place(lock), &worker);
+  // A longer function of the same file, inlined, that takes the lock
+  // further down stays.
+  FrameView push = lock;
+  push.function = "push";
+  push.function_line = 1;
+  EXPECT_EQ(&report_place(push), &push);
+  // Helpers inlined from headers, whatever their length: libstdc++'s
+  // std::unique_lock -> std::mutex::lock -> __gthread_mutex_lock chain.
+  FrameView user;
+  user.function = "ba()";
+  user.file = "/src/cx.cpp";
+  user.line = 8;
+  user.function_line = 5;
+  FrameView ctor;
+  ctor.function = "std::unique_lock<std::mutex>::unique_lock(std::mutex&)";
+  ctor.file = "/usr/include/c++/12/bits/unique_lock.h";
+  ctor.line = 69;
+  ctor.function_line = 64;
+  ctor.inlined_into = &user;
+  FrameView ulock = ctor;
+  ulock.function = "std::unique_lock<std::mutex>::lock()";
+  ulock.line = 139;
+  ulock.function_line = 131;
+  ulock.inlined_into = &ctor;
+  FrameView mlock;
+  mlock.function = "std::mutex::lock()";
+  mlock.file = "/usr/include/c++/12/bits/std_mutex.h";
+  mlock.line = 100;
+  mlock.function_line = 98;
+  mlock.inlined_into = &ulock;
+  FrameView gthr;
+  gthr.function = "__gthread_mutex_lock(pthread_mutex_t*)";
+  gthr.file = "/usr/include/x86_64-linux-gnu/c++/12/bits/gthr-default.h";
+  gthr.line = 749;
+  gthr.function_line = 746;
+  gthr.inlined_into = &mlock;
+  EXPECT_EQ(&report_place(gthr), &user);
+  // Nothing known about the caller: the frame itself.
+  FrameView real = lock;
+  real.inlined_into = nullptr;
+  EXPECT_EQ(&report_place(real), &real);
+}
+
+TEST(ReportPlace, HeldAtLineNamesTheCaller) {
+  FrameView worker;
+  worker.pc = 0x401100;
+  worker.module = "/usr/bin/q";
+  worker.offset = 0x1100;
+  worker.function = "worker";
+  worker.file = "/src/q.c";
+  worker.line = 20;
+  worker.column = 3;
+  FrameView lock = worker;
+  lock.function = "lock";
+  lock.line = 5;
+  lock.column = 71;
+  lock.function_line = 5;
+  lock.inlined_into = &worker;
+  HeldView held[1];
+  held[0].cls.name = "q->m";
+  held[0].cls.key = 1;
+  held[0].at = lock;
+  ReportView r;
+  r.kind = ReportKind::LockOrder;
+  r.held = held;
+  r.nheld = 1;
+  std::string t(1 << 14, '\0');
+  BufferWriter w(t.data(), t.size());
+  print_report_text(r, w);
+  t.resize(w.size());
+  EXPECT_NE(t.find(" #0: (q->m), at: worker q.c:20:3\n"), std::string::npos) << t;
+  std::string j(1 << 14, '\0');
+  BufferWriter jw(j.data(), j.size());
+  print_report_json(r, jw);
+  j.resize(jw.size());
+  json doc = json::parse(j);
+  EXPECT_EQ(doc["held"][0]["at"]["function"], "lock");
+  EXPECT_EQ(doc["held"][0]["at"]["inlined_into"]["function"], "worker");
+  EXPECT_EQ(doc["held"][0]["place"]["function"], "worker");
+  EXPECT_EQ(doc["held"][0]["place"]["line"], 20);
 }
 
 } // namespace

@@ -31,7 +31,9 @@ struct Fixture {
     a.name = "dev->lock";
     b.site.pc = 0x4004;
     b.site.file = "/src/gpu/ring.c";
-    b.site.line = 42; // "mutex@ring.c:42"
+    b.site.line = 42;
+    b.site.column = 7;
+    b.site.function = "ring_create"; // "mutex ring.c:42:7 in ring_create"
     chain[0].from = a;
     chain[0].to = b;
     chain[0].stack = &f_ab;
@@ -96,6 +98,43 @@ TEST(Suppressions, ClassRule) {
   EXPECT_TRUE(site.matches(f.r));
   // Class patterns are anchored (no implied '*').
   EXPECT_FALSE(other.matches(f.r));
+}
+
+// Rules name a class as reports print it now, or as they printed it before
+// sites had a column and a function (`mutex@ring.c:42`): files written for
+// either keep working.
+TEST(Suppressions, ClassRuleAcceptsTheNewAndTheOldName) {
+  Fixture f;
+  Suppressions now, now_glob, old_exact, old_glob, wrong_line, wrong_fn;
+  ASSERT_TRUE(parse(now, "class:mutex ring.c:42:7 in ring_create"));
+  ASSERT_TRUE(parse(now_glob, "class:mutex ring.c:42:* in ring_*"));
+  ASSERT_TRUE(parse(old_exact, "class:mutex@ring.c:42"));
+  ASSERT_TRUE(parse(old_glob, "class:mutex@ring.c:*"));
+  ASSERT_TRUE(parse(wrong_line, "class:mutex ring.c:43:7 in ring_create\nclass:mutex@ring.c:43"));
+  ASSERT_TRUE(parse(wrong_fn, "class:mutex ring.c:42:7 in ring_destroy"));
+  EXPECT_TRUE(now.matches(f.r));
+  EXPECT_TRUE(now_glob.matches(f.r));
+  EXPECT_TRUE(old_exact.matches(f.r));
+  EXPECT_TRUE(old_glob.matches(f.r));
+  EXPECT_FALSE(wrong_line.matches(f.r));
+  EXPECT_FALSE(wrong_fn.matches(f.r));
+}
+
+// A static lock: its symbol, as `mutex m1` or the old `mutex@m1`.
+TEST(Suppressions, ClassRuleMatchesAStaticLockBothWays) {
+  Fixture f;
+  ClassView m1;
+  m1.kind = ClassKind::Mutex;
+  m1.flags = kClassStatic;
+  m1.site.pc = 0x5005;
+  m1.site.module = "/usr/bin/app";
+  m1.site.function = "m1";
+  f.chain[1].to = m1;
+  Suppressions now, old;
+  ASSERT_TRUE(parse(now, "class:mutex m1"));
+  ASSERT_TRUE(parse(old, "class:mutex@m1"));
+  EXPECT_TRUE(now.matches(f.r));
+  EXPECT_TRUE(old.matches(f.r));
 }
 
 TEST(Suppressions, ClassRuleMatchesTheLrFence) {

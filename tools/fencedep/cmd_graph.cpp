@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 #include <iostream>
 
 #include "commands.h"
@@ -29,22 +30,38 @@ struct GraphOptions {
   bool cycles_only = false;
 };
 
-// Display names of every class, symbolized like report frames.
+// Display names of every class, symbolized like report frames; two
+// classes never get the same name (module offset, then key, as in reports).
 std::vector<std::string> class_names(offline::Analysis &a, bool symbolize, StringPool &pool) {
   Engine &e = a.engine();
   uint32_t n = e.classes().size();
   std::vector<std::string> names(n);
+  std::vector<ClassView> views(n);
   Symbolizer sym(pool);
   // Symbolizing every site of a huge graph would take long; beyond this the
   // names stay module+offset.
   bool lookup = symbolize && n < 20000;
+  char buf[512];
+  std::map<std::string, std::vector<ClassId>> by_name;
   for (ClassId c = 1; c < n; ++c) {
-    ClassView v;
+    ClassView &v = views[c];
     build_class_view(e, c, a.symbolizer(0), &v);
-    if (lookup && v.site.module)
-      sym.frame(v.site, !(v.flags & (kClassStatic | kClassEntry)));
-    char buf[512];
+    if (lookup && v.site.module && (v.flags & kClassStatic))
+      sym.data(v.site);
+    else if (lookup && v.site.module)
+      sym.frame(v.site, !(v.flags & kClassEntry));
     names[c] = class_display_name(v, buf, sizeof buf);
+    by_name[names[c]].push_back(c);
+  }
+  for (auto &[name, ids] : by_name) {
+    if (ids.size() < 2)
+      continue;
+    std::vector<ClassView *> same;
+    for (ClassId c : ids)
+      same.push_back(&views[c]);
+    qualify_class_names(same.data(), uint32_t(same.size()));
+    for (ClassId c : ids)
+      names[c] = class_display_name(views[c], buf, sizeof buf);
   }
   return names;
 }

@@ -99,7 +99,7 @@ public:
     return e;
   }
 
-  FrameView frame(const json &f) {
+  FrameView frame(const json &f, unsigned depth = 0) {
     FrameView out;
     out.pc = hex(f, "pc");
     out.module = opt_string(f, "module");
@@ -108,6 +108,16 @@ public:
     out.file = opt_string(f, "file");
     out.line = uint32_t(number(f, "line"));
     out.column = uint32_t(number(f, "column"));
+    // Added later to the schema: optional.
+    if (f.contains("symbol_offset"))
+      out.symbol_offset = hex(f, "symbol_offset");
+    if (f.contains("function_line"))
+      out.function_line = uint32_t(number(f, "function_line"));
+    if (f.contains("inlined_into") && !f["inlined_into"].is_null()) {
+      if (depth >= 16)
+        fail("field 'inlined_into' nests too deep");
+      out.inlined_into = pool_.keep(frame(f["inlined_into"], depth + 1));
+    }
     return out;
   }
   std::vector<FrameView> frames(const json &a, const char *what) {

@@ -3,6 +3,7 @@
 // the core's one printer prints them.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -20,9 +21,12 @@ class StringPool {
 public:
   const char *intern(std::string_view s) { return set_.emplace(s).first->c_str(); }
   const char *intern_or_null(const std::string *s) { return s ? intern(*s) : nullptr; }
+  // The outer levels of inline chains (FrameView::inlined_into).
+  const FrameView *keep(const FrameView &f) { return &frames_.emplace_back(f); }
 
 private:
   std::unordered_set<std::string> set_;
+  std::deque<FrameView> frames_;
 };
 
 // One report with its own frame and edge arrays. Symbolization may replace

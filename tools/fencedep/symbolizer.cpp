@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "elf_probe.h"
+#include "fencedep/core/report_printer.h"
 
 namespace fencedep::cli {
 
@@ -64,7 +65,26 @@ struct Symbolizer::Impl {
       f.file = pool.intern(info.FileName);
       f.line = info.Line;
       f.column = info.Column;
+      f.function_line = info.StartLine;
     }
+  }
+
+  // A static object: the data symbol it lies inside, and how far in. The
+  // symbol table's nearest symbol below it is not that when the object is
+  // past its end.
+  void merge_data(const FrameView &f, uint64_t addr, FrameView &out) {
+    auto res = llvm.symbolizeData(f.module, {addr, llvm::object::SectionedAddress::UndefSection});
+    if (!res) {
+      llvm::consumeError(res.takeError());
+      return;
+    }
+    const llvm::DIGlobal &g = *res;
+    if (g.Name.empty() || g.Name == llvm::DILineInfo::BadString || addr < g.Start)
+      return;
+    if (g.Size ? addr - g.Start >= g.Size : addr != g.Start)
+      return;
+    out.function = pool.intern(llvm::demangle(g.Name));
+    out.symbol_offset = addr - g.Start;
   }
 
   StringPool &pool;
@@ -91,8 +111,29 @@ void Symbolizer::frame(FrameView &f, bool is_return) {
     llvm::consumeError(res.takeError());
     return;
   }
-  if (res->getNumberOfFrames() > 0)
-    impl_->merge(res->getFrame(0), f);
+  uint32_t n = res->getNumberOfFrames();
+  if (n == 0)
+    return;
+  impl_->merge(res->getFrame(0), f);
+  // The callers the code at this pc was inlined into, outermost last: the
+  // place of an acquisition steps out of one-line lock wrappers by them.
+  const FrameView *outer = nullptr;
+  for (uint32_t i = n; i-- > 1;) {
+    FrameView g;
+    g.pc = f.pc;
+    g.module = f.module;
+    g.offset = f.offset;
+    g.inlined_into = outer;
+    impl_->merge(res->getFrame(i), g);
+    outer = impl_->pool.keep(g);
+  }
+  f.inlined_into = outer;
+}
+
+void Symbolizer::data(FrameView &f) {
+  uint64_t addr = 0;
+  if (impl_->lookup_address(f, &addr, false))
+    impl_->merge_data(f, addr, f);
 }
 
 std::vector<FrameView> Symbolizer::stack(const std::vector<FrameView> &in) {
@@ -139,7 +180,12 @@ std::vector<FrameView> Symbolizer::stack(const std::vector<FrameView> &in) {
 void Symbolizer::report(OwnedReport &r) {
   // A class's site is a return address (a call site), except for static
   // objects and thread start routines, which are addresses themselves.
-  auto cls = [&](ClassView &c) { frame(c.site, !(c.flags & (kClassStatic | kClassEntry))); };
+  auto cls = [&](ClassView &c) {
+    if (c.flags & kClassStatic)
+      data(c.site);
+    else
+      frame(c.site, !(c.flags & kClassEntry));
+  };
   cls(r.fields.subject);
   cls(r.fields.gate);
   cls(r.fields.lr_context);
@@ -155,6 +201,18 @@ void Symbolizer::report(OwnedReport &r) {
     frame(h.at);
   }
   r.stack = stack(r.stack);
+  // Names change with symbolization: tell apart again those that now print
+  // the same.
+  std::vector<ClassView *> views{&r.fields.subject, &r.fields.lr_context};
+  if (r.fields.gated)
+    views.push_back(&r.fields.gate);
+  for (EdgeView &e : r.chain) {
+    views.push_back(&e.from);
+    views.push_back(&e.to);
+  }
+  for (HeldView &h : r.held)
+    views.push_back(&h.cls);
+  qualify_class_names(views.data(), uint32_t(views.size()));
 }
 
 } // namespace fencedep::cli

@@ -21,6 +21,9 @@ public:
   // the module has no debug info or cannot be read.
   // `is_return`: the address is a return address (look up the call before it).
   void frame(FrameView &f, bool is_return = true);
+  // A static object's address: the data symbol it lies in (`g_state`, with
+  // symbol_offset 0x40), none when the nearest symbol does not hold it.
+  void data(FrameView &f);
   // A stack with each inlined call chain expanded into one frame per
   // function, innermost first, as the sanitizers print them.
   std::vector<FrameView> stack(const std::vector<FrameView> &in);

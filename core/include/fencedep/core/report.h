@@ -15,6 +15,15 @@ struct FrameView {
   const char *file = nullptr;
   uint32_t line = 0;
   uint32_t column = 0;
+  // Data addresses (static objects): how far into the symbol `function`
+  // the object lies (`g_state+0x40`).
+  uint64_t symbol_offset = 0;
+  // Set by symbolizers that read debug info: the line `function` starts on
+  // (its declaration), and, when the code at pc was inlined, the frame it
+  // was inlined into (the caller's view of the same pc). Reports name the
+  // place of an acquisition by them (report_place).
+  uint32_t function_line = 0;
+  const FrameView *inlined_into = nullptr;
 };
 
 struct ClassView {
@@ -24,7 +33,8 @@ struct ClassView {
   const char *name = nullptr; // explicit name; else derived from kind + site
   FrameView site;
   // Set when another class of the same report would print the same name:
-  // 1 adds the site's column (or module offset), 2 the class key as well.
+  // 1 adds the site's module offset, 2 the class key as well
+  // (qualify_class_names).
   uint8_t qualify = 0;
 };
 

@@ -1,5 +1,7 @@
 // TSan-style suppressions: one rule per line, `kind:pattern`, `#` comments.
-//   class:NAME      a report whose cycle (or LR fence) involves class NAME
+//   class:NAME      a report whose cycle (or LR fence) involves class NAME, as
+//                   reports print it (`mutex ring.c:42:7 in ring_create`) or
+//                   in the older form (`mutex@ring.c:42`)
 //   frame:FUNC      a report with FUNC in any stack (function, file or module)
 //   report:KIND     every report of KIND (lock-order, wait-cycle, ...)
 // Patterns support `*` wildcards; a leading/trailing `*` is implied for
