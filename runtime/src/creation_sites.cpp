@@ -9,7 +9,6 @@ namespace fencedep::runtime {
 namespace {
 constexpr uint64_t kMany = 1ull << 63;
 constexpr uint64_t kNoFunction = 1;
-constexpr uint32_t kMaxChains = 1u << 18;
 
 uint64_t space_of(ClassKind kind, bool first_use) {
   return (uint64_t(kind) << 1) | (first_use ? 1 : 0);
@@ -67,6 +66,7 @@ bool CreationSites::learn(AddressMap &m, uint64_t space, uint64_t fn, uint64_t s
     return false;
   if (!(first & kMany)) {
     m.put(key, kMany);
+    epoch_.fetch_add(1, std::memory_order_acq_rel);
     if (&m == &callers_)
       wrappers_.fetch_add(1, std::memory_order_relaxed);
   }
@@ -122,9 +122,9 @@ uint32_t CreationSites::note(ClassKind kind, bool first_use, uint64_t pc) {
     if (class_depth_ >= 0)
       continue;
     // A function with several sites ends every chain through it, now and
-    // later: nothing above it can matter.
-    if (fn == kNoFunction || learn(sites_, space, fn, pcs[n - 1]) ||
-        has_many(sites_, space, fn))
+    // later: nothing above it can matter. (learn() answers for the entry as
+    // it leaves it: no second probe.)
+    if (fn == kNoFunction || learn(sites_, space, fn, pcs[n - 1]))
       break;
     prev_fn = fn;
   }
