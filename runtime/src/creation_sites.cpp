@@ -1,6 +1,7 @@
 #include "creation_sites.h"
 
 #include "fencedep/core/class_registry.h"
+#include "source_sites.h"
 #include "unwind/modules.h"
 #include "unwind/unwinder.h"
 
@@ -16,11 +17,16 @@ uint64_t space_of(ClassKind kind, bool first_use) {
 
 uint64_t fn_key(uint64_t space, uint64_t fn) { return mix64(fn * 0x9e3779b97f4a7c15ull + space + 1); }
 
+// A site is its source chain where the module's debug info tells it (two
+// inlined or cloned copies of one call are one site: source_sites.h), else
+// its module and offset.
 uint64_t site_key(ClassKind kind, uint64_t pc) {
   ModuleRef m;
-  if (find_module(pc - 1, &m))
-    return class_key_for_site(kind, m.path, pc - m.bias);
-  return class_key_for_instance(kind, pc);
+  if (!find_module(pc - 1, &m))
+    return class_key_for_instance(kind, pc);
+  if (uint64_t src = source_chain_key(m.path, pc - m.bias))
+    return mix64(src ^ (uint64_t(kind) << 56) ^ 0x5ec7);
+  return class_key_for_site(kind, m.path, pc - m.bias);
 }
 } // namespace
 
@@ -36,6 +42,7 @@ void CreationSites::reset_locks_after_fork() {
   for (AddressMap *m : {&functions_, &sites_, &callers_, &chain_index_})
     m->reset_lock();
   chain_lock_.reset();
+  source_sites_after_fork();
 }
 
 uint64_t CreationSites::function_of(uint64_t pc) {
