@@ -85,7 +85,8 @@ bool CreationSites::has_many(const AddressMap &m, uint64_t space, uint64_t fn) c
   return m.find(fn_key(space, fn), &v) && (v & kMany);
 }
 
-uint32_t CreationSites::intern(uint64_t space, const uint64_t *pcs, uint32_t n) {
+uint32_t CreationSites::intern(uint64_t space, const uint64_t *pcs, uint32_t n, bool *created) {
+  *created = false;
   uint64_t h = hash_bytes(pcs, n * sizeof(uint64_t), space + 0xc4a1);
   if (!h || h == ~0ull)
     h = 2;
@@ -105,8 +106,25 @@ uint32_t CreationSites::intern(uint64_t space, const uint64_t *pcs, uint32_t n) 
   c.space = uint32_t(space);
   nchains_.store(id + 1, std::memory_order_release);
   chain_index_.put(h, id);
+  *created = true;
   return id;
 }
+
+namespace {
+// The thread's last walk. A program makes its objects in loops: the same
+// call site, from the same frame, with the same callers above. A walk from
+// the same host frame that would read the same stack words, with nothing
+// learned since that ends a chain (the epoch), is the same walk and learns
+// nothing new: its chain is the last one.
+struct WalkMemo {
+  const CreationSites *owner;
+  uint64_t pc, sp, fp, space;
+  uint32_t epoch;
+  uint32_t chain;
+  StackReadLog reads;
+};
+__thread WalkMemo walk_memo __attribute__((tls_model("initial-exec")));
+} // namespace
 
 uint32_t CreationSites::note(ClassKind kind, bool first_use, uint64_t pc) {
   uint64_t space = space_of(kind, first_use);
@@ -115,7 +133,15 @@ uint32_t CreationSites::note(ClassKind kind, bool first_use, uint64_t pc) {
   uint32_t want = class_depth_ >= 0 ? uint32_t(class_depth_) + 1 : kMaxFrames;
   if (want > kMaxFrames)
     want = kMaxFrames;
-  HostStackWalker w;
+  StackReadLog reads;
+  reads.clear();
+  HostStackWalker w(&reads);
+  uint64_t spc, ssp, sfp;
+  w.start(&spc, &ssp, &sfp);
+  WalkMemo &memo = walk_memo;
+  if (memo.owner == this && memo.chain && spc == pc && memo.pc == pc && memo.sp == ssp &&
+      memo.fp == sfp && memo.space == space && memo.epoch == epoch() && memo.reads.unchanged())
+    return memo.chain;
   uint64_t prev_fn = 0;
   while (n < want && w.next(&pcs[n])) {
     // The walk must start at the interposed call; if it does not, the
@@ -139,7 +165,31 @@ uint32_t CreationSites::note(ClassKind kind, bool first_use, uint64_t pc) {
     pcs[0] = pc;
     n = 1;
   }
-  return intern(space, pcs, n);
+  bool created;
+  uint32_t chain = intern(space, pcs, n, &created);
+  // A new chain's site will be keyed when its object is first used: where
+  // that needs the source chain, ask for it now, and do not wait.
+  if (created) {
+    ModuleRef m;
+    if (find_module(pcs[0] - 1, &m))
+      source_chain_prefetch(m.path, pcs[0] - m.bias);
+  }
+  if (spc == pc && !reads.overflow) {
+    memo.owner = this;
+    memo.pc = pc;
+    memo.sp = ssp;
+    memo.fp = sfp;
+    memo.space = space;
+    memo.epoch = epoch(); // after this walk's own learning
+    memo.chain = chain;
+    memo.reads.clear();
+    for (unsigned i = 0; i < reads.n; ++i) {
+      memo.reads.addr[i] = reads.addr[i];
+      memo.reads.value[i] = reads.value[i];
+    }
+    memo.reads.n = reads.n;
+  }
+  return chain;
 }
 
 CreationSites::Resolved CreationSites::resolve(uint32_t chain) const {

@@ -74,7 +74,7 @@ private:
   // more than one.
   bool learn(AddressMap &m, uint64_t space, uint64_t fn, uint64_t site);
   bool has_many(const AddressMap &m, uint64_t space, uint64_t fn) const;
-  uint32_t intern(uint64_t space, const uint64_t *pcs, uint32_t n);
+  uint32_t intern(uint64_t space, const uint64_t *pcs, uint32_t n, bool *created);
 
   int class_depth_ = kAuto;
   AddressMap functions_; // return address -> entry of its function (1: none known)

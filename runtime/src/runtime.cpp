@@ -104,7 +104,7 @@ void ensure_initialized() {
   init_stack_capture();
   if (rt.options.symbolize)
     external_symbolizer_init(rt.options.symbolizer_path);
-  source_sites_init(rt.options.symbolizer_path, rt.options.symbolize);
+  source_sites_init(rt.options.symbolizer_path, rt.options.source_sites);
   if (rt.options.log_path)
     rt.log_fd = open_output(rt.options.log_path, true);
   if (rt.options.json_path)

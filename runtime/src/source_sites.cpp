@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -18,6 +17,7 @@
 #include "fencedep/core/address_map.h"
 #include "fencedep/core/raw_memory.h"
 #include "fencedep/core/writer.h"
+#include "stack_capture.h"
 
 extern "C" pid_t _Fork(void);
 extern char **environ;
@@ -27,6 +27,9 @@ namespace fencedep::runtime {
 namespace {
 
 constexpr uint64_t kUnknown = 1;  // in keys: asked, nothing known
+constexpr uint64_t kPending = 3;  // in keys: asked, answer not read yet
+constexpr uint64_t kFirstKey = 4; // real keys are above the markers
+constexpr unsigned kMaxOutstanding = 4096;
 constexpr uint64_t kNoDebug = 1;  // in module_debug
 constexpr uint64_t kHasDebug = 2;
 constexpr int kFirstAnswerMs = 10000; // the helper loads the module's DWARF
@@ -44,7 +47,14 @@ SpinLock lock;         // one conversation at a time; guards the buffers
 AddressMap keys;          // (module, offset) -> key | kUnknown
 AddressMap module_debug;  // module path pointer -> kNoDebug | kHasDebug
 std::atomic<uint64_t> found{0};
-char io[1 << 14];
+char io[1 << 12];        // one request line
+char answers[1 << 16];   // read from the helper, not yet taken apart
+size_t answers_len;
+// Questions sent and not yet answered, in order (the helper answers in
+// order): what each answer is the key of.
+uint64_t outstanding[kMaxOutstanding];
+const char *outstanding_module[kMaxOutstanding];
+unsigned out_head, out_tail;
 uint8_t elf_buf[1 << 15];
 
 int sys_close(int fd) { return int(syscall(SYS_close, fd)); }
@@ -175,65 +185,145 @@ bool start_helper() {
   return true;
 }
 
+// Questions in flight have no answer to wait for any more: their
+// addresses are asked again (after fork) or keyed by address (helper gone).
+void drop_outstanding() {
+  for (unsigned i = out_head; i != out_tail; ++i)
+    keys.erase(outstanding[i % kMaxOutstanding]);
+  out_head = out_tail = 0;
+  answers_len = 0;
+}
+
+bool socket_is_ours() {
+  struct stat st;
+  return sock >= 0 && fstat(sock, &st) == 0 && st.st_ino == sock_stat.st_ino &&
+         st.st_dev == sock_stat.st_dev;
+}
+
 void stop_helper() {
   // Only if the descriptor is still ours: the host may have closed it and
   // opened something else under its number.
-  struct stat st;
-  if (sock >= 0 && fstat(sock, &st) == 0 && st.st_ino == sock_stat.st_ino &&
-      st.st_dev == sock_stat.st_dev)
+  if (socket_is_ours())
     sys_close(sock);
   sock = -1;
   helper = Helper::Dead;
+  drop_outstanding();
 }
 
-int64_t now_ms() {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+uint64_t key_of_answer(const char *module, const char *text, size_t len) {
+  // "??:0:0": no line for this address.
+  if (len <= 1 || !strncmp(text, "??", 2))
+    return kUnknown;
+  uint64_t key = hash_bytes(text, len, hash_string(basename_of(module), 0x50c7));
+  if (key < kFirstKey || key == ~0ull)
+    key = kFirstKey;
+  found.fetch_add(1, std::memory_order_relaxed);
+  return key;
 }
 
-// One question, one answer (the frames' file:line:col, innermost first,
-// then a blank line). Returns the answer's length, -1 on failure.
-ssize_t ask(const char *module, uint64_t address) {
-  struct stat st;
-  if (fstat(sock, &st) != 0 || st.st_ino != sock_stat.st_ino || st.st_dev != sock_stat.st_dev)
-    return -1;
+// Takes the complete answers out of `answers` (each: the frames'
+// file:line:col lines, innermost first, then a blank line) and stores
+// their keys.
+void take_answers() {
+  size_t at = 0;
+  while (at < answers_len && out_head != out_tail) {
+    size_t end = at;
+    while (end < answers_len && !(answers[end] == '\n' && (end == at || answers[end - 1] == '\n')))
+      ++end;
+    if (end == answers_len)
+      break; // incomplete
+    unsigned slot = out_head++ % kMaxOutstanding;
+    answered_once = true;
+    keys.put(outstanding[slot], key_of_answer(outstanding_module[slot], answers + at, end - at));
+    at = end + 1;
+  }
+  memmove(answers, answers + at, answers_len - at);
+  answers_len -= at;
+}
+
+// Reads what the helper has answered, waiting up to `ms` for something
+// when nothing has arrived. False when it failed or took too long.
+bool pump(int ms) {
+  struct pollfd p = {sock, POLLIN, 0};
+  long r;
+  while ((r = syscall(SYS_poll, &p, 1, ms)) < 0 && errno == EINTR) {
+  }
+  if (r < 0 || (r == 0 && ms > 0))
+    return false;
+  if (r == 0)
+    return true;
+  if (answers_len == sizeof answers)
+    return false; // an answer longer than the buffer: not from a symbolizer
+  ssize_t n;
+  while ((n = syscall(SYS_read, sock, answers + answers_len, sizeof answers - answers_len)) < 0 &&
+         errno == EINTR) {
+  }
+  if (n <= 0)
+    return false;
+  answers_len += size_t(n);
+  take_answers();
+  return true;
+}
+
+int wait_ms() { return answered_once ? kAnswerMs : kFirstAnswerMs; }
+
+// Sends one question without waiting for its answer.
+bool send_question(uint64_t ck, const char *module, uint64_t address) {
+  if (!socket_is_ours())
+    return false;
+  while (out_tail - out_head >= kMaxOutstanding)
+    if (!pump(wait_ms()))
+      return false;
   BufferWriter w(io, sizeof io);
   w.str("CODE \"").str(module).str("\" ").hex(address).ch('\n');
   size_t len = w.size(), off = 0;
   while (off < len) {
-    ssize_t n = syscall(SYS_sendto, sock, io + off, len - off, MSG_NOSIGNAL, nullptr, 0);
-    if (n <= 0 && errno != EINTR)
-      return -1;
-    if (n > 0)
+    ssize_t n = syscall(SYS_sendto, sock, io + off, len - off, MSG_NOSIGNAL | MSG_DONTWAIT,
+                        nullptr, 0);
+    if (n > 0) {
       off += size_t(n);
+    } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      // The helper is busy answering: read its answers so it can go on.
+      if (!pump(wait_ms()))
+        return false;
+    } else if (errno != EINTR) {
+      return false;
+    }
   }
-  int64_t deadline = now_ms() + (answered_once ? kAnswerMs : kFirstAnswerMs);
-  size_t got = 0;
-  for (;;) {
-    if (got >= 2 && io[got - 1] == '\n' && io[got - 2] == '\n')
-      break;
-    if (got == 1 && io[0] == '\n')
-      break;
-    int64_t left = deadline - now_ms();
-    if (left <= 0 || got >= sizeof io - 1)
-      return -1;
-    struct pollfd p = {sock, POLLIN, 0};
-    long r = syscall(SYS_poll, &p, 1, int(left));
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r <= 0)
-      return -1;
-    ssize_t n = syscall(SYS_read, sock, io + got, sizeof io - 1 - got);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return -1;
-    got += size_t(n);
+  unsigned slot = out_tail++ % kMaxOutstanding;
+  outstanding[slot] = ck;
+  outstanding_module[slot] = module;
+  keys.put(ck, kPending);
+  return true;
+}
+
+uint64_t address_key(const char *module, uint64_t offset) {
+  return mix64(reinterpret_cast<uint64_t>(module)) ^ mix64(offset + 0x5c);
+}
+
+// Under `lock`: asks about (module, offset) unless it is known or asked.
+// False when nothing will be known (no helper).
+bool ask_locked(uint64_t ck, const char *module, uint64_t offset) {
+  uint64_t v;
+  if (keys.find(ck, &v))
+    return true;
+  // A path the request line cannot carry is not asked about.
+  if (helper == Helper::Dead || strchr(module, '"') || strchr(module, '\n'))
+    return false;
+  if (helper == Helper::Unstarted) {
+    if (!start_helper()) {
+      helper = Helper::Dead;
+      return false;
+    }
+    helper = Helper::Running;
   }
-  answered_once = true;
-  io[got] = 0;
-  return ssize_t(got);
+  // Module offsets are file addresses; a return address is asked about as
+  // its call instruction (the byte before it).
+  if (!send_question(ck, module, offset - 1)) {
+    stop_helper(); // gone or stuck: addresses key sites from now on
+    return false;
+  }
+  return true;
 }
 
 } // namespace
@@ -249,48 +339,48 @@ void source_sites_init(const char *symbolizer, bool on) {
     }
   }
   enabled = on && helper_path[0] && keys.init(1u << 20) && module_debug.init(1u << 10);
+  // A program with debug info will ask: the helper starts now, outside any
+  // hook, and loads while the program starts.
+  const char *exe = exe_path();
+  if (enabled && exe && exe[0] == '/' && file_has_debug_info(exe)) {
+    SpinGuard g(lock);
+    helper = start_helper() ? Helper::Running : Helper::Dead;
+  }
 }
 
 uint64_t source_chain_key(const char *module, uint64_t offset) {
   if (!enabled || !module || !offset)
     return 0;
-  uint64_t ck = mix64(reinterpret_cast<uint64_t>(module)) ^ mix64(offset + 0x5c);
+  uint64_t ck = address_key(module, offset);
   uint64_t v;
-  if (keys.find(ck, &v))
+  if (keys.find(ck, &v) && v != kPending)
     return v == kUnknown ? 0 : v;
   // Nothing is stored per address of a module without debug info: the
   // module's answer is enough.
   if (!module_has_debug_info(module))
     return 0;
   SpinGuard g(lock);
-  if (keys.find(ck, &v))
-    return v == kUnknown ? 0 : v;
-  // A path the request line cannot carry is not asked about.
-  if (strchr(module, '"') || strchr(module, '\n') || helper == Helper::Dead)
+  if (!ask_locked(ck, module, offset))
     return 0;
-  if (helper == Helper::Unstarted) {
-    if (!start_helper()) {
-      helper = Helper::Dead;
+  // Answers come in order: read until this one is in.
+  while (keys.find(ck, &v) && v == kPending) {
+    if (!pump(wait_ms())) {
+      stop_helper();
       return 0;
     }
-    helper = Helper::Running;
   }
-  // Module offsets are file addresses; a return address is asked about as
-  // its call instruction (the byte before it).
-  ssize_t n = ask(module, offset - 1);
-  if (n < 0) {
-    stop_helper(); // slow or gone: addresses key sites from now on
-    return 0;
-  }
-  uint64_t key = 0;
-  if (n > 1 && strncmp(io, "??", 2) != 0) {
-    key = hash_bytes(io, size_t(n), hash_string(basename_of(module), 0x50c7));
-    if (key <= kUnknown || key == ~0ull)
-      key = 2;
-    found.fetch_add(1, std::memory_order_relaxed);
-  }
-  keys.put(ck, key ? key : kUnknown);
-  return key;
+  return keys.find(ck, &v) && v >= kFirstKey ? v : 0;
+}
+
+void source_chain_prefetch(const char *module, uint64_t offset) {
+  if (!enabled || !module || !offset)
+    return;
+  uint64_t ck = address_key(module, offset), v;
+  if (keys.find(ck, &v) || !module_has_debug_info(module))
+    return;
+  SpinGuard g(lock);
+  if (ask_locked(ck, module, offset) && !pump(0))
+    stop_helper();
 }
 
 void source_sites_after_fork() {
@@ -298,7 +388,7 @@ void source_sites_after_fork() {
   keys.reset_lock();
   module_debug.reset_lock();
   bool was_running = helper == Helper::Running;
-  stop_helper();
+  stop_helper(); // the parent's: its questions are asked again here
   helper = was_running ? Helper::Unstarted : helper;
 }
 

@@ -23,13 +23,18 @@ namespace fencedep::runtime {
 
 // Outside any hook, at start-up: `symbolizer` is the configured path (null:
 // FENCEDEP_SYMBOLIZER, then the usual places); `enabled` false turns source
-// keys off (symbolize=0).
+// keys off (source_sites=0).
 void source_sites_init(const char *symbolizer, bool enabled);
 
 // A key for the source chain of the call that returns to `offset` in
 // `module` (a path from the module table, stable for the run); 0 when it is
 // not known (no debug info, no line, no symbolizer).
 uint64_t source_chain_key(const char *module, uint64_t offset);
+
+// Asks about (module, offset) now and returns at once: the answer is read
+// when source_chain_key wants it (a new creation site asks when it is first
+// seen, so its answer is usually in by the time its object is first used).
+void source_chain_prefetch(const char *module, uint64_t offset);
 
 // In a forked child: the helper belongs to the parent.
 void source_sites_after_fork();
