@@ -12,7 +12,8 @@ bool AddressMap::init(size_t capacity_pow2, bool dense) {
                                      : raw_map(cap * sizeof(Slot)));
   if (!slots_)
     return false;
-  mask_ = cap - 1;
+  max_mask_ = cap - 1;
+  mask_.store((cap < kInitialSlots ? cap : kInitialSlots) - 1, std::memory_order_relaxed);
   return true;
 }
 
@@ -37,8 +38,9 @@ bool AddressMap::find(uint64_t key, uint64_t *value) const {
     }
     bool found = false;
     uint64_t v = 0;
-    size_t i = mix64(key) & mask_;
-    for (size_t n = 0; n <= mask_; ++n, i = (i + 1) & mask_) {
+    size_t mask = mask_.load(std::memory_order_acquire);
+    size_t i = mix64(key) & mask;
+    for (size_t n = 0; n <= mask; ++n, i = (i + 1) & mask) {
       uint64_t k = slots_[i].key.load(std::memory_order_acquire);
       if (k == key) {
         v = slots_[i].value.load(std::memory_order_acquire);
@@ -49,15 +51,15 @@ bool AddressMap::find(uint64_t key, uint64_t *value) const {
         break;
     }
     if (seq_.load(std::memory_order_acquire) != s1)
-      continue; // a purge moved slots under us
+      continue; // a rehash moved slots under us
     if (found)
       *value = v;
     return found;
   }
 }
 
-void AddressMap::purge_tombstones_locked() {
-  size_t cap = mask_ + 1;
+void AddressMap::rehash_locked(size_t new_cap) {
+  size_t cap = mask_.load(std::memory_order_relaxed) + 1;
   size_t live = size_.load(std::memory_order_relaxed);
   Slot *tmp = static_cast<Slot *>(raw_map(live * sizeof(Slot) + sizeof(Slot)));
   if (!tmp)
@@ -73,13 +75,16 @@ void AddressMap::purge_tombstones_locked() {
     }
   }
   seq_.fetch_add(1, std::memory_order_acq_rel);
+  // Slots past the old prefix were never used: still zero (kEmpty).
   for (size_t i = 0; i < cap; ++i)
     slots_[i].key.store(kEmpty, std::memory_order_relaxed);
+  size_t mask = new_cap - 1;
+  mask_.store(mask, std::memory_order_relaxed);
   for (size_t j = 0; j < n; ++j) {
     uint64_t k = tmp[j].key.load(std::memory_order_relaxed);
-    size_t i = mix64(k) & mask_;
+    size_t i = mix64(k) & mask;
     while (slots_[i].key.load(std::memory_order_relaxed) != kEmpty)
-      i = (i + 1) & mask_;
+      i = (i + 1) & mask;
     slots_[i].value.store(tmp[j].value.load(std::memory_order_relaxed), std::memory_order_relaxed);
     slots_[i].key.store(k, std::memory_order_relaxed);
   }
@@ -89,9 +94,10 @@ void AddressMap::purge_tombstones_locked() {
 }
 
 size_t AddressMap::probe_insert_locked(uint64_t key) {
-  size_t i = mix64(key) & mask_;
+  size_t mask = mask_.load(std::memory_order_relaxed);
+  size_t i = mix64(key) & mask;
   size_t first_tomb = ~size_t(0);
-  for (size_t n = 0; n <= mask_; ++n, i = (i + 1) & mask_) {
+  for (size_t n = 0; n <= mask; ++n, i = (i + 1) & mask) {
     uint64_t k = slots_[i].key.load(std::memory_order_relaxed);
     if (k == key)
       return i;
@@ -118,15 +124,21 @@ uint64_t AddressMap::put_if_absent(uint64_t key, uint64_t value, bool *inserted)
   if (k == key)
     return slots_[i].value.load(std::memory_order_relaxed);
   // Keep the load factor under 3/4 so probes stay short and reads terminate.
-  if (k == kEmpty && (used_.load(std::memory_order_relaxed) + 1) * 4 > (mask_ + 1) * 3) {
-    // Mostly tombstones: reclaim them and probe again.
-    if (size_.load(std::memory_order_relaxed) * 2 < used_.load(std::memory_order_relaxed)) {
-      purge_tombstones_locked();
-      i = probe_insert_locked(key);
-      k = i == ~size_t(0) ? kTombstone : slots_[i].key.load(std::memory_order_relaxed);
-    }
-    if (i == ~size_t(0) || (k == kEmpty && (used_.load(std::memory_order_relaxed) + 1) * 4 >
-                                               (mask_ + 1) * 3)) {
+  auto over = [&] {
+    return (used_.load(std::memory_order_relaxed) + 1) * 4 >
+           (mask_.load(std::memory_order_relaxed) + 1) * 3;
+  };
+  if (k == kEmpty && over()) {
+    // Mostly tombstones: reclaim them; else grow while the reservation
+    // allows. Then probe again.
+    size_t cap = mask_.load(std::memory_order_relaxed) + 1;
+    if (size_.load(std::memory_order_relaxed) * 2 < used_.load(std::memory_order_relaxed))
+      rehash_locked(cap);
+    else if (cap <= max_mask_)
+      rehash_locked(cap * 2);
+    i = probe_insert_locked(key);
+    k = i == ~size_t(0) ? kTombstone : slots_[i].key.load(std::memory_order_relaxed);
+    if (i == ~size_t(0) || (k == kEmpty && over())) {
       dropped_.fetch_add(1, std::memory_order_relaxed);
       return value;
     }
@@ -162,8 +174,9 @@ void AddressMap::erase(uint64_t key) {
     return;
   key = normalize(key);
   SpinGuard g(lock_);
-  size_t i = mix64(key) & mask_;
-  for (size_t n = 0; n <= mask_; ++n, i = (i + 1) & mask_) {
+  size_t mask = mask_.load(std::memory_order_relaxed);
+  size_t i = mix64(key) & mask;
+  for (size_t n = 0; n <= mask; ++n, i = (i + 1) & mask) {
     uint64_t k = slots_[i].key.load(std::memory_order_relaxed);
     if (k == key) {
       slots_[i].key.store(kTombstone, std::memory_order_release);
@@ -179,7 +192,7 @@ void AddressMap::clear() {
   if (!slots_)
     return;
   SpinGuard g(lock_);
-  for (size_t i = 0; i <= mask_; ++i)
+  for (size_t i = 0, n = mask_.load(std::memory_order_relaxed); i <= n; ++i)
     slots_[i].key.store(kEmpty, std::memory_order_relaxed);
   size_.store(0);
   used_.store(0);

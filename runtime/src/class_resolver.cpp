@@ -18,7 +18,8 @@ bool ClassResolver::init(ClassRegistry *reg, bool per_instance, int class_depth)
   // 2^20 host pages of objects: 4 GiB of them, 4 KiB of table per page.
   return sites_chains_.init(class_depth) && instances_.init(1u << 20) &&
          names_.init(1u << 16) && flags_.init(1u << 12) && sites_.init(1u << 18) &&
-         interned_.init(1u << 16) && fds_.init(kMaxFds);
+         interned_.init(1u << 16) && fds_.init(kMaxFds) &&
+         chain_classes_.init(CreationSites::kMaxChains);
 }
 
 void ClassResolver::reset_locks_after_fork() {
@@ -98,10 +99,22 @@ bool ClassResolver::is_static_object(const void *obj, SiteRef *site) {
 }
 
 ClassId ClassResolver::class_of_chain(ClassKind kind, uint32_t chain) {
+  // The epoch is read before resolving: a change while resolving leaves a
+  // stale tag, never a stale class under the new one.
+  uint32_t epoch = sites_chains_.epoch();
+  bool cacheable = chain && chain < CreationSites::kMaxChains;
+  if (cacheable) {
+    uint64_t v = chain_classes_[chain].load(std::memory_order_acquire);
+    if (v && uint32_t(v >> 32) == epoch)
+      return ClassId(v & 0xffffffffu);
+  }
   CreationSites::Resolved r = sites_chains_.resolve(chain);
   if (!r.key)
     return kNoClass;
-  return reg_->get_or_create(r.key, kind, nullptr, site_for(r.site, true));
+  ClassId c = reg_->get_or_create(r.key, kind, nullptr, site_for(r.site, true));
+  if (cacheable)
+    chain_classes_[chain].store((uint64_t(epoch) << 32) | c, std::memory_order_release);
+  return c;
 }
 
 ClassId ClassResolver::create_for(const void *obj, ClassKind kind, uint64_t pc) {
@@ -132,7 +145,7 @@ ClassId ClassResolver::create_for(const void *obj, ClassKind kind, uint64_t pc) 
   return c;
 }
 
-ClassId ClassResolver::object_class(const void *obj, ClassKind kind, uint64_t pc) {
+ClassId ClassResolver::classify(const void *obj, ClassKind kind, uint64_t pc) {
   uint64_t addr = reinterpret_cast<uint64_t>(obj);
   uint64_t v;
   if (instances_.find(addr, &v)) {

@@ -22,7 +22,12 @@ public:
   void reset_locks_after_fork();
 
   // Class of the object at `obj`; created from `pc` (the caller) if unknown.
-  ClassId object_class(const void *obj, ClassKind kind, uint64_t pc);
+  ClassId object_class(const void *obj, ClassKind kind, uint64_t pc) {
+    uint64_t v;
+    if (instances_.find(reinterpret_cast<uint64_t>(obj), &v) && (v & 0xffffffffu))
+      return ClassId(v & 0xffffffffu); // known and classed: the common case, inline
+    return classify(obj, kind, pc);
+  }
   // The object is being initialised at `pc`: it is classed by this
   // creation when first used.
   void note_init(const void *obj, ClassKind kind, uint64_t pc);
@@ -71,6 +76,7 @@ private:
   // Module and offset of a code address (`pc` is a return address unless
   // `is_entry`) or a static object.
   SiteRef site_for(uint64_t addr, bool is_return);
+  ClassId classify(const void *obj, ClassKind kind, uint64_t pc);
   ClassId create_for(const void *obj, ClassKind kind, uint64_t pc);
   ClassId class_of_chain(ClassKind kind, uint32_t chain);
   bool is_static_object(const void *obj, SiteRef *site);
@@ -89,6 +95,9 @@ private:
   SpinLock resolve_lock_;
   void (*on_forget_)(uint64_t) = nullptr;
   RawArray<uint32_t> fds_; // fd -> class id | nonblocking bit 31
+  // chain -> (CreationSites epoch << 32) | class: the objects of one
+  // creation chain resolve and hash their key once per epoch, not once each.
+  RawArray<std::atomic<uint64_t>> chain_classes_;
   std::atomic<uint32_t> generation_{1};
 };
 

@@ -1,6 +1,7 @@
 #include "creation_sites.h"
 
 #include "fencedep/core/class_registry.h"
+#include "source_sites.h"
 #include "unwind/modules.h"
 #include "unwind/unwinder.h"
 
@@ -9,7 +10,6 @@ namespace fencedep::runtime {
 namespace {
 constexpr uint64_t kMany = 1ull << 63;
 constexpr uint64_t kNoFunction = 1;
-constexpr uint32_t kMaxChains = 1u << 18;
 
 uint64_t space_of(ClassKind kind, bool first_use) {
   return (uint64_t(kind) << 1) | (first_use ? 1 : 0);
@@ -17,11 +17,16 @@ uint64_t space_of(ClassKind kind, bool first_use) {
 
 uint64_t fn_key(uint64_t space, uint64_t fn) { return mix64(fn * 0x9e3779b97f4a7c15ull + space + 1); }
 
+// A site is its source chain where the module's debug info tells it (two
+// inlined or cloned copies of one call are one site: source_sites.h), else
+// its module and offset.
 uint64_t site_key(ClassKind kind, uint64_t pc) {
   ModuleRef m;
-  if (find_module(pc - 1, &m))
-    return class_key_for_site(kind, m.path, pc - m.bias);
-  return class_key_for_instance(kind, pc);
+  if (!find_module(pc - 1, &m))
+    return class_key_for_instance(kind, pc);
+  if (uint64_t src = source_chain_key(m.path, pc - m.bias))
+    return mix64(src ^ (uint64_t(kind) << 56) ^ 0x5ec7);
+  return class_key_for_site(kind, m.path, pc - m.bias);
 }
 } // namespace
 
@@ -37,6 +42,7 @@ void CreationSites::reset_locks_after_fork() {
   for (AddressMap *m : {&functions_, &sites_, &callers_, &chain_index_})
     m->reset_lock();
   chain_lock_.reset();
+  source_sites_after_fork();
 }
 
 uint64_t CreationSites::function_of(uint64_t pc) {
@@ -67,6 +73,7 @@ bool CreationSites::learn(AddressMap &m, uint64_t space, uint64_t fn, uint64_t s
     return false;
   if (!(first & kMany)) {
     m.put(key, kMany);
+    epoch_.fetch_add(1, std::memory_order_acq_rel);
     if (&m == &callers_)
       wrappers_.fetch_add(1, std::memory_order_relaxed);
   }
@@ -78,7 +85,8 @@ bool CreationSites::has_many(const AddressMap &m, uint64_t space, uint64_t fn) c
   return m.find(fn_key(space, fn), &v) && (v & kMany);
 }
 
-uint32_t CreationSites::intern(uint64_t space, const uint64_t *pcs, uint32_t n) {
+uint32_t CreationSites::intern(uint64_t space, const uint64_t *pcs, uint32_t n, bool *created) {
+  *created = false;
   uint64_t h = hash_bytes(pcs, n * sizeof(uint64_t), space + 0xc4a1);
   if (!h || h == ~0ull)
     h = 2;
@@ -98,8 +106,25 @@ uint32_t CreationSites::intern(uint64_t space, const uint64_t *pcs, uint32_t n) 
   c.space = uint32_t(space);
   nchains_.store(id + 1, std::memory_order_release);
   chain_index_.put(h, id);
+  *created = true;
   return id;
 }
+
+namespace {
+// The thread's last walk. A program makes its objects in loops: the same
+// call site, from the same frame, with the same callers above. A walk from
+// the same host frame that would read the same stack words, with nothing
+// learned since that ends a chain (the epoch), is the same walk and learns
+// nothing new: its chain is the last one.
+struct WalkMemo {
+  const CreationSites *owner;
+  uint64_t pc, sp, fp, space;
+  uint32_t epoch;
+  uint32_t chain;
+  StackReadLog reads;
+};
+__thread WalkMemo walk_memo __attribute__((tls_model("initial-exec")));
+} // namespace
 
 uint32_t CreationSites::note(ClassKind kind, bool first_use, uint64_t pc) {
   uint64_t space = space_of(kind, first_use);
@@ -108,7 +133,15 @@ uint32_t CreationSites::note(ClassKind kind, bool first_use, uint64_t pc) {
   uint32_t want = class_depth_ >= 0 ? uint32_t(class_depth_) + 1 : kMaxFrames;
   if (want > kMaxFrames)
     want = kMaxFrames;
-  HostStackWalker w;
+  StackReadLog reads;
+  reads.clear();
+  HostStackWalker w(&reads);
+  uint64_t spc, ssp, sfp;
+  w.start(&spc, &ssp, &sfp);
+  WalkMemo &memo = walk_memo;
+  if (memo.owner == this && memo.chain && spc == pc && memo.pc == pc && memo.sp == ssp &&
+      memo.fp == sfp && memo.space == space && memo.epoch == epoch() && memo.reads.unchanged())
+    return memo.chain;
   uint64_t prev_fn = 0;
   while (n < want && w.next(&pcs[n])) {
     // The walk must start at the interposed call; if it does not, the
@@ -122,9 +155,9 @@ uint32_t CreationSites::note(ClassKind kind, bool first_use, uint64_t pc) {
     if (class_depth_ >= 0)
       continue;
     // A function with several sites ends every chain through it, now and
-    // later: nothing above it can matter.
-    if (fn == kNoFunction || learn(sites_, space, fn, pcs[n - 1]) ||
-        has_many(sites_, space, fn))
+    // later: nothing above it can matter. (learn() answers for the entry as
+    // it leaves it: no second probe.)
+    if (fn == kNoFunction || learn(sites_, space, fn, pcs[n - 1]))
       break;
     prev_fn = fn;
   }
@@ -132,7 +165,31 @@ uint32_t CreationSites::note(ClassKind kind, bool first_use, uint64_t pc) {
     pcs[0] = pc;
     n = 1;
   }
-  return intern(space, pcs, n);
+  bool created;
+  uint32_t chain = intern(space, pcs, n, &created);
+  // A new chain's site will be keyed when its object is first used: where
+  // that needs the source chain, ask for it now, and do not wait.
+  if (created) {
+    ModuleRef m;
+    if (find_module(pcs[0] - 1, &m))
+      source_chain_prefetch(m.path, pcs[0] - m.bias);
+  }
+  if (spc == pc && !reads.overflow) {
+    memo.owner = this;
+    memo.pc = pc;
+    memo.sp = ssp;
+    memo.fp = sfp;
+    memo.space = space;
+    memo.epoch = epoch(); // after this walk's own learning
+    memo.chain = chain;
+    memo.reads.clear();
+    for (unsigned i = 0; i < reads.n; ++i) {
+      memo.reads.addr[i] = reads.addr[i];
+      memo.reads.value[i] = reads.value[i];
+    }
+    memo.reads.n = reads.n;
+  }
+  return chain;
 }
 
 CreationSites::Resolved CreationSites::resolve(uint32_t chain) const {

@@ -38,6 +38,7 @@ namespace fencedep::runtime {
 class CreationSites {
 public:
   static constexpr uint32_t kMaxFrames = 8;
+  static constexpr uint32_t kMaxChains = 1u << 18;
   static constexpr int kAuto = -1;
 
   bool init(int class_depth);
@@ -56,6 +57,10 @@ public:
   Resolved resolve(uint32_t chain) const;
 
   uint64_t wrappers_seen() const { return wrappers_.load(std::memory_order_relaxed); }
+  // Changes whenever what resolve() answers for some chain may change (a
+  // function found to have several sites or several callers): a chain's
+  // class resolved at one epoch holds until the next.
+  uint32_t epoch() const { return epoch_.load(std::memory_order_acquire); }
 
 private:
   struct Chain {
@@ -69,7 +74,7 @@ private:
   // more than one.
   bool learn(AddressMap &m, uint64_t space, uint64_t fn, uint64_t site);
   bool has_many(const AddressMap &m, uint64_t space, uint64_t fn) const;
-  uint32_t intern(uint64_t space, const uint64_t *pcs, uint32_t n);
+  uint32_t intern(uint64_t space, const uint64_t *pcs, uint32_t n, bool *created);
 
   int class_depth_ = kAuto;
   AddressMap functions_; // return address -> entry of its function (1: none known)
@@ -80,6 +85,7 @@ private:
   std::atomic<uint32_t> nchains_{1};
   SpinLock chain_lock_;
   std::atomic<uint64_t> wrappers_{0};
+  std::atomic<uint32_t> epoch_{1};
 };
 
 } // namespace fencedep::runtime

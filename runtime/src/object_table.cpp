@@ -8,8 +8,8 @@ bool ObjectTable::init(uint32_t max_pages) {
 
 ObjectTable::Block *ObjectTable::block(uint64_t addr, bool create) {
   uint64_t page = addr >> kPageBits, v;
-  if (pages_.find(page, &v))
-    return reinterpret_cast<Block *>(v);
+  if (const Block *known = known_block(page))
+    return const_cast<Block *>(known);
   if (!create)
     return nullptr;
   SpinGuard g(lock_);
@@ -27,35 +27,15 @@ ObjectTable::Block *ObjectTable::block(uint64_t addr, bool create) {
   return b;
 }
 
-namespace {
-// The thread's last page looked up: loops over arrays of locks stay on it.
-// A page keeps its block once it has one, so the entry never goes stale.
-struct LastPage {
-  const void *table;
-  uint64_t page;
-  uint64_t block;
-};
-__thread LastPage last_page __attribute__((tls_model("initial-exec")));
-} // namespace
+__thread ObjectTable::LastPage ObjectTable::last_page_;
 
-bool ObjectTable::find(uint64_t addr, uint64_t *value) const {
-  if (addr & 7)
-    return odd_.find(addr, value);
-  uint64_t page = addr >> kPageBits, v;
-  LastPage &lp = last_page;
-  if (lp.table == this && lp.page == page) {
-    v = lp.block;
-  } else {
-    if (!pages_.find(page, &v))
-      return false;
-    lp = LastPage{this, page, v};
-  }
-  uint64_t w = reinterpret_cast<const Block *>(v)->slot[(addr >> 3) % kSlots].load(
-      std::memory_order_acquire);
-  if (!(w & kPresent))
-    return false;
-  *value = w & ~kPresent;
-  return true;
+ObjectTable::Block *ObjectTable::find_block(uint64_t page) const {
+  uint64_t v;
+  if (!pages_.find(page, &v))
+    return nullptr;
+  Block *b = reinterpret_cast<Block *>(v);
+  last_page_ = LastPage{this, page, b};
+  return b;
 }
 
 bool ObjectTable::put(uint64_t addr, uint64_t value) {

@@ -26,7 +26,19 @@ public:
   }
 
   // Values are non-zero 63-bit words (bit 63 is the table's own).
-  bool find(uint64_t addr, uint64_t *value) const;
+  // Inline: every lock of an object the thread's class cache misses asks.
+  bool find(uint64_t addr, uint64_t *value) const {
+    if (__builtin_expect(addr & 7, 0))
+      return odd_.find(addr, value);
+    const Block *b = known_block(addr >> kPageBits);
+    if (!b)
+      return false;
+    uint64_t w = b->slot[(addr >> 3) % kSlots].load(std::memory_order_acquire);
+    if (!(w & kPresent))
+      return false;
+    *value = w & ~kPresent;
+    return true;
+  }
   bool put(uint64_t addr, uint64_t value);
   void erase(uint64_t addr);
   uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
@@ -39,6 +51,22 @@ private:
     std::atomic<uint64_t> slot[kSlots];
   };
   Block *block(uint64_t addr, bool create);
+  // The thread's last page looked up: loops over arrays of locks stay on
+  // it. A page keeps its block once it has one, so the entry never goes
+  // stale.
+  struct LastPage {
+    const ObjectTable *table;
+    uint64_t page;
+    Block *block;
+  };
+  static __thread LastPage last_page_ __attribute__((tls_model("initial-exec")));
+  const Block *known_block(uint64_t page) const {
+    LastPage &lp = last_page_;
+    if (__builtin_expect(lp.table == this && lp.page == page, 1))
+      return lp.block;
+    return find_block(page);
+  }
+  Block *find_block(uint64_t page) const;
 
   AddressMap pages_; // host page -> Block*
   AddressMap odd_;   // objects not 8-byte aligned

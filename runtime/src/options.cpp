@@ -100,6 +100,8 @@ void parse_options(const char *text, Options *o) {
       ok = parse_bool(val, &o->symbolize);
     else if (!strcmp(key, "external_symbolizer_path"))
       o->symbolizer_path = val;
+    else if (!strcmp(key, "source_sites"))
+      ok = parse_bool(val, &o->source_sites);
     else if (!strcmp(key, "print_stats"))
       ok = parse_bool(val, &o->print_stats);
     else if (!strcmp(key, "hang_timeout"))

@@ -26,6 +26,9 @@ struct Options {
   bool print_stats = false;
   bool symbolize = true;             // file:line via llvm-symbolizer
   const char *symbolizer_path = nullptr;
+  // Key creation sites in modules with debug info by their source chain
+  // (inlined copies of one call are one class: source_sites.h).
+  bool source_sites = true;
   // Live hangs: a watchdog reports threads blocked longer than this many
   // seconds (0: no watchdog). Its reports go to hang_log_path ("stderr" or a
   // file) when set, else wherever log_path sends reports.

@@ -13,6 +13,7 @@
 #include "fencedep/core/writer.h"
 #include "builtin_suppressions.h"
 #include "external_symbolizer.h"
+#include "source_sites.h"
 #include "drm_submit.h"
 #include "fence_objects.h"
 #include "real_functions.h"
@@ -103,6 +104,7 @@ void ensure_initialized() {
   init_stack_capture();
   if (rt.options.symbolize)
     external_symbolizer_init(rt.options.symbolizer_path);
+  source_sites_init(rt.options.symbolizer_path, rt.options.source_sites);
   if (rt.options.log_path)
     rt.log_fd = open_output(rt.options.log_path, true);
   if (rt.options.json_path)

@@ -204,4 +204,35 @@ TEST(AddressMap, ChurnWithFewLiveKeysNeverDrops) {
   EXPECT_EQ(m.dropped(), 0u);
 }
 
+// The table in use starts small and doubles in place as it fills, so a
+// large reservation costs pages in proportion to what is stored; it still
+// holds up to 3/4 of the reservation, and every key survives each rehash.
+TEST(AddressMap, GrowsInPlaceUpToItsReservation) {
+  AddressMap m;
+  ASSERT_TRUE(m.init(1u << 16));
+  EXPECT_EQ(m.capacity(), 1u << 16);
+  unsigned stored = 0;
+  for (uint64_t k = 1; k <= 60000; ++k)
+    stored += m.put(k * 0x1040, k);
+  EXPECT_EQ(stored, 49152u); // 3/4 of the reservation
+  EXPECT_EQ(m.size(), 49152u);
+  uint64_t v;
+  unsigned found = 0, wrong = 0;
+  for (uint64_t k = 1; k <= 60000; ++k) {
+    if (m.find(k * 0x1040, &v)) {
+      ++found;
+      wrong += v != k;
+    }
+  }
+  EXPECT_EQ(found, 49152u);
+  EXPECT_EQ(wrong, 0u);
+  // Erase and insert again after growth: tombstones in the grown table.
+  for (uint64_t k = 1; k <= 1000; ++k)
+    m.erase(k * 0x1040);
+  EXPECT_FALSE(m.find(0x1040, &v));
+  EXPECT_TRUE(m.put(0x1040, 7));
+  ASSERT_TRUE(m.find(0x1040, &v));
+  EXPECT_EQ(v, 7u);
+}
+
 } // namespace

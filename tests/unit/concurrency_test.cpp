@@ -66,6 +66,45 @@ TEST(Concurrency, AddressMapReadersNeverMissStableKeys) {
   EXPECT_EQ(m.size(), kStable + live.size());
 }
 
+// Readers must find stable keys while a writer grows the table in place
+// several times (each growth rehashes every key under the readers).
+TEST(Concurrency, AddressMapReadersNeverMissKeysWhileItGrows) {
+  AddressMap m;
+  ASSERT_TRUE(m.init(1u << 20));
+  const uint64_t kStable = 16;
+  for (uint64_t k = 1; k <= kStable; ++k)
+    ASSERT_TRUE(m.put(k * 0x1000, k));
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> misses{0}, wrong{0}, lookups{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 2; ++r)
+    readers.emplace_back([&] {
+      uint64_t n = 0;
+      while (!stop.load(std::memory_order_relaxed)) {
+        for (uint64_t k = 1; k <= kStable; ++k) {
+          uint64_t v = 0;
+          if (!m.find(k * 0x1000, &v))
+            misses.fetch_add(1);
+          else if (v != k)
+            wrong.fetch_add(1);
+          ++n;
+        }
+      }
+      lookups.fetch_add(n);
+    });
+  uint64_t failed_puts = 0;
+  for (uint64_t i = 0; i < 300000; ++i)
+    failed_puts += !m.put(0x7f0000000000ull + i * 0x40, i);
+  stop.store(true);
+  for (auto &t : readers)
+    t.join();
+  EXPECT_GT(lookups.load(), 0u);
+  EXPECT_EQ(misses.load(), 0u);
+  EXPECT_EQ(wrong.load(), 0u);
+  EXPECT_EQ(failed_puts, 0u);
+  EXPECT_EQ(m.size(), kStable + 300000);
+}
+
 TEST(Concurrency, ClassRegistryGivesOneIdPerKey) {
   ClassRegistry r;
   ASSERT_TRUE(r.init(1u << 14));

@@ -27,11 +27,20 @@ struct Regs {
 struct StackBounds {
   uint64_t lo;
   uint64_t hi;
+  StackReadLog *log = nullptr;
   bool has(uint64_t addr) const { return addr >= lo && addr + 8 <= hi && !(addr & 7); }
   bool read(uint64_t addr, uint64_t *out) const {
     if (!has(addr))
       return false;
     *out = *reinterpret_cast<const uint64_t *>(addr);
+    if (__builtin_expect(log != nullptr, 0)) {
+      if (log->n < StackReadLog::kMax) {
+        log->addr[log->n] = addr;
+        log->value[log->n++] = *out;
+      } else {
+        log->overflow = true;
+      }
+    }
     return true;
   }
 };
@@ -130,7 +139,7 @@ void init_unwinder() {
     set_thread_stack_top(reinterpret_cast<uint64_t>(__libc_stack_end) + 8);
 }
 
-__attribute__((noinline)) HostStackWalker::HostStackWalker() {
+__attribute__((noinline)) HostStackWalker::HostStackWalker(StackReadLog *log) : log_(log) {
   uint64_t sp = reinterpret_cast<uint64_t>(__builtin_frame_address(0));
   StackBounds b = current_bounds(sp);
   lo_ = b.lo;
@@ -160,7 +169,7 @@ __attribute__((noinline)) HostStackWalker::HostStackWalker() {
 bool HostStackWalker::next(uint64_t *pc) {
   if (done_)
     return false;
-  StackBounds b{lo_, hi_};
+  StackBounds b{lo_, hi_, log_};
   Regs r{pc_, sp_, fp_};
   if (started_ && !step_cfi(b, r) && !step_fp(b, r)) {
     done_ = true;

@@ -17,16 +17,45 @@ void init_unwinder();
 
 // Walks the host's frames above the runtime's own, innermost first, one at
 // a time, so that a caller who needs only the first few pays for those.
+// The stack slots a walk read. A walk that starts from the same host frame
+// (pc, sp, fp) and finds the same values in the same slots is the same
+// walk: a caller that walks from one place over and over can check a few
+// words instead of stepping frames again (creation_sites.cpp).
+struct StackReadLog {
+  static constexpr unsigned kMax = 24;
+  uint64_t addr[kMax];
+  uint64_t value[kMax];
+  unsigned n;     // set both before a walk: the log is plain data, so that
+  bool overflow;  // it can live in initial-exec TLS
+  void clear() {
+    n = 0;
+    overflow = false;
+  }
+  bool unchanged() const {
+    for (unsigned i = 0; i < n; ++i)
+      if (*reinterpret_cast<const uint64_t *>(addr[i]) != value[i])
+        return false;
+    return !overflow;
+  }
+};
+
 class HostStackWalker {
 public:
-  HostStackWalker();
+  explicit HostStackWalker(StackReadLog *log = nullptr);
   // The next return address; false at the outermost frame or where the
   // walk cannot go on.
   bool next(uint64_t *pc);
+  // The host frame the walk starts from (all 0 when there is none).
+  void start(uint64_t *pc, uint64_t *sp, uint64_t *fp) const {
+    *pc = pc_;
+    *sp = sp_;
+    *fp = fp_;
+  }
 
 private:
   uint64_t lo_, hi_;   // readable stack
-  uint64_t pc_, sp_, fp_;
+  uint64_t pc_ = 0, sp_ = 0, fp_ = 0;
+  StackReadLog *log_;
   bool started_ = false;
   bool done_ = false;
 };

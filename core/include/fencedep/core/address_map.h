@@ -1,7 +1,13 @@
 // A lock-free-readable open-addressing map from a non-zero 64-bit key to a
-// 64-bit value, with fixed capacity reserved at init. Lookups never lock;
-// inserts and erases take a spin lock. When full, inserts fail and are
+// 64-bit value, with its maximum capacity reserved at init. Lookups never
+// lock; inserts and erases take a spin lock. When full, inserts fail and are
 // counted (the caller degrades), they never abort the host.
+//
+// The table in use is a prefix of the reservation that doubles in place as
+// it fills (readers retry around the rehash, like a purge): random keys then
+// touch pages in proportion to what is stored, not to the reservation. A
+// table of 2 M slots that holds 10 k classes otherwise takes a page fault,
+// two with the zero page, for nearly every insert.
 #pragma once
 #include <atomic>
 #include <cstddef>
@@ -28,7 +34,8 @@ public:
   void clear();
 
   size_t size() const { return size_.load(std::memory_order_relaxed); }
-  size_t capacity() const { return mask_ + 1; }
+  // The most it can hold, as reserved (the table in use may be smaller).
+  size_t capacity() const { return max_mask_ + 1; }
   uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
   void reset_lock() {
     lock_.reset();
@@ -42,12 +49,15 @@ private:
   };
   static constexpr uint64_t kEmpty = 0;
   static constexpr uint64_t kTombstone = ~0ull;
+  static constexpr size_t kInitialSlots = 1024;
   size_t probe_insert_locked(uint64_t key);
-  // Rehashes in place to drop tombstones; readers retry around it (seqlock).
-  void purge_tombstones_locked();
+  // Rehashes in place into `new_cap` slots, dropping tombstones; readers
+  // retry around it (seqlock).
+  void rehash_locked(size_t new_cap);
 
   Slot *slots_ = nullptr;
-  size_t mask_ = 0;
+  size_t max_mask_ = 0;
+  std::atomic<size_t> mask_{0}; // of the prefix in use
   std::atomic<size_t> size_{0};
   std::atomic<size_t> used_{0}; // live + tombstones
   std::atomic<uint64_t> dropped_{0};
