@@ -10,7 +10,7 @@
 //
 // EXPECT-EXIT: 66
 // CHECK: WARNING: possible circular locking dependency detected
-// CHECK: SUMMARY: fencedep: lock-order {{.*}}mutex@{{[^ ]*}}inlined_site_copies.c:{{[0-9]+.*}} [class-predicted]
+// CHECK: SUMMARY: fencedep: lock-order {{.*}}mutex inlined_site_copies.c:{{[0-9]+}}:{{[0-9]+}} in make_queues -> {{.*}} [class-predicted]
 // CHECK-NOT: WARNING
 #include "scenario.h"
 

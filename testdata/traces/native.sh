@@ -15,8 +15,10 @@ trace=$work/$name.trace
 rm -f "$trace"
 fail() { echo "FAIL: $*"; exit 1; }
 
-FENCEDEP_OPTIONS="trace=$trace:log_path=$work/$name.runtime.log" LD_PRELOAD=$runtime \
-  timeout 60 "$bin" >/dev/null 2>&1
+# The scenario's own RUN-OPTIONS line, if any, applies to this run too.
+options=$(sed -n 's|^//[[:space:]]*RUN-OPTIONS:[[:space:]]*||p' "$src" | head -1)
+FENCEDEP_OPTIONS="${options:+$options:}trace=$trace:log_path=$work/$name.runtime.log" \
+  LD_PRELOAD=$runtime timeout 60 "$bin" >/dev/null 2>&1
 [ -s "$trace" ] || fail "the scenario wrote no trace"
 
 expect=$(sed -n 's|^//[[:space:]]*EXPECT-EXIT:[[:space:]]*\([0-9]*\).*|\1|p' "$src" | head -1)
