@@ -4,6 +4,7 @@
 #include <cerrno>
 
 #include "fencedep/core/trace_format.h"
+#include "lock_place.h"
 #include "real_functions.h"
 #include "runtime.h"
 #include "stack_capture.h"
@@ -34,7 +35,7 @@ inline void lock_before(HookScope &h, ClassId c, const void *obj, bool read, uin
   rt.engine.acquire_begin(h.state(), c, reinterpret_cast<uint64_t>(obj), read, st);
   if (__builtin_expect(watchdog_enabled, 0))
     block_note(h.ctx(), c, reinterpret_cast<uint64_t>(obj), reinterpret_cast<uint64_t>(obj),
-               pc, EdgeKind::Acquire, true);
+               lock_place(pc), EdgeKind::Acquire, true);
   h.before_block();
 }
 
@@ -42,6 +43,9 @@ inline void lock_after(HookScope &h, ClassId c, const void *obj, bool read, bool
                        uint64_t pc) {
   if (__builtin_expect(h.ctx().block_open, 0))
     block_end(h.ctx());
+  // Held-lock lists and traces show where the program took the lock, out
+  // of one-line wrappers.
+  pc = lock_place(pc);
   rt.engine.acquire_end(h.state(), c, reinterpret_cast<uint64_t>(obj), read, is_try, pc);
   trace(is_try ? (read ? TraceOp::TryAcquireRead : TraceOp::TryAcquire)
                : (read ? TraceOp::AcquireRead : TraceOp::Acquire),

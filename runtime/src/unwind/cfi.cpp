@@ -308,10 +308,17 @@ bool lookup_fde(const uint8_t *hdr, uint64_t pc, Fde *out) {
 } // namespace
 
 bool find_function_start(const uint8_t *eh_frame_hdr, uint64_t pc, uint64_t *start) {
+  uint64_t end;
+  return find_function_range(eh_frame_hdr, pc, start, &end);
+}
+
+bool find_function_range(const uint8_t *eh_frame_hdr, uint64_t pc, uint64_t *start,
+                         uint64_t *end) {
   Fde fde;
   if (!lookup_fde(eh_frame_hdr, pc, &fde))
     return false;
   *start = fde.pc_begin;
+  *end = fde.pc_end;
   return true;
 }
 

@@ -26,5 +26,8 @@ bool find_frame_rule(const uint8_t *eh_frame_hdr, uint64_t pc, FrameRule *out);
 
 // Only the FDE lookup: the entry address of the function holding `pc`.
 bool find_function_start(const uint8_t *eh_frame_hdr, uint64_t pc, uint64_t *start);
+// The same, with the end of the function's code ([start, end)).
+bool find_function_range(const uint8_t *eh_frame_hdr, uint64_t pc, uint64_t *start,
+                         uint64_t *end);
 
 } // namespace fencedep::runtime

@@ -196,6 +196,12 @@ uint32_t capture_host_stack(uint64_t *pcs, uint32_t max) {
   return n;
 }
 
+bool function_range_of_return(uint64_t pc, uint64_t *start, uint64_t *end) {
+  ModuleRef m;
+  return pc && find_module(pc - 1, &m) &&
+         find_function_range(m.eh_frame_hdr, pc - 1, start, end);
+}
+
 uint64_t function_start_of_return(uint64_t pc) {
   ModuleRef m;
   uint64_t start;

@@ -69,5 +69,7 @@ uint32_t capture_host_stack(uint64_t *pcs, uint32_t max);
 // address: looked up at pc - 1), from its module's unwind table; 0 when
 // unknown.
 uint64_t function_start_of_return(uint64_t pc);
+// The code range [start, end) of that function; false when unknown.
+bool function_range_of_return(uint64_t pc, uint64_t *start, uint64_t *end);
 
 } // namespace fencedep::runtime

@@ -1,0 +1,49 @@
+// Where a lock was taken, as reports show it (`at:` in held-lock lists, the
+// place of a live hang): the first frame outside one-line lock wrappers.
+// A program's `static void q_lock(struct q *q) { pthread_mutex_lock(&q->m); }`
+// called from worker() was taken in worker(), not in q_lock(). Wrappers
+// the compiler inlined are stepped out of when the report is symbolized
+// (report_place); this covers the ones that stay functions of their own
+// (-O0 builds, libuv's uv_mutex_lock, libstdc++'s std::mutex::lock at -O0).
+#pragma once
+#include <cstdint>
+
+namespace fencedep::runtime {
+
+// `pc` (the return address of the hooked lock call), or the return address
+// into the wrapper's caller when `pc` lies in a wrapper: a function that
+// does little before the call and little after it (an error check, the
+// epilogue), from its module's unwind table - a function that takes a
+// lock and then works under it, or takes two, is not one. Up to four
+// wrappers deep. Cached per thread and per pc: the unwind table is read
+// once per call site, the stack walked only for calls from wrappers.
+inline uint64_t lock_place(uint64_t pc);
+
+// Code bytes a wrapper may have before its call (prologue, arguments) and
+// after the return address (result check, a call to abort, epilogue):
+// what -O0 and -O2 make of `if (pthread_mutex_lock(m)) abort();`.
+inline constexpr uint64_t kWrapperBytesBefore = 24;
+inline constexpr uint64_t kWrapperBytesAfter = 24;
+
+// Per thread, direct-mapped by pc: whether a call site lies in a wrapper.
+// Plain data in initial-exec TLS: no allocation, no lazy TLS on the hook
+// path.
+struct PlaceCache {
+  static constexpr unsigned kSize = 64;
+  uint64_t pc[kSize];
+  bool wrapper[kSize];
+  static unsigned slot(uint64_t pc) { return unsigned(pc ^ pc >> 6 ^ pc >> 12) % kSize; }
+};
+extern __thread PlaceCache place_cache __attribute__((tls_model("initial-exec")));
+
+uint64_t lock_place_slow(uint64_t pc);
+
+// Every lock pays for this much: one compare in the thread's cache.
+inline uint64_t lock_place(uint64_t pc) {
+  unsigned s = PlaceCache::slot(pc);
+  if (__builtin_expect(place_cache.pc[s] == pc && !place_cache.wrapper[s], 1))
+    return pc;
+  return lock_place_slow(pc);
+}
+
+} // namespace fencedep::runtime
