@@ -16,6 +16,8 @@ void build_class_view(Engine &e, ClassId id, Symbolizer &sym, ClassView *out) {
   out->kind = c.kind;
   out->flags = c.flags.load(std::memory_order_relaxed);
   out->name = c.name;
+  if (out->flags & kClassInstance)
+    out->address = c.address;
   if (c.site.pc) {
     sym.symbolize(c.site.pc, !(out->flags & (kClassStatic | kClassEntry)), &out->site);
   } else {

@@ -131,6 +131,9 @@ const char *class_display_name(const ClassView &c, char *buf, size_t cap) {
   }
   if (c.qualify > 1)
     w.ch('#').hex(c.key & 0xffffffff, false);
+  // One class per object: which object, after where it was made.
+  if (c.address)
+    w.str(" @").hex(c.address);
   return buf;
 }
 
@@ -645,6 +648,8 @@ static void json_class(const ClassView &c, Writer &w) {
   w.str("{\"key\":\"").hex(c.key).str("\",\"kind\":").json_str(class_kind_name(c.kind));
   w.str(",\"flags\":").dec(c.flags).str(",\"name\":").json_str(c.name);
   w.str(",\"display\":").json_str(class_display_name(c, buf, sizeof buf));
+  if (c.address)
+    w.str(",\"address\":\"").hex(c.address).ch('"');
   w.str(",\"site\":");
   json_frame(c.site, w);
   w.ch('}');

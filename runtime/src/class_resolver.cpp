@@ -130,6 +130,7 @@ ClassId ClassResolver::create_for(const void *obj, ClassKind kind, uint64_t pc) 
   } else if (per_instance_) {
     c = reg_->get_or_create(class_key_for_instance(kind, addr), kind, nullptr,
                             site_for(pc, true), kClassInstance);
+    reg_->info(c).address = addr; // reports name the object
   } else if (is_static_object(obj, &site)) {
     c = reg_->get_or_create(class_key_for_site(kind, site.module, site.offset) ^ 0x57a71c, kind,
                             nullptr, site, kClassStatic);

@@ -165,12 +165,12 @@ void parse_code(char **lines, unsigned nl, Query &qr) {
     if (!strncmp(l, "Filename: ", 10)) {
       if (strcmp(l + 10, "??") != 0)
         level->file = keep(l + 10, strlen(l + 10));
-    } else if (uint32_t v = number_after(l, "Function start line: ")) {
-      level->function_line = v;
-    } else if (uint32_t v = number_after(l, "Line: ")) {
-      level->line = v;
-    } else if (uint32_t v = number_after(l, "Column: ")) {
-      level->column = v;
+    } else if (uint32_t start = number_after(l, "Function start line: ")) {
+      level->function_line = start;
+    } else if (uint32_t line = number_after(l, "Line: ")) {
+      level->line = line;
+    } else if (uint32_t column = number_after(l, "Column: ")) {
+      level->column = column;
     }
   }
   // A file without a line says nothing.

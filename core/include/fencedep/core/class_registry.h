@@ -28,6 +28,7 @@ struct ClassInfo {
   std::atomic<uint32_t> flags{0};
   const char *name = nullptr; // interned; null when unnamed (printers derive one)
   SiteRef site;
+  uint64_t address = 0; // class=instance: the object this class is
 };
 
 // Keys for the usual ways of naming a class.

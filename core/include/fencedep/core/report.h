@@ -36,6 +36,8 @@ struct ClassView {
   // 1 adds the site's module offset, 2 the class key as well
   // (qualify_class_names).
   uint8_t qualify = 0;
+  // class=instance: the object's address, shown after the site.
+  uint64_t address = 0;
 };
 
 struct EdgeView {
