@@ -11,9 +11,23 @@
 #include "fence_objects.h"
 #include "hooks_common.h"
 
+// Used only inside the runtime: hidden, so that calls between its files
+// bind directly instead of through the PLT (the submit path makes dozens).
+#pragma GCC visibility push(hidden)
+
 namespace fencedep::runtime::drm {
 
 inline const void *as_obj(uint64_t instance) { return reinterpret_cast<const void *>(instance); }
+
+// N fence references left uninitialised (a FenceRef zeroes itself): a call
+// fills only the entries it names, and zeroing all of them on every
+// submission or wait was a measurable share of the hook's cost.
+template <uint32_t N> union FenceRefs {
+  FenceRefs() {}
+  FenceRef &operator[](uint32_t i) { return refs[i]; }
+  const FenceRef &operator[](uint32_t i) const { return refs[i]; }
+  FenceRef refs[N];
+};
 
 // Where a syncobj (or a queue) is made: `pc`, or for calls through libdrm
 // (libdrm, libdrm_amdgpu, ...) the first caller outside it, so that libdrm's
@@ -22,7 +36,17 @@ uint64_t creation_site(uint64_t pc);
 
 // The object behind a handle; one is made (class: this site) for handles
 // the runtime never saw created (made before it loaded, or by a driver).
-uint32_t object_for(int drm_fd, uint32_t handle, uint64_t pc);
+uint32_t new_object_for(int drm_fd, uint32_t handle, uint64_t pc);
+inline uint32_t object_for(int drm_fd, uint32_t handle, uint64_t pc) {
+  if (uint32_t o = fence_objects.handle_object(drm_fd, handle))
+    return o;
+  return new_object_for(drm_fd, handle, pc);
+}
+
+// An xe user fence's object: one per address in the process, whose points
+// are the values written there (a timeline of values); made when new, its
+// class the site of its first submission (or wait).
+uint32_t user_fence_object(uint64_t addr, uint64_t pc);
 
 // The fence a descriptor stands for (a sync_file, or a syncobj fd's
 // object); object 0 when it is not a fence the runtime knows.
@@ -72,3 +96,5 @@ bool read_args(T *out, const void *arg, unsigned long req, size_t min_size) {
 }
 
 } // namespace fencedep::runtime::drm
+
+#pragma GCC visibility pop

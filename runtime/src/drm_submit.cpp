@@ -43,7 +43,15 @@ void Submission::out_syncobj(uint32_t handle, uint64_t point) {
     ++lost_;
     return;
   }
-  out_[nout_++] = Out{handle, point};
+  out_[nout_++] = Out{handle, false, point, 0};
+}
+
+void Submission::out_user_fence(uint64_t addr, uint64_t value) {
+  if (nout_ == kMaxFences) {
+    ++lost_;
+    return;
+  }
+  out_[nout_++] = Out{0, true, value, addr};
 }
 
 bool read_entries(void *out, uint64_t user, uint32_t count, uint32_t stride, uint32_t elem) {
@@ -111,6 +119,10 @@ uint32_t SubmitModel::queue_object(uint64_t queue) {
   return o;
 }
 
+uint32_t SubmitModel::out_object(const Submission::Out &out) {
+  return out.user_fence ? user_fence_object(out.addr, pc_) : object_for(fd_, out.handle, pc_);
+}
+
 FenceRef SubmitModel::resolve(const Submission::In &in) {
   switch (in.kind) {
   case Submission::InKind::Syncobj:
@@ -146,10 +158,10 @@ void SubmitModel::before(Submission &s) {
   // output (the kernel gives up after its timeout), or two each waiting
   // for the other's, are a cycle of instances already.
   for (uint32_t k = 0; k < s.nout_ && k < Submission::kMaxFences; ++k) {
-    prelinked_[k] = s.out_[k].point != 0;
-    if (!prelinked_[k])
+    if (s.out_[k].point == 0)
       continue;
-    FenceRef out{object_for(fd_, s.out_[k].handle, pc_), s.out_[k].point};
+    prelinked_ |= uint64_t(1) << k;
+    FenceRef out{out_object(s.out_[k]), s.out_[k].point};
     for (uint32_t i = 0; i < s.nin_; ++i)
       if (in_refs_[i].object && s.in_[i].wait_for_submit)
         fence_await(h_, out, in_refs_[i], pc_);
@@ -185,8 +197,8 @@ void SubmitModel::after(Submission &s, bool ok, uint64_t job_seq, int out_fd) {
   if (!ok) {
     // Refused: the points it would have put in await nothing.
     for (uint32_t k = 0; k < s.nout_; ++k)
-      if (prelinked_[k])
-        reset_fence(h_, FenceRef{object_for(fd_, s.out_[k].handle, pc_), s.out_[k].point});
+      if (prelinked_ >> k & 1)
+        reset_fence(h_, FenceRef{out_object(s.out_[k]), s.out_[k].point});
     return;
   }
   if (!resolved_)
@@ -233,9 +245,9 @@ void SubmitModel::after(Submission &s, bool ok, uint64_t job_seq, int out_fd) {
       bind_fence_fd(out_fd, FenceFdKind::SyncFile, job);
   }
   for (uint32_t k = 0; k < s.nout_; ++k) {
-    FenceRef out = fence_objects.next(object_for(fd_, s.out_[k].handle, pc_), s.out_[k].point);
+    FenceRef out = fence_objects.next(out_object(s.out_[k]), s.out_[k].point);
     submit_fence(h_, out, pc_);
-    awaits(out, prelinked_[k]);
+    awaits(out, prelinked_ >> k & 1);
   }
 }
 

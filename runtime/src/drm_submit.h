@@ -26,9 +26,14 @@
 #include <atomic>
 #include <cstdint>
 
+#include "drm_model.h"
 #include "fence_objects.h"
 #include "fencedep/core/writer.h"
 #include "hooks_common.h"
+
+// Used only inside the runtime: hidden, so that calls between its files
+// bind directly instead of through the PLT (the submit path makes dozens).
+#pragma GCC visibility push(hidden)
 
 namespace fencedep::runtime::drm {
 
@@ -44,6 +49,9 @@ public:
   void in_job(uint64_t queue, uint64_t seq);
   // An out-fence: a syncobj point (0: the syncobj's new fence).
   void out_syncobj(uint32_t handle, uint64_t point);
+  // An out-fence: an xe user fence, `value` written at `addr` when the job
+  // completes (a point of the address's object, drm_model.h).
+  void out_user_fence(uint64_t addr, uint64_t value);
   // `n` more fences than the arguments could be read for (counted).
   void lose(uint32_t n) { lost_ += n; }
   // The queue the job runs on (driver-specific key).
@@ -65,8 +73,10 @@ private:
     uint64_t queue;
   };
   struct Out {
-    uint32_t handle;
-    uint64_t point;
+    uint32_t handle;  // syncobj handle, unless user_fence
+    bool user_fence;  // an xe user fence at `addr`
+    uint64_t point;   // timeline point, or the user fence's value
+    uint64_t addr;
   };
   In in_[kMaxFences];
   Out out_[kMaxFences];
@@ -91,6 +101,7 @@ public:
 
 private:
   FenceRef resolve(const Submission::In &in);
+  uint32_t out_object(const Submission::Out &out);
   uint32_t queue_object(uint64_t queue);
 
   HookScope &h_;
@@ -98,9 +109,10 @@ private:
   DrmDriver d_;
   uint64_t pc_;
   bool waiting_ = false;
-  FenceRef in_refs_[Submission::kMaxFences];
-  bool prelinked_[Submission::kMaxFences] = {}; // out k's awaits recorded before the call
   bool resolved_ = false;
+  uint64_t prelinked_ = 0; // bit k: out k's awaits recorded before the call
+  FenceRefs<Submission::kMaxFences> in_refs_; // the first nin_, once resolved_
+  static_assert(Submission::kMaxFences <= 64, "prelinked_ has a bit per out-fence");
 };
 
 // Reads `count` entries of `elem` bytes, `stride` apart, from `user` into
@@ -121,7 +133,7 @@ struct SubmitStats {
   std::atomic<uint64_t> waits;            // waits on job fences (amdgpu WAIT_CS, msm WAIT_FENCE)
   std::atomic<uint64_t> other_driver_fds; // descriptors of drivers not modelled
   std::atomic<uint64_t> unknown_parts;    // chunks, extensions, sync types not known
-  std::atomic<uint64_t> user_fences;      // xe user fences: not modelled
+  std::atomic<uint64_t> user_fences;      // xe user fences not modelled (waits with other ops, ...)
   std::atomic<uint64_t> fences_lost;      // past Submission::kMaxFences
   std::atomic<uint64_t> unreadable;       // arguments that could not be read
 };
@@ -164,3 +176,5 @@ private:
 void print_submit_stats(Writer &out, uint32_t pid);
 
 } // namespace fencedep::runtime::drm
+
+#pragma GCC visibility pop
