@@ -204,7 +204,7 @@ void SubmitModel::after(Submission &s, bool ok, uint64_t job_seq, int out_fd) {
   if (!resolved_)
     for (uint32_t i = 0; i < s.nin_; ++i)
       in_refs_[i] = resolve(s.in_[i]);
-  bump(submit_stats.submits[size_t(d_)]);
+  bump(submit_stats.shard(h_).submits[size_t(d_)]);
   if (s.lost_)
     bump(submit_stats.fences_lost, s.lost_);
 
@@ -256,7 +256,7 @@ void SubmitModel::after(Submission &s, bool ok, uint64_t job_seq, int out_fd) {
 JobWait::JobWait(HookScope &h, int fd, uint64_t queue, uint64_t seq, int64_t deadline_ns,
                  uint64_t pc)
     : h_(h), pc_(pc) {
-  bump(submit_stats.waits);
+  bump(submit_stats.shard(h).waits);
   uint32_t q = fence_objects.queue_object(fd, queue);
   if (!q || (deadline_ns >= 0 && deadline_ns <= monotonic_now_ns()))
     return;
@@ -353,20 +353,24 @@ void print_submit_stats(Writer &out, uint32_t pid) {
   static const char *const kNames[] = {"?", "other", "xe", "amdgpu", "i915",
                                        "msm", "panthor", "v3d", "virtio_gpu"};
   static_assert(sizeof kNames / sizeof kNames[0] == size_t(DrmDriver::Count_));
-  uint64_t total = 0;
-  for (const auto &c : submit_stats.submits)
-    total += c.load(std::memory_order_relaxed);
+  uint64_t per_driver[size_t(DrmDriver::Count_)] = {}, total = 0, waits = 0;
+  for (const SubmitShard &sh : submit_stats.shards) {
+    for (size_t d = 0; d < size_t(DrmDriver::Count_); ++d) {
+      per_driver[d] += sh.submits[d].load(std::memory_order_relaxed);
+      total += sh.submits[d].load(std::memory_order_relaxed);
+    }
+    waits += sh.waits.load(std::memory_order_relaxed);
+  }
   uint64_t others = submit_stats.other_driver_fds.load(std::memory_order_relaxed);
   uint64_t unknown = submit_stats.unknown_parts.load(std::memory_order_relaxed);
   uint64_t user = submit_stats.user_fences.load(std::memory_order_relaxed);
   uint64_t lost = submit_stats.fences_lost.load(std::memory_order_relaxed);
   uint64_t bad = submit_stats.unreadable.load(std::memory_order_relaxed);
-  uint64_t waits = submit_stats.waits.load(std::memory_order_relaxed);
   if (!total && !others && !unknown && !user && !lost && !bad && !waits)
     return;
   out.str("fencedep: pid ").dec(pid).str(": gpu submissions: ").dec(total).str(" modelled");
   for (size_t d = size_t(DrmDriver::Xe); d < size_t(DrmDriver::Count_); ++d) {
-    uint64_t n = submit_stats.submits[d].load(std::memory_order_relaxed);
+    uint64_t n = per_driver[d];
     if (n)
       out.str(" (").str(kNames[d]).ch(' ').dec(n).ch(')');
   }

@@ -127,10 +127,17 @@ bool read_entries(void *out, uint64_t user, uint32_t count, uint32_t stride, uin
 bool decode_syncobj_arrays(Submission &s, uint64_t in, uint32_t nin, uint64_t out, uint32_t nout,
                            uint32_t stride);
 
-// Counters for print_stats.
-struct SubmitStats {
+// Counters for print_stats. The two bumped on every submission or wait are
+// sharded by thread, a cache line each: threads submitting on two cores
+// must not pass one line back and forth per submission.
+struct alignas(64) SubmitShard {
   std::atomic<uint64_t> submits[size_t(DrmDriver::Count_)];
-  std::atomic<uint64_t> waits;            // waits on job fences (amdgpu WAIT_CS, msm WAIT_FENCE)
+  std::atomic<uint64_t> waits; // waits on job fences (amdgpu WAIT_CS, msm WAIT_FENCE, xe user fences)
+};
+struct SubmitStats {
+  static constexpr uint32_t kShards = 16;
+  SubmitShard shards[kShards];
+  SubmitShard &shard(HookScope &h) { return shards[h.state().tid % kShards]; }
   std::atomic<uint64_t> other_driver_fds; // descriptors of drivers not modelled
   std::atomic<uint64_t> unknown_parts;    // chunks, extensions, sync types not known
   std::atomic<uint64_t> user_fences;      // xe user fences not modelled (waits with other ops, ...)

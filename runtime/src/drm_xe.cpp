@@ -196,7 +196,7 @@ int wait_user_fence(HookScope &h, int fd, unsigned long req, void *arg, uint64_t
   uint32_t object = user_fence_object(w.addr, pc);
   if (!object)
     return REAL(ioctl)(fd, req, arg);
-  bump(submit_stats.waits);
+  bump(submit_stats.shard(h).waits);
   FenceRef ref{object, point};
   ClassId c = fence_objects.cls(object);
   EdgeKind kind = fence_objects.submitted(ref) ? EdgeKind::Wait : EdgeKind::WaitForSubmit;

@@ -218,7 +218,9 @@ private:
     return object ? objects_[object].gen.load(std::memory_order_relaxed) : 0;
   }
 
-  struct Object {
+  // A cache line each: threads submitting to different timelines on two
+  // cores write their objects' counters on every submission.
+  struct alignas(64) Object {
     ClassId cls;
     std::atomic<uint32_t> gen; // binary fences put in so far
     std::atomic<uint64_t> seq; // a queue's jobs numbered by the runtime
