@@ -14,46 +14,6 @@ SubmitStats submit_stats;
 
 // --- what a submission names ------------------------------------------------
 
-void Submission::in_syncobj(uint32_t handle, uint64_t point, bool wait_for_submit) {
-  if (nin_ == kMaxFences) {
-    ++lost_;
-    return;
-  }
-  in_[nin_++] = In{InKind::Syncobj, wait_for_submit, handle, point, 0};
-}
-
-void Submission::in_sync_file(int fd) {
-  if (nin_ == kMaxFences) {
-    ++lost_;
-    return;
-  }
-  in_[nin_++] = In{InKind::SyncFile, false, uint32_t(fd), 0, 0};
-}
-
-void Submission::in_job(uint64_t queue, uint64_t seq) {
-  if (nin_ == kMaxFences) {
-    ++lost_;
-    return;
-  }
-  in_[nin_++] = In{InKind::Job, false, 0, seq, queue};
-}
-
-void Submission::out_syncobj(uint32_t handle, uint64_t point) {
-  if (nout_ == kMaxFences) {
-    ++lost_;
-    return;
-  }
-  out_[nout_++] = Out{handle, false, point, 0};
-}
-
-void Submission::out_user_fence(uint64_t addr, uint64_t value) {
-  if (nout_ == kMaxFences) {
-    ++lost_;
-    return;
-  }
-  out_[nout_++] = Out{0, true, value, addr};
-}
-
 bool read_entries(void *out, uint64_t user, uint32_t count, uint32_t stride, uint32_t elem) {
   if (count == 0)
     return true;

@@ -44,14 +44,16 @@ public:
 
   // An in-fence: a syncobj (point 0: its current fence), a sync_file, a
   // job of a queue of this descriptor.
-  void in_syncobj(uint32_t handle, uint64_t point, bool wait_for_submit = false);
-  void in_sync_file(int fd);
-  void in_job(uint64_t queue, uint64_t seq);
+  void in_syncobj(uint32_t handle, uint64_t point, bool wait_for_submit = false) {
+    add_in(In{InKind::Syncobj, wait_for_submit, handle, point, 0});
+  }
+  void in_sync_file(int fd) { add_in(In{InKind::SyncFile, false, uint32_t(fd), 0, 0}); }
+  void in_job(uint64_t queue, uint64_t seq) { add_in(In{InKind::Job, false, 0, seq, queue}); }
   // An out-fence: a syncobj point (0: the syncobj's new fence).
-  void out_syncobj(uint32_t handle, uint64_t point);
+  void out_syncobj(uint32_t handle, uint64_t point) { add_out(Out{handle, false, point, 0}); }
   // An out-fence: an xe user fence, `value` written at `addr` when the job
   // completes (a point of the address's object, drm_model.h).
-  void out_user_fence(uint64_t addr, uint64_t value);
+  void out_user_fence(uint64_t addr, uint64_t value) { add_out(Out{0, true, value, addr}); }
   // `n` more fences than the arguments could be read for (counted).
   void lose(uint32_t n) { lost_ += n; }
   // The queue the job runs on (driver-specific key).
@@ -78,6 +80,18 @@ private:
     uint64_t point;   // timeline point, or the user fence's value
     uint64_t addr;
   };
+  void add_in(const In &in) {
+    if (nin_ == kMaxFences)
+      ++lost_;
+    else
+      in_[nin_++] = in;
+  }
+  void add_out(const Out &out) {
+    if (nout_ == kMaxFences)
+      ++lost_;
+    else
+      out_[nout_++] = out;
+  }
   In in_[kMaxFences];
   Out out_[kMaxFences];
   uint32_t nin_ = 0, nout_ = 0;

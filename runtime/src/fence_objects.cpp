@@ -8,8 +8,7 @@ FenceObjects fence_objects;
 
 __thread FenceLookupCache fence_lookup_cache __attribute__((tls_model("initial-exec")));
 
-uint32_t FenceObjects::find_and_cache(uint64_t key) const {
-  static_assert(FenceLookupCache::kSize == 64, "cached_find takes the top 6 bits");
+uint32_t FenceObjects::find_and_cache(uint64_t key, uint32_t slot) const {
   FenceLookupCache &c = fence_lookup_cache;
   uint32_t epoch = epoch_.load(std::memory_order_acquire);
   if (c.epoch != epoch) {
@@ -20,7 +19,7 @@ uint32_t FenceObjects::find_and_cache(uint64_t key) const {
   uint64_t v;
   if (!handles_.find(key, &v))
     return 0;
-  c.entries[(key * 0x9e3779b97f4a7c15ull) >> 58] = FenceLookupCache::Entry{key, uint32_t(v)};
+  c.entries[slot % FenceLookupCache::kSize] = FenceLookupCache::Entry{key, uint32_t(v)};
   return uint32_t(v);
 }
 
@@ -28,7 +27,7 @@ void FenceObjects::changed() { epoch_.fetch_add(1, std::memory_order_acq_rel); }
 
 bool FenceObjects::init() {
   return objects_.init(kMaxObjects) && handles_.init(1u << 18) && fds_.init(kMaxFds) &&
-         fd_generation_.init(kMaxFds) && fd_driver_.init(kMaxFds);
+         fd_info_.init(kMaxFds);
 }
 
 uint32_t FenceObjects::create(ClassId c) {
@@ -100,8 +99,8 @@ FenceFd FenceObjects::fd(int fd) const {
 void FenceObjects::forget_fd(int fd) {
   if (fd < 0 || fd >= kMaxFds)
     return;
-  fd_generation_[fd] = uint16_t(fd_generation_[fd] + 1);
-  fd_driver_[fd] = uint8_t(DrmDriver::Unknown);
+  fd_info_[fd].generation = uint16_t(fd_info_[fd].generation + 1);
+  fd_info_[fd].driver = uint8_t(DrmDriver::Unknown);
   if (fds_[fd].kind != FenceFdKind::None)
     fds_[fd] = FenceFd{};
 }

@@ -156,18 +156,20 @@ public:
 
   // The driver of a DRM descriptor, as last recorded (Unknown after close).
   DrmDriver driver(int fd) const {
-    return fd >= 0 && fd < kMaxFds ? DrmDriver(fd_driver_[fd]) : DrmDriver::Unknown;
+    return fd >= 0 && fd < kMaxFds ? DrmDriver(fd_info_[fd].driver) : DrmDriver::Unknown;
   }
   void set_driver(int fd, DrmDriver d) {
     if (fd >= 0 && fd < kMaxFds)
-      fd_driver_[fd] = uint8_t(d);
+      fd_info_[fd].driver = uint8_t(d);
   }
   // The object itself, whatever the point: signals are noted under it.
   uint64_t object_key(uint32_t object) const { return kObjectTag | (uint64_t(object) << 20); }
 
   void bind_handle(int drm_fd, uint32_t handle, uint32_t object);
   uint32_t handle_object(int drm_fd, uint32_t handle) const {
-    return cached_find(handle_key(drm_fd, handle));
+    // Handles are small numbers handed out in order: slots from the handle
+    // itself keep a program's few hot ones on a line or two of the cache.
+    return cached_find(handle_key(drm_fd, handle), handle + uint32_t(drm_fd) * 7);
   }
   void forget_handle(int drm_fd, uint32_t handle);
 
@@ -192,7 +194,7 @@ public:
 private:
   static constexpr uint64_t kObjectTag = 0xfd00000000000000ull;
   uint64_t handle_key(int drm_fd, uint32_t handle) const {
-    uint64_t gen = drm_fd >= 0 && drm_fd < kMaxFds ? fd_generation_[drm_fd] : 0;
+    uint64_t gen = drm_fd >= 0 && drm_fd < kMaxFds ? fd_info_[drm_fd].generation : 0;
     // mix64 is a bijection: distinct (fd, generation, handle) never share a key.
     return mix64((gen << 48) ^ (uint64_t(uint32_t(drm_fd)) << 32) ^ handle ^ (1ull << 63));
   }
@@ -202,15 +204,16 @@ private:
   // table's epoch is the one it was filled in: every bind and forget bumps
   // it (rare next to lookups), and a closed descriptor's keys change with
   // its generation. 0 when absent.
-  uint32_t cached_find(uint64_t key) const {
+  // `slot`: where in the cache (any number; the key decides a hit).
+  uint32_t cached_find(uint64_t key, uint32_t slot) const {
     FenceLookupCache &c = fence_lookup_cache;
-    const FenceLookupCache::Entry &e =
-        c.entries[(key * 0x9e3779b97f4a7c15ull) >> 58]; // 64 entries
+    const FenceLookupCache::Entry &e = c.entries[slot % FenceLookupCache::kSize];
     if (__builtin_expect(e.key == key && c.epoch == epoch_.load(std::memory_order_acquire), 1))
       return e.object;
-    return find_and_cache(key);
+    return find_and_cache(key, slot);
   }
-  uint32_t find_and_cache(uint64_t key) const;
+  uint32_t cached_find(uint64_t key) const { return cached_find(key, uint32_t(key >> 32)); }
+  uint32_t find_and_cache(uint64_t key, uint32_t slot) const;
   // A binding was made or dropped: every thread's lookup cache is stale.
   void changed();
 
@@ -231,8 +234,12 @@ private:
   std::atomic<uint32_t> next_{1};
   AddressMap handles_; // (drm fd, its generation, handle) -> object
   RawArray<FenceFd> fds_;
-  RawArray<uint16_t> fd_generation_; // bumped on close: stale handles never match
-  RawArray<uint8_t> fd_driver_;      // DrmDriver per descriptor
+  // Per descriptor, side by side: a submission reads both.
+  struct FdInfo {
+    uint16_t generation; // bumped on close: stale handles never match
+    uint8_t driver;      // DrmDriver
+  };
+  RawArray<FdInfo> fd_info_;
   std::atomic<uint32_t> epoch_{1};   // bumped by every bind and forget (cached_find)
   std::atomic<uint64_t> tracked_{0};
   std::atomic<uint64_t> fence_fds_{0};
