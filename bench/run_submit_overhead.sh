@@ -8,10 +8,17 @@
 #   --runs N        best of N runs per configuration (default 7)
 #   --iters N       jobs of the loop phase; the frames phase runs N/4 frames
 #                   (default 20000)
+#   --reps N        each run repeats both phases N times in the process and
+#                   keeps the smallest figures: the steady state, in the
+#                   quietest of N short windows (default 1)
 #   --drivers LIST  comma-separated drivers the fake node plays
 #                   (default xe,amdgpu,i915,msm,panthor,v3d,virtio_gpu)
 #   --latency US    the fake GPU's time per job (default 0: submission cost
 #                   alone, the worst case for the ratio)
+#   --cpu N         run every process on CPU N alone (taskset): all its
+#                   threads share one CPU, so frames in flight no longer
+#                   depend on whether the scheduler put the render and
+#                   present threads on one CPU or two
 #   --before LIB    also run under another build of libfencedep.so (an
 #                   older one), alternated with the two others: its ratio
 #                   is printed too, measured in the same runs
@@ -34,7 +41,7 @@
 set -u
 
 usage() {
-  sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//' >&"$([ "${1:-2}" -eq 0 ] && echo 1 || echo 2)"
+  sed -n '2,41p' "$0" | sed 's/^# \{0,1\}//' >&"$([ "${1:-2}" -eq 0 ] && echo 1 || echo 2)"
   exit "${1:-2}"
 }
 
@@ -42,12 +49,14 @@ usage() {
 case $1 in -h | --help) usage 0 ;; -*) usage ;; esac
 build=$1
 shift
-runs=7 iters=20000 check=0 target=1.05 latency=0 before=
+runs=7 iters=20000 reps=1 check=0 target=1.05 latency=0 before= cpu=
 drivers=xe,amdgpu,i915,msm,panthor,v3d,virtio_gpu
 while [ $# -gt 0 ]; do
   case $1 in
   --runs) runs=$2; shift 2 ;;
   --iters) iters=$2; shift 2 ;;
+  --reps) reps=$2; shift 2 ;;
+  --cpu) cpu=$2; shift 2 ;;
   --drivers) drivers=$2; shift 2 ;;
   --latency) latency=$2; shift 2 ;;
   --before) before=$2; shift 2 ;;
@@ -57,7 +66,7 @@ while [ $# -gt 0 ]; do
   *) echo "run_submit_overhead.sh: unknown option '$1'" >&2; usage ;;
   esac
 done
-for v in "$runs" "$iters" "$latency"; do
+for v in "$runs" "$iters" "$reps" "$latency"; do
   case $v in '' | *[!0-9]*) echo "run_submit_overhead.sh: '$v' is not a count" >&2; exit 2 ;; esac
 done
 [ "$runs" -ge 1 ] || { echo "run_submit_overhead.sh: --runs must be at least 1" >&2; exit 2; }
@@ -78,8 +87,8 @@ trap 'rm -rf "$tmp"' EXIT
 # run NAME DRIVER PRELOAD: one run, its output line appended to $tmp/NAME.
 run() {
   local name=$1 driver=$2 preload=$3
-  if ! env LD_PRELOAD="$preload" FAKE_DRM_DRIVER="$driver" FAKE_GPU_LATENCY_US="$latency" \
-      FENCEDEP_OPTIONS=exitcode=0:print_stats=1 "$prog" "$iters" >>"$tmp/$name" \
+  if ! ${cpu:+taskset -c "$cpu"} env LD_PRELOAD="$preload" FAKE_DRM_DRIVER="$driver" FAKE_GPU_LATENCY_US="$latency" \
+      FENCEDEP_OPTIONS=exitcode=0:print_stats=1 "$prog" "$iters" "$reps" >>"$tmp/$name" \
       2>"$tmp/$name.err"; then
     echo "run_submit_overhead.sh: $name run failed:" >&2
     sed 's/^/  | /' "$tmp/$name.err" | tail -n 20 >&2
@@ -117,8 +126,9 @@ preload_of() {
 }
 
 echo "submit_heavy: $iters jobs in a loop, then $((iters / 4)) frames in flight on two"
-echo "queues; fake GPU latency ${latency} us; best of $runs, configurations alternated"
+echo "queues, ${reps}x per run; fake GPU latency ${latency} us; best of $runs, configurations alternated"
 echo "thread CPU: seconds of the submitting threads (CLOCK_THREAD_CPUTIME_ID); wall: seconds"
+[ -z "$cpu" ] || echo "every run on CPU $cpu alone"
 [ -z "$before" ] || echo "before: $before"
 printf '%-11s %-9s %10s %8s %8s   %10s %8s %8s\n' "" "" "loop" "" "" "frames" "" ""
 printf '%-11s %-9s %10s %8s %8s   %10s %8s %8s\n' driver config "thread CPU" wall "process" \

@@ -13,7 +13,11 @@
  *             its present on queue 1 (as testdata/gpu's
  *             submit_frames_in_flight).
  *
- *   usage: submit_heavy [ITERS]     default 20000
+ *   usage: submit_heavy [ITERS [REPS]]     defaults 20000, 1
+ *
+ * REPS > 1 runs both phases REPS times in the process (on fresh syncobjs)
+ * and prints each figure's smallest value: the steady state, where every
+ * edge is known, in the quietest of REPS short windows of a shared machine.
  *
  * Prints, for each phase (loop_, frames_): `seconds` (wall), `cpu` (user +
  * system of the whole process, the fake GPU thread's included) and
@@ -134,33 +138,46 @@ static void *presenter(void *arg) {
 
 int main(int argc, char **argv) {
   long iters = argc > 1 ? atol(argv[1]) : 20000;
+  long reps = argc > 2 ? atol(argv[2]) : 1;
   if (iters < 16)
     iters = 16;
+  if (reps < 1 || reps > 40) /* the fake node keeps 1024 handles per descriptor */
+    reps = 1;
   frames_total = iters / 4;
   CHECK_PT(pthread_mutex_init(&queue_lock[0], NULL));
   CHECK_PT(pthread_mutex_init(&queue_lock[1], NULL));
   drm_fd = open_render_node();
-  timeline = SYNCOBJ_CREATE(drm_fd, 0);
-  binary = SYNCOBJ_CREATE(drm_fd, 0);
-  frames_tl = SYNCOBJ_CREATE(drm_fd, 0);
-  presents_tl = SYNCOBJ_CREATE(drm_fd, 0);
-  for (int i = 0; i < kSlots; ++i) {
-    frame_objs[i] = SYNCOBJ_CREATE(drm_fd, 0);
-    present_objs[i] = SYNCOBJ_CREATE(drm_fd, 0);
-  }
 
-  double t0 = now(), c0 = cpu(), m0 = thread_cpu();
-  loop(iters);
-  double t1 = now(), c1 = cpu(), m1 = thread_cpu();
-  pthread_t r, p;
-  double render_cpu = 0, present_cpu = 0;
-  CHECK_PT(pthread_create(&r, NULL, render, &render_cpu));
-  CHECK_PT(pthread_create(&p, NULL, presenter, &present_cpu));
-  CHECK_PT(pthread_join(r, NULL));
-  CHECK_PT(pthread_join(p, NULL));
-  double t2 = now(), c2 = cpu();
+  enum { kFigures = 6 };
+  double best[kFigures];
+  for (long rep = 0; rep < reps; ++rep) {
+    /* Fresh objects: the timelines start again at point 1. */
+    timeline = SYNCOBJ_CREATE(drm_fd, 0);
+    binary = SYNCOBJ_CREATE(drm_fd, 0);
+    frames_tl = SYNCOBJ_CREATE(drm_fd, 0);
+    presents_tl = SYNCOBJ_CREATE(drm_fd, 0);
+    for (int i = 0; i < kSlots; ++i) {
+      frame_objs[i] = SYNCOBJ_CREATE(drm_fd, 0);
+      present_objs[i] = SYNCOBJ_CREATE(drm_fd, 0);
+    }
+
+    double t0 = now(), c0 = cpu(), m0 = thread_cpu();
+    loop(iters);
+    double t1 = now(), c1 = cpu(), m1 = thread_cpu();
+    pthread_t r, p;
+    double render_cpu = 0, present_cpu = 0;
+    CHECK_PT(pthread_create(&r, NULL, render, &render_cpu));
+    CHECK_PT(pthread_create(&p, NULL, presenter, &present_cpu));
+    CHECK_PT(pthread_join(r, NULL));
+    CHECK_PT(pthread_join(p, NULL));
+    double t2 = now(), c2 = cpu();
+    double f[kFigures] = {t1 - t0, c1 - c0, m1 - m0, t2 - t1, c2 - c1, render_cpu + present_cpu};
+    for (int i = 0; i < kFigures; ++i)
+      if (rep == 0 || f[i] < best[i])
+        best[i] = f[i];
+  }
   printf("loop_seconds=%.6f loop_cpu=%.6f loop_thread_cpu=%.6f frames_seconds=%.6f "
          "frames_cpu=%.6f frames_thread_cpu=%.6f\n",
-         t1 - t0, c1 - c0, m1 - m0, t2 - t1, c2 - c1, render_cpu + present_cpu);
+         best[0], best[1], best[2], best[3], best[4], best[5]);
   return 0;
 }
