@@ -138,7 +138,7 @@ int64_t monotonic_now_ns() {
 // arguments and environment lie above), else glibc's thread descriptor,
 // which sits at the top of the thread's stack block.
 extern "C" void *__libc_stack_end;
-static __thread uint64_t own_stack_top __attribute__((tls_model("initial-exec")));
+__thread uint64_t own_stack_top __attribute__((tls_model("initial-exec")));
 
 // The live part of the calling thread's stack: from this frame up to the
 // stack's top, memory the thread is using and readable without a system
