@@ -161,7 +161,7 @@ __attribute__((noinline)) static void own_live_stack(uint64_t *lo, uint64_t *hi)
   *hi = top > sp ? top : sp;
 }
 
-bool safe_read_pieces(const ReadPiece *pieces, uint32_t n) {
+bool safe_read_pieces_slow(const ReadPiece *pieces, uint32_t n) {
   static std::atomic<bool> unsupported{false};
   constexpr uint32_t kMaxPieces = 64;
   struct iovec local[kMaxPieces], remote[kMaxPieces];

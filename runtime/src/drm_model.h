@@ -79,23 +79,30 @@ struct ReadPiece {
   uint64_t src; // user address
   uint64_t size;
 };
-bool safe_read_pieces(const ReadPiece *pieces, uint32_t n);
+bool safe_read_pieces_slow(const ReadPiece *pieces, uint32_t n);
 // The top of the calling thread's stack once known (drm_model.cpp), else 0
 // or 1 (never trusted).
 extern __thread uint64_t own_stack_top __attribute__((tls_model("initial-exec")));
-inline bool read_user(void *dst, const void *src, uint64_t size) {
-  // An argument in the live part of this thread's stack (this frame up to
-  // the top: where userspace builds most ioctl arguments) is copied here,
-  // without the general path's call and loop.
-  uint64_t a = reinterpret_cast<uint64_t>(src);
+// Pieces all in the live part of this thread's stack (this frame up to the
+// top: where userspace builds most ioctl arguments) are copied here,
+// without the general path's call and loop.
+inline bool safe_read_pieces(const ReadPiece *pieces, uint32_t n) {
   uint64_t sp = reinterpret_cast<uint64_t>(__builtin_frame_address(0));
   uint64_t top = own_stack_top;
-  if (a >= sp && a + size >= a && a + size <= top) {
-    __builtin_memcpy(dst, src, size);
-    return true;
+  for (uint32_t i = 0; i < n; ++i) {
+    uint64_t a = pieces[i].src, size = pieces[i].size;
+    if (size && !(a >= sp && a + size >= a && a + size <= top))
+      return safe_read_pieces_slow(pieces, n);
   }
-  ReadPiece p{dst, a, size};
-  return size == 0 || safe_read_pieces(&p, 1);
+  for (uint32_t i = 0; i < n; ++i)
+    if (pieces[i].size)
+      __builtin_memcpy(pieces[i].dst, reinterpret_cast<const void *>(pieces[i].src),
+                       pieces[i].size);
+  return true;
+}
+inline bool read_user(void *dst, const void *src, uint64_t size) {
+  ReadPiece p{dst, reinterpret_cast<uint64_t>(src), size};
+  return safe_read_pieces(&p, 1);
 }
 // An ioctl's argument struct, as read_arg (safe_copy.h): the request's size
 // field says how much the caller has, fields past it read as zero.
