@@ -9,6 +9,7 @@
 // k, which awaits the timeline point and writes k to `presented`. A third
 // thread waits for the last present under a lock of its own that no
 // submitter takes. The waits hold nothing the submitters take: clean.
+// First, the node must refuse what xe refuses and time out as xe does.
 //
 // EXPECT-EXIT: 0
 // CHECK-NOT: WARNING
@@ -57,12 +58,52 @@ static void *stats(void *arg) {
   return arg;
 }
 
+/* An exec with one user fence `y`: 0, or the errno xe answers with. */
+static int exec_with(struct drm_xe_sync y) {
+  struct drm_xe_exec e;
+  memset(&e, 0, sizeof e);
+  e.exec_queue_id = 3;
+  e.num_syncs = 1;
+  e.syncs = (uint64_t)(uintptr_t)&y;
+  e.num_batch_buffer = 1;
+  return drm_ioctl(drm_fd, DRM_IOCTL_XE_EXEC, &e) == 0 ? 0 : errno;
+}
+
+/* xe's answers (xe_sync_entry_parse, xe_wait_user_fence_ioctl). */
+static void check_refusals(void) {
+  static volatile uint64_t word;
+  struct drm_xe_sync y;
+  memset(&y, 0, sizeof y);
+  y.type = DRM_XE_SYNC_TYPE_USER_FENCE;
+  y.addr = (uint64_t)(uintptr_t)&word;
+  y.timeline_value = 7;
+  if (exec_with(y) != EOPNOTSUPP)
+    scenario_fail("a user fence without DRM_XE_SYNC_FLAG_SIGNAL was not refused", EPROTO);
+  y.flags = DRM_XE_SYNC_FLAG_SIGNAL;
+  y.addr += 4;
+  if (exec_with(y) != EINVAL)
+    scenario_fail("a user fence at an address not 8-byte aligned was not refused", EPROTO);
+  struct drm_xe_wait_user_fence w;
+  memset(&w, 0, sizeof w);
+  w.addr = (uint64_t)(uintptr_t)&word;
+  w.op = DRM_XE_UFENCE_WAIT_OP_GTE;
+  w.value = 7;
+  w.mask = ~0ull;
+  w.timeout = 20 * 1000000; /* relative: rewritten with the time left */
+  if (drm_ioctl(drm_fd, DRM_IOCTL_XE_WAIT_USER_FENCE, &w) == 0 || errno != ETIME || w.timeout != 0)
+    scenario_fail("a wait for a value nobody writes did not time out as xe's", EPROTO);
+  w.op = 6;
+  if (drm_ioctl(drm_fd, DRM_IOCTL_XE_WAIT_USER_FENCE, &w) == 0 || errno != EINVAL)
+    scenario_fail("a wait with an unknown op was not refused", EPROTO);
+}
+
 int main(void) {
   CHECK_PT(pthread_mutex_init(&render_lock, NULL));
   CHECK_PT(pthread_mutex_init(&present_lock, NULL));
   CHECK_PT(pthread_mutex_init(&stats_lock, NULL));
   drm_fd = open_render_node();
   frames = SYNCOBJ_CREATE(drm_fd, 0);
+  check_refusals();
   pthread_t r, p, s;
   CHECK_PT(pthread_create(&r, NULL, render, NULL));
   CHECK_PT(pthread_create(&p, NULL, present, NULL));
