@@ -40,11 +40,17 @@ uint64_t creation_site(uint64_t pc) {
   return pc;
 }
 
-uint32_t object_for(int drm_fd, uint32_t handle, uint64_t pc) {
-  if (uint32_t o = fence_objects.handle_object(drm_fd, handle))
-    return o;
+uint32_t new_object_for(int drm_fd, uint32_t handle, uint64_t pc) {
   uint32_t o = fence_objects.create(rt.resolver.site_class(ClassKind::Syncobj, creation_site(pc)));
   fence_objects.bind_handle(drm_fd, handle, o);
+  return o;
+}
+
+uint32_t user_fence_object(uint64_t addr, uint64_t pc) {
+  if (uint32_t o = fence_objects.user_fence(addr))
+    return o;
+  uint32_t o = fence_objects.create(rt.resolver.site_class(ClassKind::Fence, creation_site(pc)));
+  fence_objects.bind_user_fence(addr, o);
   return o;
 }
 
@@ -132,16 +138,14 @@ int64_t monotonic_now_ns() {
 // arguments and environment lie above), else glibc's thread descriptor,
 // which sits at the top of the thread's stack block.
 extern "C" void *__libc_stack_end;
-static __thread uint64_t own_stack_top __attribute__((tls_model("initial-exec")));
+__thread uint64_t own_stack_top __attribute__((tls_model("initial-exec")));
 
-// True when [addr, addr + n) lies in the live part of the calling thread's
-// stack, between this frame and the stack's top: memory the thread is
-// using, readable without a system call (the unwinder's assumption too).
-// Submit arguments are often there.
-__attribute__((noinline)) static bool on_own_stack(uint64_t addr, uint64_t n) {
+// The live part of the calling thread's stack: from this frame up to the
+// stack's top, memory the thread is using and readable without a system
+// call (the unwinder's assumption too). Submit arguments are often there.
+// [*lo, *hi); an empty range when the top is not known to be plausible.
+__attribute__((noinline)) static void own_live_stack(uint64_t *lo, uint64_t *hi) {
   uint64_t sp = reinterpret_cast<uint64_t>(__builtin_frame_address(0));
-  if (addr < sp || addr + n < addr)
-    return false;
   uint64_t top = own_stack_top;
   if (!top) {
     bool main_thread = syscall(SYS_gettid) == syscall(SYS_getpid);
@@ -153,28 +157,32 @@ __attribute__((noinline)) static bool on_own_stack(uint64_t addr, uint64_t n) {
       top = 1;
     own_stack_top = top;
   }
-  return addr + n <= top;
+  *lo = sp;
+  *hi = top > sp ? top : sp;
 }
 
-bool safe_read_pieces(const ReadPiece *pieces, uint32_t n) {
+bool safe_read_pieces_slow(const ReadPiece *pieces, uint32_t n) {
   static std::atomic<bool> unsupported{false};
   constexpr uint32_t kMaxPieces = 64;
   struct iovec local[kMaxPieces], remote[kMaxPieces];
+  uint64_t lo, hi;
+  own_live_stack(&lo, &hi);
   while (n) {
     uint32_t k = n < kMaxPieces ? n : kMaxPieces, m = 0;
     uint64_t want = 0;
     for (uint32_t i = 0; i < k; ++i) {
-      if (!pieces[i].size)
+      uint64_t src = pieces[i].src, size = pieces[i].size;
+      if (!size)
         continue;
-      if (!pieces[i].src)
+      if (!src)
         return false;
-      if (on_own_stack(pieces[i].src, pieces[i].size)) {
-        memcpy(pieces[i].dst, reinterpret_cast<const void *>(pieces[i].src), pieces[i].size);
+      if (src >= lo && src + size >= src && src + size <= hi) {
+        memcpy(pieces[i].dst, reinterpret_cast<const void *>(src), size);
         continue;
       }
-      local[m] = {pieces[i].dst, size_t(pieces[i].size)};
-      remote[m++] = {reinterpret_cast<void *>(pieces[i].src), size_t(pieces[i].size)};
-      want += pieces[i].size;
+      local[m] = {pieces[i].dst, size_t(size)};
+      remote[m++] = {reinterpret_cast<void *>(src), size_t(size)};
+      want += size;
     }
     pieces += k;
     n -= k;

@@ -14,38 +14,6 @@ SubmitStats submit_stats;
 
 // --- what a submission names ------------------------------------------------
 
-void Submission::in_syncobj(uint32_t handle, uint64_t point, bool wait_for_submit) {
-  if (nin_ == kMaxFences) {
-    ++lost_;
-    return;
-  }
-  in_[nin_++] = In{InKind::Syncobj, wait_for_submit, handle, point, 0};
-}
-
-void Submission::in_sync_file(int fd) {
-  if (nin_ == kMaxFences) {
-    ++lost_;
-    return;
-  }
-  in_[nin_++] = In{InKind::SyncFile, false, uint32_t(fd), 0, 0};
-}
-
-void Submission::in_job(uint64_t queue, uint64_t seq) {
-  if (nin_ == kMaxFences) {
-    ++lost_;
-    return;
-  }
-  in_[nin_++] = In{InKind::Job, false, 0, seq, queue};
-}
-
-void Submission::out_syncobj(uint32_t handle, uint64_t point) {
-  if (nout_ == kMaxFences) {
-    ++lost_;
-    return;
-  }
-  out_[nout_++] = Out{handle, point};
-}
-
 bool read_entries(void *out, uint64_t user, uint32_t count, uint32_t stride, uint32_t elem) {
   if (count == 0)
     return true;
@@ -111,6 +79,10 @@ uint32_t SubmitModel::queue_object(uint64_t queue) {
   return o;
 }
 
+uint32_t SubmitModel::out_object(const Submission::Out &out) {
+  return out.user_fence ? user_fence_object(out.addr, pc_) : object_for(fd_, out.handle, pc_);
+}
+
 FenceRef SubmitModel::resolve(const Submission::In &in) {
   switch (in.kind) {
   case Submission::InKind::Syncobj:
@@ -146,10 +118,10 @@ void SubmitModel::before(Submission &s) {
   // output (the kernel gives up after its timeout), or two each waiting
   // for the other's, are a cycle of instances already.
   for (uint32_t k = 0; k < s.nout_ && k < Submission::kMaxFences; ++k) {
-    prelinked_[k] = s.out_[k].point != 0;
-    if (!prelinked_[k])
+    if (s.out_[k].point == 0)
       continue;
-    FenceRef out{object_for(fd_, s.out_[k].handle, pc_), s.out_[k].point};
+    prelinked_ |= uint64_t(1) << k;
+    FenceRef out{out_object(s.out_[k]), s.out_[k].point};
     for (uint32_t i = 0; i < s.nin_; ++i)
       if (in_refs_[i].object && s.in_[i].wait_for_submit)
         fence_await(h_, out, in_refs_[i], pc_);
@@ -185,14 +157,14 @@ void SubmitModel::after(Submission &s, bool ok, uint64_t job_seq, int out_fd) {
   if (!ok) {
     // Refused: the points it would have put in await nothing.
     for (uint32_t k = 0; k < s.nout_; ++k)
-      if (prelinked_[k])
-        reset_fence(h_, FenceRef{object_for(fd_, s.out_[k].handle, pc_), s.out_[k].point});
+      if (prelinked_ >> k & 1)
+        reset_fence(h_, FenceRef{out_object(s.out_[k]), s.out_[k].point});
     return;
   }
   if (!resolved_)
     for (uint32_t i = 0; i < s.nin_; ++i)
       in_refs_[i] = resolve(s.in_[i]);
-  bump(submit_stats.submits[size_t(d_)]);
+  bump(submit_stats.shard(h_).submits[size_t(d_)]);
   if (s.lost_)
     bump(submit_stats.fences_lost, s.lost_);
 
@@ -233,9 +205,9 @@ void SubmitModel::after(Submission &s, bool ok, uint64_t job_seq, int out_fd) {
       bind_fence_fd(out_fd, FenceFdKind::SyncFile, job);
   }
   for (uint32_t k = 0; k < s.nout_; ++k) {
-    FenceRef out = fence_objects.next(object_for(fd_, s.out_[k].handle, pc_), s.out_[k].point);
+    FenceRef out = fence_objects.next(out_object(s.out_[k]), s.out_[k].point);
     submit_fence(h_, out, pc_);
-    awaits(out, prelinked_[k]);
+    awaits(out, prelinked_ >> k & 1);
   }
 }
 
@@ -244,7 +216,7 @@ void SubmitModel::after(Submission &s, bool ok, uint64_t job_seq, int out_fd) {
 JobWait::JobWait(HookScope &h, int fd, uint64_t queue, uint64_t seq, int64_t deadline_ns,
                  uint64_t pc)
     : h_(h), pc_(pc) {
-  bump(submit_stats.waits);
+  bump(submit_stats.shard(h).waits);
   uint32_t q = fence_objects.queue_object(fd, queue);
   if (!q || (deadline_ns >= 0 && deadline_ns <= monotonic_now_ns()))
     return;
@@ -341,20 +313,24 @@ void print_submit_stats(Writer &out, uint32_t pid) {
   static const char *const kNames[] = {"?", "other", "xe", "amdgpu", "i915",
                                        "msm", "panthor", "v3d", "virtio_gpu"};
   static_assert(sizeof kNames / sizeof kNames[0] == size_t(DrmDriver::Count_));
-  uint64_t total = 0;
-  for (const auto &c : submit_stats.submits)
-    total += c.load(std::memory_order_relaxed);
+  uint64_t per_driver[size_t(DrmDriver::Count_)] = {}, total = 0, waits = 0;
+  for (const SubmitShard &sh : submit_stats.shards) {
+    for (size_t d = 0; d < size_t(DrmDriver::Count_); ++d) {
+      per_driver[d] += sh.submits[d].load(std::memory_order_relaxed);
+      total += sh.submits[d].load(std::memory_order_relaxed);
+    }
+    waits += sh.waits.load(std::memory_order_relaxed);
+  }
   uint64_t others = submit_stats.other_driver_fds.load(std::memory_order_relaxed);
   uint64_t unknown = submit_stats.unknown_parts.load(std::memory_order_relaxed);
   uint64_t user = submit_stats.user_fences.load(std::memory_order_relaxed);
   uint64_t lost = submit_stats.fences_lost.load(std::memory_order_relaxed);
   uint64_t bad = submit_stats.unreadable.load(std::memory_order_relaxed);
-  uint64_t waits = submit_stats.waits.load(std::memory_order_relaxed);
   if (!total && !others && !unknown && !user && !lost && !bad && !waits)
     return;
   out.str("fencedep: pid ").dec(pid).str(": gpu submissions: ").dec(total).str(" modelled");
   for (size_t d = size_t(DrmDriver::Xe); d < size_t(DrmDriver::Count_); ++d) {
-    uint64_t n = submit_stats.submits[d].load(std::memory_order_relaxed);
+    uint64_t n = per_driver[d];
     if (n)
       out.str(" (").str(kNames[d]).ch(' ').dec(n).ch(')');
   }

@@ -26,9 +26,14 @@
 #include <atomic>
 #include <cstdint>
 
+#include "drm_model.h"
 #include "fence_objects.h"
 #include "fencedep/core/writer.h"
 #include "hooks_common.h"
+
+// Used only inside the runtime: hidden, so that calls between its files
+// bind directly instead of through the PLT (the submit path makes dozens).
+#pragma GCC visibility push(hidden)
 
 namespace fencedep::runtime::drm {
 
@@ -39,11 +44,16 @@ public:
 
   // An in-fence: a syncobj (point 0: its current fence), a sync_file, a
   // job of a queue of this descriptor.
-  void in_syncobj(uint32_t handle, uint64_t point, bool wait_for_submit = false);
-  void in_sync_file(int fd);
-  void in_job(uint64_t queue, uint64_t seq);
+  void in_syncobj(uint32_t handle, uint64_t point, bool wait_for_submit = false) {
+    add_in(In{InKind::Syncobj, wait_for_submit, handle, point, 0});
+  }
+  void in_sync_file(int fd) { add_in(In{InKind::SyncFile, false, uint32_t(fd), 0, 0}); }
+  void in_job(uint64_t queue, uint64_t seq) { add_in(In{InKind::Job, false, 0, seq, queue}); }
   // An out-fence: a syncobj point (0: the syncobj's new fence).
-  void out_syncobj(uint32_t handle, uint64_t point);
+  void out_syncobj(uint32_t handle, uint64_t point) { add_out(Out{handle, false, point, 0}); }
+  // An out-fence: an xe user fence, `value` written at `addr` when the job
+  // completes (a point of the address's object, drm_model.h).
+  void out_user_fence(uint64_t addr, uint64_t value) { add_out(Out{0, true, value, addr}); }
   // `n` more fences than the arguments could be read for (counted).
   void lose(uint32_t n) { lost_ += n; }
   // The queue the job runs on (driver-specific key).
@@ -65,9 +75,23 @@ private:
     uint64_t queue;
   };
   struct Out {
-    uint32_t handle;
-    uint64_t point;
+    uint32_t handle;  // syncobj handle, unless user_fence
+    bool user_fence;  // an xe user fence at `addr`
+    uint64_t point;   // timeline point, or the user fence's value
+    uint64_t addr;
   };
+  void add_in(const In &in) {
+    if (nin_ == kMaxFences)
+      ++lost_;
+    else
+      in_[nin_++] = in;
+  }
+  void add_out(const Out &out) {
+    if (nout_ == kMaxFences)
+      ++lost_;
+    else
+      out_[nout_++] = out;
+  }
   In in_[kMaxFences];
   Out out_[kMaxFences];
   uint32_t nin_ = 0, nout_ = 0;
@@ -91,6 +115,7 @@ public:
 
 private:
   FenceRef resolve(const Submission::In &in);
+  uint32_t out_object(const Submission::Out &out);
   uint32_t queue_object(uint64_t queue);
 
   HookScope &h_;
@@ -98,9 +123,10 @@ private:
   DrmDriver d_;
   uint64_t pc_;
   bool waiting_ = false;
-  FenceRef in_refs_[Submission::kMaxFences];
-  bool prelinked_[Submission::kMaxFences] = {}; // out k's awaits recorded before the call
   bool resolved_ = false;
+  uint64_t prelinked_ = 0; // bit k: out k's awaits recorded before the call
+  FenceRefs<Submission::kMaxFences> in_refs_; // the first nin_, once resolved_
+  static_assert(Submission::kMaxFences <= 64, "prelinked_ has a bit per out-fence");
 };
 
 // Reads `count` entries of `elem` bytes, `stride` apart, from `user` into
@@ -115,13 +141,20 @@ bool read_entries(void *out, uint64_t user, uint32_t count, uint32_t stride, uin
 bool decode_syncobj_arrays(Submission &s, uint64_t in, uint32_t nin, uint64_t out, uint32_t nout,
                            uint32_t stride);
 
-// Counters for print_stats.
-struct SubmitStats {
+// Counters for print_stats. The two bumped on every submission or wait are
+// sharded by thread, a cache line each: threads submitting on two cores
+// must not pass one line back and forth per submission.
+struct alignas(64) SubmitShard {
   std::atomic<uint64_t> submits[size_t(DrmDriver::Count_)];
-  std::atomic<uint64_t> waits;            // waits on job fences (amdgpu WAIT_CS, msm WAIT_FENCE)
+  std::atomic<uint64_t> waits; // waits on job fences (amdgpu WAIT_CS, msm WAIT_FENCE, xe user fences)
+};
+struct SubmitStats {
+  static constexpr uint32_t kShards = 16;
+  SubmitShard shards[kShards];
+  SubmitShard &shard(HookScope &h) { return shards[h.state().tid % kShards]; }
   std::atomic<uint64_t> other_driver_fds; // descriptors of drivers not modelled
   std::atomic<uint64_t> unknown_parts;    // chunks, extensions, sync types not known
-  std::atomic<uint64_t> user_fences;      // xe user fences: not modelled
+  std::atomic<uint64_t> user_fences;      // xe user fences not modelled (waits with other ops, ...)
   std::atomic<uint64_t> fences_lost;      // past Submission::kMaxFences
   std::atomic<uint64_t> unreadable;       // arguments that could not be read
 };
@@ -164,3 +197,5 @@ private:
 void print_submit_stats(Writer &out, uint32_t pid);
 
 } // namespace fencedep::runtime::drm
+
+#pragma GCC visibility pop

@@ -6,9 +6,28 @@ namespace fencedep::runtime {
 
 FenceObjects fence_objects;
 
+__thread FenceLookupCache fence_lookup_cache __attribute__((tls_model("initial-exec")));
+
+uint32_t FenceObjects::find_and_cache(uint64_t key, uint32_t slot) const {
+  FenceLookupCache &c = fence_lookup_cache;
+  uint32_t epoch = epoch_.load(std::memory_order_acquire);
+  if (c.epoch != epoch) {
+    for (FenceLookupCache::Entry &e : c.entries)
+      e.key = 0;
+    c.epoch = epoch;
+  }
+  uint64_t v;
+  if (!handles_.find(key, &v))
+    return 0;
+  c.entries[slot % FenceLookupCache::kSize] = FenceLookupCache::Entry{key, uint32_t(v)};
+  return uint32_t(v);
+}
+
+void FenceObjects::changed() { epoch_.fetch_add(1, std::memory_order_acq_rel); }
+
 bool FenceObjects::init() {
   return objects_.init(kMaxObjects) && handles_.init(1u << 18) && fds_.init(kMaxFds) &&
-         fd_generation_.init(kMaxFds) && fd_driver_.init(kMaxFds);
+         fd_info_.init(kMaxFds);
 }
 
 uint32_t FenceObjects::create(ClassId c) {
@@ -22,51 +41,43 @@ uint32_t FenceObjects::create(ClassId c) {
   return id;
 }
 
-uint64_t FenceObjects::instance(FenceRef r) const {
-  uint64_t base = object_key(r.object);
-  // Points and generations go in the low bits the object key leaves free,
-  // unhashed: consecutive ones never collide (a collision would merge two
-  // fences in the await DAG).
-  if (r.point)
-    return base | 0x80000ull | (r.point & 0x7ffffull);
-  if (r.gen)
-    return base | 0x40000ull | (r.gen & 0x3ffffull);
-  return base;
-}
-
 // Queues share the handle table, in a key space of their own.
 static uint64_t queue_key(uint64_t handle_key, uint64_t queue) {
   return mix64(handle_key ^ mix64(queue ^ 0x9a7e0000ull) ^ 0x51ull);
 }
 
 uint32_t FenceObjects::queue_object(int drm_fd, uint64_t queue) const {
-  uint64_t v;
-  return handles_.find(queue_key(handle_key(drm_fd, 0), queue), &v) ? uint32_t(v) : 0;
+  return cached_find(queue_key(handle_key(drm_fd, 0), queue));
 }
 
 void FenceObjects::bind_queue(int drm_fd, uint64_t queue, uint32_t object) {
   if (object && !handles_.put(queue_key(handle_key(drm_fd, 0), queue), object))
     dropped_.fetch_add(1, std::memory_order_relaxed);
+  changed();
 }
 
-uint64_t FenceObjects::handle_key(int drm_fd, uint32_t handle) const {
-  uint64_t gen = drm_fd >= 0 && drm_fd < kMaxFds ? fd_generation_[drm_fd] : 0;
-  // mix64 is a bijection: distinct (fd, generation, handle) never share a key.
-  return mix64((gen << 48) ^ (uint64_t(uint32_t(drm_fd)) << 32) ^ handle ^ (1ull << 63));
+// User fences too, in a key space of their own.
+static uint64_t user_fence_key(uint64_t addr) { return mix64(mix64(addr ^ 0x75666e63ull) ^ 0x55ull); }
+
+uint32_t FenceObjects::user_fence(uint64_t addr) const {
+  return cached_find(user_fence_key(addr));
+}
+
+void FenceObjects::bind_user_fence(uint64_t addr, uint32_t object) {
+  if (object && !handles_.put(user_fence_key(addr), object))
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+  changed();
 }
 
 void FenceObjects::bind_handle(int drm_fd, uint32_t handle, uint32_t object) {
   if (object && !handles_.put(handle_key(drm_fd, handle), object))
     dropped_.fetch_add(1, std::memory_order_relaxed);
-}
-
-uint32_t FenceObjects::handle_object(int drm_fd, uint32_t handle) const {
-  uint64_t v;
-  return handles_.find(handle_key(drm_fd, handle), &v) ? uint32_t(v) : 0;
+  changed();
 }
 
 void FenceObjects::forget_handle(int drm_fd, uint32_t handle) {
   handles_.erase(handle_key(drm_fd, handle));
+  changed();
 }
 
 void FenceObjects::bind_fd(int fd, const FenceFd &f) {
@@ -88,8 +99,8 @@ FenceFd FenceObjects::fd(int fd) const {
 void FenceObjects::forget_fd(int fd) {
   if (fd < 0 || fd >= kMaxFds)
     return;
-  fd_generation_[fd] = uint16_t(fd_generation_[fd] + 1);
-  fd_driver_[fd] = uint8_t(DrmDriver::Unknown);
+  fd_info_[fd].generation = uint16_t(fd_info_[fd].generation + 1);
+  fd_info_[fd].driver = uint8_t(DrmDriver::Unknown);
   if (fds_[fd].kind != FenceFdKind::None)
     fds_[fd] = FenceFd{};
 }

@@ -14,6 +14,10 @@
 #include "fencedep/core/raw_memory.h"
 #include "fencedep/core/types.h"
 
+// Used only inside the runtime: hidden, so that calls between its files
+// bind directly instead of through the PLT (the submit path makes dozens).
+#pragma GCC visibility push(hidden)
+
 namespace fencedep::runtime {
 
 // An object and a point on its timeline (0: a binary syncobj's fence, or
@@ -63,6 +67,19 @@ struct FdWait {
   bool one_shot;
 };
 
+// This thread's handle and queue lookups, in front of the shared table
+// (FenceObjects::cached_find).
+struct FenceLookupCache {
+  static constexpr uint32_t kSize = 64;
+  struct Entry {
+    uint64_t key; // 0: empty (handle and queue keys are never 0)
+    uint32_t object;
+  };
+  uint32_t epoch;
+  Entry entries[kSize];
+};
+extern __thread FenceLookupCache fence_lookup_cache __attribute__((tls_model("initial-exec")));
+
 class FenceObjects {
 public:
   static constexpr uint32_t kMaxObjects = 1u << 20;
@@ -75,7 +92,17 @@ public:
   uint32_t create(ClassId c);
   ClassId cls(uint32_t object) const { return object ? objects_[object].cls : kNoClass; }
   // Engine / trace instance of an object at a point (or generation).
-  uint64_t instance(FenceRef r) const;
+  uint64_t instance(FenceRef r) const {
+    uint64_t base = object_key(r.object);
+    // Points and generations go in the low bits the object key leaves
+    // free, unhashed: consecutive ones never collide (a collision would
+    // merge two fences in the await DAG).
+    if (r.point)
+      return base | 0x80000ull | (r.point & 0x7ffffull);
+    if (r.gen)
+      return base | 0x40000ull | (r.gen & 0x3ffffull);
+    return base;
+  }
   // The fence an object holds now at `point`, and the one a submission or
   // signal puts in (a new generation for a binary fence).
   FenceRef current(uint32_t object, uint64_t point) const {
@@ -122,19 +149,28 @@ public:
   uint32_t queue_object(int drm_fd, uint64_t queue) const;
   void bind_queue(int drm_fd, uint64_t queue, uint32_t object);
 
+  // xe user fences, by address (process-wide): the object whose points are
+  // the values written there; 0 when not seen yet.
+  uint32_t user_fence(uint64_t addr) const;
+  void bind_user_fence(uint64_t addr, uint32_t object);
+
   // The driver of a DRM descriptor, as last recorded (Unknown after close).
   DrmDriver driver(int fd) const {
-    return fd >= 0 && fd < kMaxFds ? DrmDriver(fd_driver_[fd]) : DrmDriver::Unknown;
+    return fd >= 0 && fd < kMaxFds ? DrmDriver(fd_info_[fd].driver) : DrmDriver::Unknown;
   }
   void set_driver(int fd, DrmDriver d) {
     if (fd >= 0 && fd < kMaxFds)
-      fd_driver_[fd] = uint8_t(d);
+      fd_info_[fd].driver = uint8_t(d);
   }
   // The object itself, whatever the point: signals are noted under it.
   uint64_t object_key(uint32_t object) const { return kObjectTag | (uint64_t(object) << 20); }
 
   void bind_handle(int drm_fd, uint32_t handle, uint32_t object);
-  uint32_t handle_object(int drm_fd, uint32_t handle) const;
+  uint32_t handle_object(int drm_fd, uint32_t handle) const {
+    // Handles are small numbers handed out in order: slots from the handle
+    // itself keep a program's few hot ones on a line or two of the cache.
+    return cached_find(handle_key(drm_fd, handle), handle + uint32_t(drm_fd) * 7);
+  }
   void forget_handle(int drm_fd, uint32_t handle);
 
   void bind_fd(int fd, const FenceFd &f);
@@ -157,13 +193,37 @@ public:
 
 private:
   static constexpr uint64_t kObjectTag = 0xfd00000000000000ull;
-  uint64_t handle_key(int drm_fd, uint32_t handle) const;
+  uint64_t handle_key(int drm_fd, uint32_t handle) const {
+    uint64_t gen = drm_fd >= 0 && drm_fd < kMaxFds ? fd_info_[drm_fd].generation : 0;
+    // mix64 is a bijection: distinct (fd, generation, handle) never share a key.
+    return mix64((gen << 48) ^ (uint64_t(uint32_t(drm_fd)) << 32) ^ handle ^ (1ull << 63));
+  }
+  // handles_.find through this thread's lookup cache: a submit loop names
+  // the same few handles again and again, and a probe of the shared table
+  // (2^18 slots) is a cache miss each time. An entry is good while the
+  // table's epoch is the one it was filled in: every bind and forget bumps
+  // it (rare next to lookups), and a closed descriptor's keys change with
+  // its generation. 0 when absent.
+  // `slot`: where in the cache (any number; the key decides a hit).
+  uint32_t cached_find(uint64_t key, uint32_t slot) const {
+    FenceLookupCache &c = fence_lookup_cache;
+    const FenceLookupCache::Entry &e = c.entries[slot % FenceLookupCache::kSize];
+    if (__builtin_expect(e.key == key && c.epoch == epoch_.load(std::memory_order_acquire), 1))
+      return e.object;
+    return find_and_cache(key, slot);
+  }
+  uint32_t cached_find(uint64_t key) const { return cached_find(key, uint32_t(key >> 32)); }
+  uint32_t find_and_cache(uint64_t key, uint32_t slot) const;
+  // A binding was made or dropped: every thread's lookup cache is stale.
+  void changed();
 
   uint32_t gen_of(uint32_t object) const {
     return object ? objects_[object].gen.load(std::memory_order_relaxed) : 0;
   }
 
-  struct Object {
+  // A cache line each: threads submitting to different timelines on two
+  // cores write their objects' counters on every submission.
+  struct alignas(64) Object {
     ClassId cls;
     std::atomic<uint32_t> gen; // binary fences put in so far
     std::atomic<uint64_t> seq; // a queue's jobs numbered by the runtime
@@ -174,8 +234,13 @@ private:
   std::atomic<uint32_t> next_{1};
   AddressMap handles_; // (drm fd, its generation, handle) -> object
   RawArray<FenceFd> fds_;
-  RawArray<uint16_t> fd_generation_; // bumped on close: stale handles never match
-  RawArray<uint8_t> fd_driver_;      // DrmDriver per descriptor
+  // Per descriptor, side by side: a submission reads both.
+  struct FdInfo {
+    uint16_t generation; // bumped on close: stale handles never match
+    uint8_t driver;      // DrmDriver
+  };
+  RawArray<FdInfo> fd_info_;
+  std::atomic<uint32_t> epoch_{1};   // bumped by every bind and forget (cached_find)
   std::atomic<uint64_t> tracked_{0};
   std::atomic<uint64_t> fence_fds_{0};
   std::atomic<uint64_t> dropped_{0};
@@ -189,3 +254,5 @@ uint64_t fd_passes_lost();         // fd_passing.cpp: passed fds whose record wa
 void epoll_forget(int fd);         // hooks_poll.cpp: a closed epoll instance
 
 } // namespace fencedep::runtime
+
+#pragma GCC visibility pop

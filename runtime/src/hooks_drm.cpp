@@ -28,6 +28,7 @@
 #include <stdarg.h>
 
 #include <cstddef>
+#include <cstring>
 
 #include "drm_model.h"
 #include "drm_submit.h"
@@ -83,11 +84,13 @@ int syncobj_wait(HookScope &h, int fd, unsigned long req, void *arg, bool timeli
   }
   uint32_t n = modelled(count);
   uint32_t handles[kMaxModelled];
-  uint64_t points[kMaxModelled] = {};
+  uint64_t points[kMaxModelled];
   // A zero or past timeout only polls: nothing blocks, nothing to record.
   if (n == 0 || timeout <= monotonic_now_ns() ||
       !read_handles(handles, handles_ptr, timeline ? points : nullptr, points_ptr, n))
     return REAL(ioctl)(fd, req, arg);
+  if (!timeline)
+    memset(points, 0, n * sizeof points[0]);
 
   bool wait_all = (flags & uapi::kWaitAll) || n == 1;
   bool for_submit = flags & (uapi::kWaitForSubmit | (timeline ? uapi::kWaitAvailable : 0));
@@ -95,7 +98,7 @@ int syncobj_wait(HookScope &h, int fd, unsigned long req, void *arg, bool timeli
   // Past kMaxModelled the count may not match the array (the driver will
   // say): only handles already known are waited on then.
   bool trusted = count <= kMaxModelled;
-  FenceRef refs[kMaxModelled];
+  FenceRefs<kMaxModelled> refs;
   for (uint32_t i = 0; i < n; ++i) {
     refs[i] = FenceRef{trusted ? object_for(fd, handles[i], pc)
                                : fence_objects.handle_object(fd, handles[i]),
@@ -221,9 +224,11 @@ int syncobj_signal(HookScope &h, int fd, unsigned long req, void *arg, bool time
   }
   uint32_t n = modelled(count);
   uint32_t handles[kMaxModelled];
-  uint64_t points[kMaxModelled] = {};
+  uint64_t points[kMaxModelled];
   if (!read_handles(handles, handles_ptr, timeline ? points : nullptr, points_ptr, n))
     return r;
+  if (!timeline)
+    memset(points, 0, n * sizeof points[0]);
   for (uint32_t i = 0; i < n; ++i)
     signal_fence(h, fence_objects.next(object_for(fd, handles[i], pc), points[i]), pc);
   return r;

@@ -59,6 +59,29 @@ struct drm_xe_exec {
 };
 #define DRM_IOCTL_XE_EXEC DRM_IOW(DRM_COMMAND_BASE + 0x09, struct drm_xe_exec)
 
+struct drm_xe_wait_user_fence {
+  uint64_t extensions;
+  uint64_t addr;
+#define DRM_XE_UFENCE_WAIT_OP_EQ 0x0
+#define DRM_XE_UFENCE_WAIT_OP_NEQ 0x1
+#define DRM_XE_UFENCE_WAIT_OP_GT 0x2
+#define DRM_XE_UFENCE_WAIT_OP_GTE 0x3
+#define DRM_XE_UFENCE_WAIT_OP_LT 0x4
+#define DRM_XE_UFENCE_WAIT_OP_LTE 0x5
+  uint16_t op;
+#define DRM_XE_UFENCE_WAIT_FLAG_ABSTIME (1 << 0)
+  uint16_t flags;
+  uint32_t pad;
+  uint64_t value;
+  uint64_t mask;
+  int64_t timeout;
+  uint32_t exec_queue_id;
+  uint32_t pad2;
+  uint64_t reserved[2];
+};
+#define DRM_IOCTL_XE_WAIT_USER_FENCE \
+  DRM_IOWR(DRM_COMMAND_BASE + 0x0a, struct drm_xe_wait_user_fence)
+
 /* ---- amdgpu_drm.h --------------------------------------------------------- */
 #define AMDGPU_CHUNK_ID_IB 0x01
 #define AMDGPU_CHUNK_ID_FENCE 0x02

@@ -185,6 +185,9 @@ struct job {
   int nwfs;
   struct syncobj *wfs_obj[MAX_DEPS];
   uint64_t wfs_point[MAX_DEPS];
+  /* xe: a user fence, `ufence_value` written at `ufence_addr` by the job */
+  int has_ufence;
+  uint64_t ufence_addr, ufence_value;
   /* results */
   uint64_t seq;
   int out_fd;
@@ -272,6 +275,8 @@ static int job_run(struct device *d, struct job *j) {
   int r = add_watcher(W_FENCE, -1, 0, done, deps, ndeps, now_ns() + (latency > 0 ? latency : 1));
   if (r)
     return r;
+  if (j->has_ufence && (r = add_user_fence(done, j->ufence_addr, j->ufence_value)))
+    return r;
   for (int k = 0; k < j->nout; ++k) {
     struct fref f = attach(j->out[k].s, j->out[k].point, 1);
     if ((r = add_watcher(W_FENCE, -1, 0, f, &done, 1, 0)))
@@ -317,9 +322,21 @@ static int xe_exec(struct device *d, void *arg, unsigned long req) {
   lock_tables();
   for (uint32_t i = 0; i < e.num_syncs && !r; ++i) {
     const struct drm_xe_sync *y = &syncs[i];
-    if (y->type == DRM_XE_SYNC_TYPE_USER_FENCE || y->type > DRM_XE_SYNC_TYPE_USER_FENCE) {
-      r = -EOPNOTSUPP;
+    if (y->type > DRM_XE_SYNC_TYPE_USER_FENCE || (y->flags & ~DRM_XE_SYNC_FLAG_SIGNAL)) {
+      r = -EINVAL;
       break;
+    }
+    if (y->type == DRM_XE_SYNC_TYPE_USER_FENCE) {
+      /* As xe_sync_entry_parse: out only, qword aligned; one per exec. The
+       * address is a GPU address in the VM: the fake GPU's VM maps the
+       * process at the same addresses (a userptr bind at its own address). */
+      if (!(y->flags & DRM_XE_SYNC_FLAG_SIGNAL))
+        r = -EOPNOTSUPP;
+      else if ((y->addr & 7) || j.has_ufence)
+        r = -EINVAL;
+      else
+        j.has_ufence = 1, j.ufence_addr = y->addr, j.ufence_value = y->timeline_value;
+      continue;
     }
     uint64_t point = y->type == DRM_XE_SYNC_TYPE_TIMELINE_SYNCOBJ ? y->timeline_value : 0;
     if (y->type == DRM_XE_SYNC_TYPE_TIMELINE_SYNCOBJ && point == 0)
@@ -332,6 +349,66 @@ static int xe_exec(struct device *d, void *arg, unsigned long req) {
   if (!r)
     r = job_run(d, &j);
   unlock_tables();
+  return r;
+}
+
+/* (*addr & mask) OP (value & mask), as xe's do_compare: 0 when it holds,
+ * 1 when not, -EFAULT when the address cannot be read. */
+static int xe_ufence_compare(uint64_t addr, uint64_t value, uint64_t mask, uint16_t op) {
+  uint64_t v;
+  if (copy_in(&v, (const void *)(uintptr_t)addr, sizeof v))
+    return -EFAULT;
+  v &= mask;
+  value &= mask;
+  int passed = op == DRM_XE_UFENCE_WAIT_OP_EQ    ? v == value
+               : op == DRM_XE_UFENCE_WAIT_OP_NEQ ? v != value
+               : op == DRM_XE_UFENCE_WAIT_OP_GT  ? v > value
+               : op == DRM_XE_UFENCE_WAIT_OP_GTE ? v >= value
+               : op == DRM_XE_UFENCE_WAIT_OP_LT  ? v < value
+                                                 : v <= value;
+  return passed ? 0 : 1;
+}
+
+/* DRM_IOCTL_XE_WAIT_USER_FENCE, as xe_wait_user_fence_ioctl: blocks until
+ * the condition holds (woken by the fake GPU's stores), or ETIME. Called
+ * without the table lock. */
+static int xe_wait_user_fence(void *arg, unsigned long req) {
+  struct drm_xe_wait_user_fence w;
+  int r = copy_arg_in(&w, sizeof w, arg, req);
+  if (r)
+    return r;
+  if (w.extensions || w.pad || w.pad2 || w.reserved[0] || w.reserved[1] ||
+      (w.flags & ~DRM_XE_UFENCE_WAIT_FLAG_ABSTIME) || w.op > DRM_XE_UFENCE_WAIT_OP_LTE ||
+      (w.addr & 7))
+    return -EINVAL;
+  int64_t start = now_ns();
+  int64_t deadline = w.timeout < 0                                 ? INT64_MAX
+                     : (w.flags & DRM_XE_UFENCE_WAIT_FLAG_ABSTIME) ? w.timeout
+                     : start + w.timeout;
+  for (;;) {
+    unsigned seen = atomic_load(&local_changes);
+    if ((r = xe_ufence_compare(w.addr, w.value, w.mask, w.op)) <= 0)
+      break;
+    int64_t now = now_ns();
+    if (now >= deadline) {
+      r = -ETIME;
+      break;
+    }
+    /* Stores of this process's GPU wake us at once; others within 5 ms. */
+    int64_t left = deadline - now < 5000000 ? deadline - now : 5000000;
+    struct timespec ts = {0, (long)left};
+    syscall(SYS_futex, &local_changes, (long)FUTEX_WAIT_PRIVATE, (long)seen, &ts, NULL, 0L);
+  }
+  if (!(w.flags & DRM_XE_UFENCE_WAIT_FLAG_ABSTIME)) {
+    /* The time left, for a restarted call (a negative one too: 0 then). */
+    w.timeout -= now_ns() - start;
+    if (w.timeout < 0)
+      w.timeout = 0;
+    int c = copy_out((char *)arg + offsetof(struct drm_xe_wait_user_fence, timeout), &w.timeout,
+                     sizeof w.timeout);
+    if (c)
+      return c;
+  }
   return r;
 }
 
@@ -783,6 +860,8 @@ int fake_driver_ioctl(struct device *d, unsigned long req, void *arg) {
   unsigned nr = _IOC_NR(req) - DRM_COMMAND_BASE;
   switch (the_driver()) {
   case DRV_XE:
+    if (nr == 0x0a)
+      return xe_wait_user_fence(arg, req);
     return nr == 0x09 ? xe_exec(d, arg, req) : -EINVAL;
   case DRV_AMDGPU:
     if (nr == 0x02)

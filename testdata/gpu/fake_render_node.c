@@ -228,6 +228,10 @@ int64_t run_watchers(void) {
         complete(&w->target);
         notify(w->target.s);
         changed = 1;
+      } else if (w->kind == W_USER_FENCE) {
+        /* As the GPU's store: a bad address is the program's problem. */
+        copy_out((void *)(uintptr_t)w->addr, &w->value, sizeof w->value);
+        notify(NULL);
       } else {
         sys_signal_eventfd(w->fd);
         if (w->kind == W_EVENTFD)
@@ -248,8 +252,21 @@ int add_watcher(enum watch_kind kind, int fd, int available, struct fref target,
     struct watcher *w = &watchers[i];
     if (w->used)
       continue;
-    *w = (struct watcher){1, kind, fd, available, target, due, ndeps, {{0}}};
+    *w = (struct watcher){1, kind, fd, available, target, due, ndeps, {{0}}, 0, 0};
     memcpy(w->deps, deps, (size_t)ndeps * sizeof *deps);
+    if (i >= nwatchers)
+      nwatchers = i + 1;
+    return 0;
+  }
+  return -ENOMEM;
+}
+
+int add_user_fence(struct fref done, uint64_t addr, uint64_t value) {
+  for (int i = 0; i < MAX_WATCHERS; ++i) {
+    struct watcher *w = &watchers[i];
+    if (w->used)
+      continue;
+    *w = (struct watcher){1, W_USER_FENCE, -1, 0, {0}, 0, 1, {done}, addr, value};
     if (i >= nwatchers)
       nwatchers = i + 1;
     return 0;

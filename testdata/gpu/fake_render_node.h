@@ -73,7 +73,7 @@ struct sync_file {
   struct fref deps[MAX_DEPS];
 };
 
-enum watch_kind { W_SYNC_FILE, W_EVENTFD, W_FENCE };
+enum watch_kind { W_SYNC_FILE, W_EVENTFD, W_FENCE, W_USER_FENCE };
 
 /* Fires once every dependency is signalled (or, `available`, submitted). */
 struct watcher {
@@ -85,6 +85,7 @@ struct watcher {
   int64_t due;        /* not before this CLOCK_MONOTONIC time (a job runs), 0: at once */
   int ndeps;
   struct fref deps[MAX_DEPS];
+  uint64_t addr, value; /* W_USER_FENCE: the GPU writes `value` (8 bytes) at `addr` */
 };
 
 /* ---- shared by fake_render_node.c and fake_gpu.c ------------------------ */
@@ -112,6 +113,8 @@ struct fref attach(struct syncobj *s, uint64_t point, int pending);
 int64_t run_watchers(void);
 int add_watcher(enum watch_kind kind, int fd, int available, struct fref target,
                 const struct fref *deps, int ndeps, int64_t due);
+/* An xe user fence: `value` written at `addr` once `done` has signalled. */
+int add_user_fence(struct fref done, uint64_t addr, uint64_t value);
 struct syncobj *new_syncobj(void);
 struct syncobj *handle_obj(struct device *d, uint32_t h);
 int new_sync_file(const struct fref *deps, int ndeps);

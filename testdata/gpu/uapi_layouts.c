@@ -43,6 +43,23 @@ int main(void) {
   O(struct drm_xe_exec, num_syncs);
   O(struct drm_xe_exec, syncs);
   R(DRM_IOCTL_XE_EXEC);
+  O(struct drm_xe_sync, addr);
+  R(DRM_XE_SYNC_TYPE_USER_FENCE);
+  R(DRM_XE_SYNC_FLAG_SIGNAL);
+  S(struct drm_xe_wait_user_fence);
+  O(struct drm_xe_wait_user_fence, addr);
+  O(struct drm_xe_wait_user_fence, op);
+  O(struct drm_xe_wait_user_fence, flags);
+  O(struct drm_xe_wait_user_fence, value);
+  O(struct drm_xe_wait_user_fence, mask);
+  O(struct drm_xe_wait_user_fence, timeout);
+  O(struct drm_xe_wait_user_fence, exec_queue_id);
+  R(DRM_XE_UFENCE_WAIT_OP_EQ);
+  R(DRM_XE_UFENCE_WAIT_OP_GT);
+  R(DRM_XE_UFENCE_WAIT_OP_GTE);
+  R(DRM_XE_UFENCE_WAIT_OP_LTE);
+  R(DRM_XE_UFENCE_WAIT_FLAG_ABSTIME);
+  R(DRM_IOCTL_XE_WAIT_USER_FENCE);
 
   S(union drm_amdgpu_cs);
   O(struct drm_amdgpu_cs_in, ctx_id);

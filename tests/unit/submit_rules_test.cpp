@@ -252,3 +252,33 @@ TEST(SubmitReplay, ASignalMarkedAsASubmissionReplaysAsOne) {
 }
 
 } // namespace
+
+namespace {
+
+// Submissions of several fence classes under one lock (a job's timeline
+// point and binary syncobj, the queues of a device) make edges that differ
+// only in their source class: each must keep a slot of the thread's edge
+// cache, or every submission evicts the one before and takes the slow path
+// (the slot index once never saw the low bits of the source class).
+TEST_F(SubmitRules, SubmissionsOfNeighbouringClassesKeepTheirCachedEdges) {
+  ClassId L = h.site_cls("queue_lock");
+  ClassId fences[8];
+  const char *labels[8] = {"f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7"};
+  for (uint32_t i = 0; i < 8; ++i)
+    fences[i] = h.site_cls(labels[i], ClassKind::Syncobj);
+  for (uint32_t i = 1; i < 8; ++i)
+    ASSERT_EQ(fences[i], fences[0] + i) << "neighbouring class ids";
+  h.lock(1, L);
+  for (int round = 0; round < 2; ++round)
+    for (uint32_t i = 0; i < 8; ++i)
+      submit(1, fences[i], 0x7000 + i);
+  const ThreadState &t = h.thread(1);
+  uint32_t used = 0;
+  for (uint64_t slot : t.edge_cache)
+    used += slot != 0;
+  // The lock's own edges aside, the eight submit edges spread over the
+  // cache (with 128 slots a collision or two may happen, not eight).
+  EXPECT_GE(used, 6u);
+}
+
+} // namespace

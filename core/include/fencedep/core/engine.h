@@ -267,8 +267,13 @@ private:
                 (uint64_t(t.tid) << 40) + (uint64_t(o.after_wait) << 63) +
                 (uint64_t(o.after_lifetime_of) << 24))) |
               1;
-    return t.edge_cache[(*key ^ (*key >> 19) ^ (*key >> 37)) &
-                        (ThreadState::kEdgeCacheSize - 1)];
+    // The slot: the key's top bits after a multiply, which every bit of
+    // the key reaches. (Shifts and xors of the key left the low bits of
+    // `from` out of the index: a thread submitting two fence classes under
+    // one lock evicted one edge with the other on every submission.)
+    static_assert((ThreadState::kEdgeCacheSize & (ThreadState::kEdgeCacheSize - 1)) == 0);
+    return t.edge_cache[(*key * 0x9e3779b97f4a7c15ull) >>
+                        (64 - __builtin_ctz(ThreadState::kEdgeCacheSize))];
   }
   uint64_t *shared_edge_slot(uint64_t key) {
     return shared_edge_bits_ ? &shared_edge_cache_[(key * 0x9e3779b97f4a7c15ull) >>
