@@ -64,9 +64,11 @@ int hooked_sem_wait(sem_t *s, uint64_t pc, bool timed, Fn &&real_call) {
     // A handshake on a lock it holds: from now on a one-shot wait object
     // (CPython makes one per Condition.wait), any of which stands for the
     // next.
+    // The wait class first: a thread that posts it once it is no longer
+    // a lock semaphore must find it classed as the handshake it is.
     unlock(h, s);
-    note_lock_semaphore(s, false);
     c = rt.resolver.rebind_as_wait(s, ClassKind::Semaphore);
+    note_lock_semaphore(s, false);
   } else {
     // Held still when another thread turned it into a handshake by posting
     // it first: the hold ends here too.
@@ -138,8 +140,8 @@ int sem_trywait(sem_t *s) {
     ErrnoKeeper keep;
     unlock(h, s);
     if (is_lock_semaphore(s)) {
-      note_lock_semaphore(s, false);
       rt.resolver.rebind_as_wait(s, ClassKind::Semaphore);
+      note_lock_semaphore(s, false);
     }
     return r;
   }
@@ -164,8 +166,9 @@ int sem_post(sem_t *s) {
     } else if (is_lock_semaphore(s)) {
       // Posted by another than its holder: a handshake (CPython's notify
       // releasing a waiter lock), not a lock any more.
+      ClassId c = rt.resolver.rebind_as_wait(s, ClassKind::Semaphore);
       note_lock_semaphore(s, false);
-      signal(h, rt.resolver.rebind_as_wait(s, ClassKind::Semaphore), s, pc);
+      signal(h, c, s, pc);
     } else {
       signal(h, cached_object_class(h.ctx(), s, ClassKind::Semaphore, pc), s, pc);
     }
