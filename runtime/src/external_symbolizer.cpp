@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "child_environment.h"
 #include "fencedep/core/writer.h"
 #include "real_functions.h"
 #include "stack_capture.h"
@@ -71,11 +72,7 @@ ssize_t run_symbolizer(const char *in, size_t in_len) {
     return -1;
   }
   static char *envp[1024];
-  unsigned ne = 0;
-  for (char **e = environ; e && *e && ne < 1023; ++e)
-    if (strncmp(*e, "LD_PRELOAD=", 11) != 0 && strncmp(*e, "FENCEDEP_OPTIONS=", 17) != 0)
-      envp[ne++] = *e;
-  envp[ne] = nullptr;
+  child_environment(envp, 1024);
   // --verbose: each level of an inline chain with the line its function
   // starts on (report_place steps out of one-line lock wrappers by it).
   static char arg_verbose[] = "--verbose";

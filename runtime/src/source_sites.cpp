@@ -17,6 +17,7 @@
 #include "fencedep/core/address_map.h"
 #include "fencedep/core/raw_memory.h"
 #include "fencedep/core/writer.h"
+#include "child_environment.h"
 #include "stack_capture.h"
 
 extern "C" pid_t _Fork(void);
@@ -148,11 +149,7 @@ bool start_helper() {
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
     return false;
   static char *envp[1024];
-  unsigned ne = 0;
-  for (char **e = environ; e && *e && ne < 1023; ++e)
-    if (strncmp(*e, "LD_PRELOAD=", 11) != 0 && strncmp(*e, "FENCEDEP_OPTIONS=", 17) != 0)
-      envp[ne++] = *e;
-  envp[ne] = nullptr;
+  child_environment(envp, 1024);
   static char arg_inlining[] = "--inlining=true";
   static char arg_functions[] = "--functions=none";
   char *argv[] = {helper_path, arg_inlining, arg_functions, nullptr};
