@@ -190,6 +190,11 @@ ClassId ClassResolver::rebind_as_wait(const void *obj, ClassKind kind) {
   uint64_t v = 0;
   ClassId was = instances_.find(addr, &v) ? class_part(v) : kNoClass;
   const ClassInfo *info = was ? &reg_->info(was) : nullptr;
+  // Rebound already (the holder and a poster can both get here): deriving
+  // the key again would give back the lock's.
+  if (info && info->kind == kind &&
+      (info->flags.load(std::memory_order_relaxed) & kClassOneShot))
+    return was;
   SiteRef site = info ? info->site : SiteRef{};
   uint64_t key = (info ? info->key : mix64(addr)) ^ 0x6a4d5a4d5ull ^ (uint64_t(kind) << 48);
   ClassId c = reg_->get_or_create(
