@@ -11,19 +11,22 @@
 namespace fencedep::runtime {
 
 // `pc` (the return address of the hooked lock call), or the return address
-// into the wrapper's caller when `pc` lies in a wrapper: a function that
-// does little before the call and little after it (an error check, the
-// epilogue), from its module's unwind table - a function that takes a
-// lock and then works under it, or takes two, is not one. Up to four
-// wrappers deep. Cached per thread and per pc: the unwind table is read
+// into the wrapper's caller when `pc` lies in a wrapper: a function whose
+// last act is the call (after it only a result check, a throw or abort,
+// the epilogue) and that does little before it, from its module's unwind
+// table - a function that takes a lock and then works under it is not one.
+// Up to five wrappers deep (libstdc++ at -O0: std::unique_lock's
+// constructor, unique_lock::lock, std::mutex::lock, __gthread_mutex_lock). Cached per thread and per pc: the unwind table is read
 // once per call site, the stack walked only for calls from wrappers.
 inline uint64_t lock_place(uint64_t pc);
 
-// Code bytes a wrapper may have before its call (prologue, arguments) and
-// after the return address (result check, a call to abort, epilogue):
-// what -O0 and -O2 make of `if (pthread_mutex_lock(m)) abort();`.
-inline constexpr uint64_t kWrapperBytesBefore = 24;
-inline constexpr uint64_t kWrapperBytesAfter = 24;
+// Code bytes a wrapper may have before its call (prologue, arguments,
+// checks such as unique_lock::lock's owner tests) and after the return
+// address (result check, a call that throws or aborts, epilogue): what
+// -O0 makes of `if (pthread_mutex_lock(m)) abort();` and of libstdc++'s
+// lock helpers.
+inline constexpr uint64_t kWrapperBytesBefore = 96;
+inline constexpr uint64_t kWrapperBytesAfter = 32;
 
 // Per thread, direct-mapped by pc: whether a call site lies in a wrapper.
 // Plain data in initial-exec TLS: no allocation, no lazy TLS on the hook

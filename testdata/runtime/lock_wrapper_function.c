@@ -1,10 +1,14 @@
-// A one-line lock wrapper that stays a function of its own (this program
-// is built with -O0: nothing is inlined): a held lock's `at:` names the
-// function that called the wrapper, found by walking one frame up. A
-// helper that takes two locks is not a wrapper and is shown itself.
+// Lock wrappers that stay functions of their own (this program is built
+// with -O0: nothing is inlined): a held lock's `at:` names the function
+// that called the outermost wrapper. The chain that takes c has the shape
+// of libstdc++'s at -O0 (std::unique_lock's constructor -> its lock(),
+// which checks ownership first and records it after -> std::mutex::lock,
+// which throws on an error -> __gthread_mutex_lock, which asks whether
+// threads are active first). A helper that takes two locks is not a
+// wrapper and is shown itself.
 //
 // The first thread nests a -> c. The second (run after it) takes c in
-// inverted() through the wrapper, then b and a in take_pair(): taking a
+// inverted() through the chain, then b and a in take_pair(): taking a
 // while holding c closes the inversion, reported with c held at
 // inverted() and b at take_pair().
 //
@@ -23,6 +27,40 @@ static atomic_int first_done;
 __attribute__((noinline)) static void q_lock(pthread_mutex_t *m) { (void)pthread_mutex_lock(m); }
 __attribute__((noinline)) static void q_unlock(pthread_mutex_t *m) { (void)pthread_mutex_unlock(m); }
 
+__attribute__((noinline)) static int threads_active(void) { return 1; }
+
+__attribute__((noinline)) static int thread_lock(pthread_mutex_t *m) {
+  if (threads_active())
+    return pthread_mutex_lock(m);
+  return 0;
+}
+
+__attribute__((noinline)) static void mutex_lock(pthread_mutex_t *m) {
+  int err = thread_lock(m);
+  if (err)
+    abort();
+}
+
+struct guard {
+  pthread_mutex_t *m;
+  int owns;
+};
+
+__attribute__((noinline)) static void guard_lock(struct guard *g) {
+  if (!g->m)
+    abort();
+  if (g->owns)
+    abort();
+  mutex_lock(g->m);
+  g->owns = 1;
+}
+
+__attribute__((noinline)) static void guard_init(struct guard *g, pthread_mutex_t *m) {
+  g->m = m;
+  g->owns = 0;
+  guard_lock(g);
+}
+
 static void *nest_in_order(void *arg) {
   q_lock(&a);
   q_lock(&c);
@@ -40,7 +78,8 @@ __attribute__((noinline)) static void take_pair(pthread_mutex_t *x, pthread_mute
 
 static void *inverted(void *arg) {
   await_flag(&first_done, 1);
-  q_lock(&c);
+  struct guard g;
+  guard_init(&g, &c);
   take_pair(&b, &a);
   q_unlock(&a);
   q_unlock(&b);
