@@ -8,41 +8,39 @@ __thread PlaceCache place_cache __attribute__((tls_model("initial-exec")));
 
 namespace {
 
-// What the call ending at `ret` calls: the target of a direct call
-// (E8 rel32), or the GOT slot of an indirect one (FF 15 disp32); 0 for
-// other forms. `lo` bounds the bytes that may be read.
-uint64_t callee_of(uint64_t ret, uint64_t lo) {
+uint8_t byte_at(uint64_t a) { return *reinterpret_cast<const uint8_t *>(a); }
+
+// Where a call or jump whose rel32 operand starts at `operand` leads: the
+// target of E8/E9, the GOT slot of FF 15/FF 25.
+uint64_t target_of_operand(uint64_t operand) {
   int32_t rel;
-  if (ret >= lo + 5 && *reinterpret_cast<const uint8_t *>(ret - 5) == 0xe8) {
-    __builtin_memcpy(&rel, reinterpret_cast<const void *>(ret - 4), 4);
-    return ret + int64_t(rel);
-  }
-  if (ret >= lo + 6 && *reinterpret_cast<const uint8_t *>(ret - 6) == 0xff &&
-      *reinterpret_cast<const uint8_t *>(ret - 5) == 0x15) {
-    __builtin_memcpy(&rel, reinterpret_cast<const void *>(ret - 4), 4);
-    return ret + int64_t(rel);
-  }
+  __builtin_memcpy(&rel, reinterpret_cast<const void *>(operand), 4);
+  return operand + 4 + int64_t(rel);
+}
+
+// What the call ending at `ret` calls (a direct call's target, an
+// indirect one's GOT slot); 0 for other forms. `lo` bounds the bytes that
+// may be read.
+uint64_t callee_of(uint64_t ret, uint64_t lo) {
+  if (ret >= lo + 5 && byte_at(ret - 5) == 0xe8)
+    return target_of_operand(ret - 4);
+  if (ret >= lo + 6 && byte_at(ret - 6) == 0xff && byte_at(ret - 5) == 0x15)
+    return target_of_operand(ret - 4);
   return 0;
 }
 
-// True when the code in [from, end) calls (or jumps to) `callee` again:
-// a function that takes a second lock of the same kind after this one is
+// True when the code in [from, end) calls or jumps to `callee` again: a
+// function that takes a second lock of the same kind after this one is
 // not a wrapper of the first. Read byte by byte, not decoded: a byte of
 // another instruction taken for a call would need the next four to name
 // the same target, which they do not by chance.
 bool calls_again(uint64_t from, uint64_t end, uint64_t callee) {
   for (uint64_t a = from; a + 5 <= end; ++a) {
-    uint8_t op = *reinterpret_cast<const uint8_t *>(a);
-    if (op == 0xe8 && callee_of(a + 5, from) == callee)
+    uint8_t op = byte_at(a);
+    if ((op == 0xe8 || op == 0xe9) && target_of_operand(a + 1) == callee)
       return true;
-    if (op == 0xe9) {
-      int32_t rel;
-      __builtin_memcpy(&rel, reinterpret_cast<const void *>(a + 1), 4);
-      if (a + 5 + int64_t(rel) == callee)
-        return true;
-    }
-    if (op == 0xff && a + 6 <= end && *reinterpret_cast<const uint8_t *>(a + 1) == 0x15 &&
-        callee_of(a + 6, from) == callee)
+    if (op == 0xff && a + 6 <= end && (byte_at(a + 1) == 0x15 || byte_at(a + 1) == 0x25) &&
+        target_of_operand(a + 2) == callee)
       return true;
   }
   return false;

@@ -10,16 +10,6 @@
 
 namespace fencedep::runtime {
 
-// `pc` (the return address of the hooked lock call), or the return address
-// into the wrapper's caller when `pc` lies in a wrapper: a function whose
-// last act is the call (after it only a result check, a throw or abort,
-// the epilogue) and that does little before it, from its module's unwind
-// table - a function that takes a lock and then works under it is not one.
-// Up to five wrappers deep (libstdc++ at -O0: std::unique_lock's
-// constructor, unique_lock::lock, std::mutex::lock, __gthread_mutex_lock). Cached per thread and per pc: the unwind table is read
-// once per call site, the stack walked only for calls from wrappers.
-inline uint64_t lock_place(uint64_t pc);
-
 // Code bytes a wrapper may have before its call (prologue, arguments,
 // checks such as unique_lock::lock's owner tests) and after the return
 // address (result check, a call that throws or aborts, epilogue): what
@@ -41,7 +31,16 @@ extern __thread PlaceCache place_cache __attribute__((tls_model("initial-exec"))
 
 uint64_t lock_place_slow(uint64_t pc);
 
-// Every lock pays for this much: one compare in the thread's cache.
+// `pc` (the return address of the hooked lock call), or the return address
+// into the wrapper's caller when `pc` lies in a wrapper: a function whose
+// last act is the call (after it only a result check, a throw or abort,
+// the epilogue) and that does little before it, from its module's unwind
+// table - a function that takes a lock and then works under it is not one.
+// Up to five wrappers deep (libstdc++ at -O0: std::unique_lock's
+// constructor, unique_lock::lock, std::mutex::lock, __gthread_mutex_lock).
+// Cached per thread and per pc: the unwind table is read once per call
+// site, the stack walked only for calls from wrappers; every other lock
+// pays one compare in the thread's cache.
 inline uint64_t lock_place(uint64_t pc) {
   unsigned s = PlaceCache::slot(pc);
   if (__builtin_expect(place_cache.pc[s] == pc && !place_cache.wrapper[s], 1))
