@@ -41,11 +41,15 @@ inline void lock_before(HookScope &h, ClassId c, const void *obj, bool read, uin
 
 inline void lock_after(HookScope &h, ClassId c, const void *obj, bool read, bool is_try,
                        uint64_t pc) {
-  if (__builtin_expect(h.ctx().block_open, 0))
-    block_end(h.ctx());
   // Held-lock lists and traces show where the program took the lock, out
-  // of one-line wrappers.
-  pc = lock_place(pc);
+  // of one-line wrappers: found by lock_before already when it recorded
+  // the blocking call for the watchdog.
+  if (__builtin_expect(h.ctx().block_open, 0)) {
+    pc = h.ctx().block.pc;
+    block_end(h.ctx());
+  } else {
+    pc = lock_place(pc);
+  }
   rt.engine.acquire_end(h.state(), c, reinterpret_cast<uint64_t>(obj), read, is_try, pc);
   trace(is_try ? (read ? TraceOp::TryAcquireRead : TraceOp::TryAcquire)
                : (read ? TraceOp::AcquireRead : TraceOp::Acquire),
